@@ -1,0 +1,93 @@
+"""The messages between the page and the model worker, defined once.
+
+Page -> worker: a signal, one JSON object with a "type" from SIGNALS, sent by
+calling the worker's exported `signal(text)`; it answers {"ok": true} or
+{"ok": false, "error": "..."} and changes nothing on a rejected signal.
+
+Worker -> page: a status, one JSON object with STATUS_FIELDS, posted with
+postMessage every training iteration (and on request). "weights" (base64 of
+the weights file, see weights_file.py) is included only when asked for, after
+the weights changed, and while training at most a few times a second.
+set_weights takes base64 of a weights file, or an int seed for random weights.
+
+Plain Python: runs under CPython, Pyodide and MicroPython.
+"""
+import json
+import math
+
+START, STOP, STATUS = "start", "stop", "status"
+SET_WEIGHTS, SET_BATCH_SIZE = "set_weights", "set_batch_size"
+SET_LEARNING_RATE, SET_CACHE_SIZE = "set_learning_rate", "set_cache_size"
+SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNING_RATE, SET_CACHE_SIZE)
+
+# Inclusive limits of each setting: (low, high, is_integer).
+LIMITS = {
+    SET_BATCH_SIZE: (1, 4096, True),
+    SET_LEARNING_RATE: (1e-6, 10.0, False),
+    SET_CACHE_SIZE: (1, 64, True),  # blocks; 64 x 500 samples = 25 MB at most
+}
+
+STATUS_FIELDS = (
+    "training", "loss", "acc", "test_acc", "batch_size", "lrate", "data_len",
+    "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
+    "fetch_errors", "corrupt_blocks", "error",
+)
+
+
+class ProtocolError(ValueError):
+    """A signal the worker must not act on; the message is for the user."""
+
+
+def check_setting(kind, value):
+    """Return value as the setting's type, or raise ProtocolError saying why not."""
+    low, high, integer = LIMITS[kind]
+    name = kind[4:].replace("_", " ")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ProtocolError("%s must be a number, not %r" % (name, value))
+    if math.isnan(value) or math.isinf(value):
+        raise ProtocolError("%s must be a finite number" % name)
+    if integer and value != int(value):
+        raise ProtocolError("%s must be a whole number" % name)
+    if not low <= value <= high:
+        raise ProtocolError("%s must be between %s and %s" % (name, low, high))
+    return int(value) if integer else float(value)
+
+
+def signal(kind, value=None):
+    """Build and validate a signal; returns its JSON text."""
+    message = {"type": kind}
+    if value is not None:
+        message["value"] = value
+    return json.dumps(parse_signal(message))
+
+
+def parse_signal(message):
+    """Validate a decoded signal (dict or JSON text); returns the dict."""
+    if isinstance(message, str):
+        try:
+            message = json.loads(message)
+        except ValueError:
+            raise ProtocolError("signal is not JSON")
+    if not isinstance(message, dict) or message.get("type") not in SIGNALS:
+        raise ProtocolError("unknown signal %r" % (message.get("type") if isinstance(message, dict) else message))
+    kind = message["type"]
+    if kind in LIMITS:
+        message["value"] = check_setting(kind, message.get("value"))
+    elif kind == SET_WEIGHTS:
+        value = message.get("value")
+        seed = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        if not (seed or isinstance(value, str)):
+            raise ProtocolError("set weights needs a weights file (base64) or a random seed")
+    return message
+
+
+def reply(error=None):
+    return json.dumps({"ok": True} if error is None else {"ok": False, "error": str(error)})
+
+
+def encode_status(status):
+    return json.dumps(status)
+
+
+def decode_status(text):
+    return json.loads(text)

@@ -1,0 +1,66 @@
+"""Shows the worker's statuses in the page, at most once per animation frame.
+
+The worker posts a status every training iteration; the page keeps only the
+latest one (drop-to-latest) and renders it on the next frame, so it can never
+fall behind however fast the worker trains.
+"""
+from pyscript import window
+from pyscript.ffi import create_proxy
+
+from shared import protocol
+
+PERCENT = ("acc", "test_acc")
+SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size"}
+
+
+def format_value(name, value):
+    if value is None:
+        return "–"
+    if name in PERCENT:
+        return "%.1f%%" % (100 * value)
+    if name == "loss":
+        return "%.4f" % value
+    if name == "samples_per_s":
+        return "%d" % round(value)
+    if name == "training":
+        return "yes" if value else "no"
+    return str(value)
+
+
+class StatusView:
+    def __init__(self, document, on_status=None):
+        self.document = document
+        self.cells = {}
+        for name in protocol.STATUS_FIELDS:
+            cell = document.querySelector('[data-status="%s"]' % name)
+            if cell:
+                self.cells[name] = cell
+        self.on_status = on_status     # called with each rendered status
+        self.latest = None
+        self.weights = None            # base64 text of the newest weights seen
+        self.frame_pending = False
+        self.render_proxy = create_proxy(self.render)
+        self.receive_proxy = create_proxy(self.receive)
+
+    def receive(self, event):
+        status = protocol.decode_status(event.data)
+        if "weights" in status:
+            self.weights = status.pop("weights")
+        self.latest = status
+        if not self.frame_pending:
+            self.frame_pending = True
+            window.requestAnimationFrame(self.render_proxy)
+
+    def render(self, _timestamp=None):
+        self.frame_pending = False
+        status = self.latest
+        for name, cell in self.cells.items():
+            value = status.get(name)
+            cell.textContent = format_value(name, value)
+            cell.dataset.value = "" if value is None else str(value)
+        for name, selector in SETTINGS_INPUTS.items():
+            field = self.document.querySelector(selector)
+            if field != self.document.activeElement:   # never overwrite typing
+                field.value = str(status[name])
+        if self.on_status:
+            self.on_status(status)

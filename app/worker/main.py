@@ -1,0 +1,68 @@
+"""Model worker entry point (Pyodide + numpy, a PyScript named worker).
+
+The page calls the two exported functions: `boot(page_url)` once, then
+`signal(text)` for each of the seven signals. Statuses go back as JSON text
+through postMessage, which needs no SharedArrayBuffer.
+"""
+import asyncio
+import json
+
+import numpy as np
+from polyscript import xworker
+from pyodide.http import pyfetch
+
+from shared import blocks, protocol
+from worker.cache import BlockCache
+from worker.model import MLP
+from worker.trainer import Trainer, weights_from_bytes
+
+DATA_DIR = "static/data/"
+PRETRAINED = "static/weights/pretrained.npy"
+trainer = None
+
+
+async def fetch_bytes(url):
+    response = await pyfetch(url)
+    if not response.ok:
+        raise OSError("%s: HTTP %d" % (url, response.status))
+    return await response.bytes()
+
+
+async def load_test_set(base, entries):
+    """Held-out blocks, all checked: a corrupt test block stops boot with its reason."""
+    datas = await asyncio.gather(*(fetch_bytes(base + e["file"]) for e in entries))
+    for data, entry in zip(datas, entries):
+        blocks.check(data, entry)
+    records = np.frombuffer(b"".join(datas), np.uint8).reshape(-1, blocks.RECORD_BYTES)
+    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+
+
+async def boot(page_url):
+    """Load manifest, held-out set and pretrained weights; start the loop."""
+    global trainer
+    base = page_url.split("#")[0].split("?")[0].rsplit("/", 1)[0] + "/"
+    try:
+        manifest = json.loads((await fetch_bytes(base + DATA_DIR + "manifest.json")).decode())
+        test_set = await load_test_set(base + DATA_DIR, manifest["test"])
+        model = MLP()
+        model.set_params(*weights_from_bytes(await fetch_bytes(base + PRETRAINED)))
+    except (OSError, ValueError, KeyError) as error:
+        return protocol.reply("could not start the model: %s" % error)
+
+    async def fetch_block(entry):
+        return await fetch_bytes(base + DATA_DIR + entry["file"])
+
+    cache = BlockCache(manifest["train"], fetch_block)
+    trainer = Trainer(model, cache, test_set, xworker.postMessage)
+    asyncio.ensure_future(trainer.run())
+    trainer.send_status()
+    return protocol.reply()
+
+
+def signal(text):
+    if trainer is None:
+        return protocol.reply("the model is still loading")
+    return trainer.signal(text)
+
+
+__export__ = ["boot", "signal"]

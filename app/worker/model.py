@@ -1,0 +1,109 @@
+"""A 784 -> hidden (ReLU) -> 10 softmax MLP trained by SGD with momentum.
+
+Pure numpy, float32; the same file trains in CPython (make weights, tests,
+benchmark) and in the Pyodide worker.
+"""
+import sys
+
+import numpy as np
+
+INPUTS, OUTPUTS = 28 * 28, 10
+MOMENTUM = 0.9
+
+if sys.platform == "emscripten":
+    # Pyodide's numpy has no BLAS; its einsum inner loops measured about 2x
+    # faster than its fallback matmul on these shapes (see make bench).
+    def matmul(a, b):
+        return np.einsum("ij,jk->ik", a, b)
+
+    def matmul_tn(a, b):  # a.T @ b without materialising a.T
+        return np.einsum("ji,jk->ik", a, b)
+else:
+    def matmul(a, b):
+        return a @ b
+
+    def matmul_tn(a, b):
+        return a.T @ b
+
+
+class MLP:
+    def __init__(self, hidden=128, seed=0):
+        self.hidden = hidden
+        self.reinitialise(seed)
+
+    def reinitialise(self, seed):
+        """He initialisation for the ReLU layer, seeded; momentum cleared."""
+        rng = np.random.default_rng(seed)
+        h = self.hidden
+        self.W1 = (rng.standard_normal((INPUTS, h)) * np.sqrt(2 / INPUTS)).astype(np.float32)
+        self.b1 = np.zeros(h, np.float32)
+        self.W2 = (rng.standard_normal((h, OUTPUTS)) * np.sqrt(2 / h)).astype(np.float32)
+        self.b2 = np.zeros(OUTPUTS, np.float32)
+        self.reset_momentum()
+
+    def reset_momentum(self):
+        self.velocity = [np.zeros_like(p) for p in self.params()]
+
+    def params(self):
+        return [self.W1, self.b1, self.W2, self.b2]
+
+    def set_params(self, W1, b1, W2, b2):
+        self.hidden = b1.shape[0]
+        # Copies: the arrays may be read-only views of a received file.
+        self.W1, self.b1, self.W2, self.b2 = (np.array(p, np.float32, order="C")
+                                              for p in (W1, b1, W2, b2))
+        self.reset_momentum()
+
+    def logits(self, X):
+        H = np.maximum(matmul(X, self.W1) + self.b1, 0)
+        return matmul(H, self.W2) + self.b2
+
+    def predict(self, X):
+        return np.argmax(self.logits(X), axis=1)
+
+    def accuracy(self, X, y):
+        return float(np.mean(self.predict(X) == y))
+
+    def gradients(self, X, y):
+        """Loss, batch accuracy and gradients of the mean cross-entropy.
+
+        MNIST pixels near the border are blank in most images, so only the
+        input columns inked somewhere in the batch enter the first layer:
+        the same result with a fraction of the work. dW1 is returned as
+        (columns, rows-for-those-columns).
+        """
+        cols = np.flatnonzero(X.any(axis=0))
+        Xa = X[:, cols]
+        Z1 = matmul(Xa, self.W1[cols]) + self.b1
+        H = np.maximum(Z1, 0)
+        Z2 = matmul(H, self.W2) + self.b2
+        Z2 -= Z2.max(axis=1, keepdims=True)
+        E = np.exp(Z2)
+        P = E / E.sum(axis=1, keepdims=True)
+        n = len(y)
+        rows = np.arange(n)
+        loss = float(-np.mean(np.log(P[rows, y] + 1e-12)))
+        acc = float(np.mean(np.argmax(P, axis=1) == y))
+        dZ2 = P
+        dZ2[rows, y] -= 1
+        dZ2 /= n
+        dW2 = matmul_tn(H, dZ2)
+        db2 = dZ2.sum(axis=0)
+        dZ1 = matmul(dZ2, self.W2.T)
+        dZ1 *= Z1 > 0
+        dW1_active = matmul_tn(Xa, dZ1)
+        db1 = dZ1.sum(axis=0)
+        return loss, acc, (cols, dW1_active), db1, dW2, db2
+
+    def train_step(self, X, y, lrate):
+        """One SGD-with-momentum step on a batch; returns (loss, batch accuracy)."""
+        loss, acc, (cols, dW1_active), db1, dW2, db2 = self.gradients(X, y)
+        v1 = self.velocity[0]
+        v1 *= MOMENTUM
+        v1[cols] -= lrate * dW1_active
+        self.W1 += v1
+        for p, v, g in zip(self.params()[1:], self.velocity[1:], (db1, dW2, db2)):
+            v *= MOMENTUM
+            v -= lrate * g
+            p += v
+        return loss, acc

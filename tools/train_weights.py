@@ -1,0 +1,62 @@
+"""Train the shipped weights natively with the worker's own model code.
+
+Deterministic: fixed seeds for initialisation and batch order. Writes
+static/weights/pretrained.npy (format: app/shared/weights_file.py).
+"""
+import json
+import os
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "app"))
+from shared import blocks  # noqa: E402
+from worker.model import MLP  # noqa: E402
+from worker.trainer import weights_to_bytes  # noqa: E402
+
+DATA = os.path.join(ROOT, "static", "data")
+OUT = os.path.join(ROOT, "static", "weights", "pretrained.npy")
+EPOCHS, BATCH, LRATE, SEED = 20, 64, 0.05, 0
+
+
+def load_split(split, data_dir=DATA):
+    """All blocks of one split as (float32 pixels in [0, 1], int labels), checked."""
+    with open(os.path.join(data_dir, "manifest.json")) as f:
+        entries = json.load(f)[split]
+    chunks = []
+    for entry in entries:
+        with open(os.path.join(data_dir, entry["file"]), "rb") as f:
+            data = f.read()
+        blocks.check(data, entry)
+        chunks.append(data)
+    records = np.frombuffer(b"".join(chunks), np.uint8).reshape(-1, blocks.RECORD_BYTES)
+    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+
+
+def train(X, y, epochs=EPOCHS, batch=BATCH, lrate=LRATE, seed=SEED, hidden=128):
+    model = MLP(hidden, seed)
+    rng = np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch):
+            idx = order[start:start + batch]
+            model.train_step(X[idx], y[idx], lrate)
+    return model
+
+
+def main():
+    X, y = load_split("train")
+    X_test, y_test = load_split("test")
+    model = train(X, y)
+    os.makedirs(os.path.dirname(OUT), exist_ok=True)
+    tmp = OUT + ".part"
+    with open(tmp, "wb") as f:
+        f.write(weights_to_bytes(model))
+    os.replace(tmp, OUT)
+    print("wrote %s: held-out accuracy %.4f on %d samples"
+          % (os.path.relpath(OUT, ROOT), model.accuracy(X_test, y_test), len(y_test)))
+
+
+if __name__ == "__main__":
+    main()
