@@ -6,7 +6,8 @@ import json
 from pyscript import document, window, workers
 from pyscript.ffi import create_proxy
 
-from shared import protocol
+from shared import protocol, weights_file
+from ui import weights_io
 from ui.status_view import StatusView
 
 html = document.documentElement
@@ -15,7 +16,11 @@ message = document.querySelector("#message")
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
+PRETRAINED = "./static/weights/pretrained.npy"
+CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
+            "#pretrained", "#randomize", "#export", "#import")
 model = None
+status_view = None
 
 
 def say(text, error=False):
@@ -44,10 +49,47 @@ async def send(kind, value=None):
     return True
 
 
-def on_click(selector, kind):
-    def handler(_event):
-        asyncio.create_task(send(kind))
-    document.querySelector(selector).addEventListener("click", create_proxy(handler))
+def on(selector, event, action):
+    """Run the coroutine function `action(event)` on each event; show its failures."""
+    async def guarded(ev):
+        try:
+            await action(ev)
+        except (OSError, weights_file.BadWeights) as error:
+            say(str(error), error=True)
+
+    def handler(ev):
+        asyncio.create_task(guarded(ev))
+    document.querySelector(selector).addEventListener(event, create_proxy(handler))
+
+
+def on_click(selector, kind, value=None):
+    async def action(_event):
+        await send(kind, value)
+    on(selector, "click", action)
+
+
+async def load_pretrained(_event):
+    await send(protocol.SET_WEIGHTS, await weights_io.fetch_base64(PRETRAINED))
+
+
+async def randomize(_event):
+    await send(protocol.SET_WEIGHTS, int(window.Date.now()) % 1000000)
+
+
+async def export(_event):
+    await send(protocol.STATUS, True)
+    weights_io.download(await status_view.fresh_weights(), "mnist-mlp-weights.npy")
+
+
+async def import_weights(event):
+    field = event.target
+    if not field.files.length:
+        return
+    text = await weights_io.read_base64(field.files.item(0))
+    field.value = ""               # choosing the same file again fires change again
+    weights_io.check(text)         # a bad file is refused here; the model keeps its weights
+    if await send(protocol.SET_WEIGHTS, text):
+        say("Imported weights.")
 
 
 def on_setting(selector, kind):
@@ -57,7 +99,8 @@ def on_setting(selector, kind):
         try:
             value = float(field.value)
         except ValueError:
-            say("%s: %r is not a number" % (field.labels[0].textContent.strip(), field.value), error=True)
+            # Number inputs report "" for anything that is not a number.
+            say("%s: enter a number" % field.labels[0].textContent.strip(), error=True)
             return
         asyncio.create_task(send(kind, value))
     field.addEventListener("change", create_proxy(handler))
@@ -69,7 +112,7 @@ def show_training(status):
 
 
 async def main():
-    global model
+    global model, status_view
     status_view = StatusView(document, on_status=show_training)
     document.querySelector("script[name=model]").xworker.onmessage = status_view.receive_proxy
     boot_message.textContent = "Loading the model worker (Pyodide + numpy)…"
@@ -83,6 +126,11 @@ async def main():
     on_click("#stop", protocol.STOP)
     for selector, kind in SETTINGS:
         on_setting(selector, kind)
+    on("#pretrained", "click", load_pretrained)
+    on("#randomize", "click", randomize)
+    on("#export", "click", export)
+    on("#import", "change", import_weights)
+    for selector in CONTROLS:
         document.querySelector(selector).disabled = False
     boot_message.textContent = "Ready."
     html.dataset.state = "ready"

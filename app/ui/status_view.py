@@ -4,6 +4,8 @@ The worker posts a status every training iteration; the page keeps only the
 latest one (drop-to-latest) and renders it on the next frame, so it can never
 fall behind however fast the worker trains.
 """
+import asyncio
+
 from pyscript import window
 from pyscript.ffi import create_proxy
 
@@ -38,6 +40,7 @@ class StatusView:
         self.on_status = on_status     # called with each rendered status
         self.latest = None
         self.weights = None            # base64 text of the newest weights seen
+        self.weights_version = 0
         self.frame_pending = False
         self.render_proxy = create_proxy(self.render)
         self.receive_proxy = create_proxy(self.receive)
@@ -46,10 +49,20 @@ class StatusView:
         status = protocol.decode_status(event.data)
         if "weights" in status:
             self.weights = status.pop("weights")
+            self.weights_version += 1
         self.latest = status
         if not self.frame_pending:
             self.frame_pending = True
             window.requestAnimationFrame(self.render_proxy)
+
+    async def fresh_weights(self, timeout_s=10):
+        """Wait for weights newer than the ones seen so far (after asking for them)."""
+        seen = self.weights_version
+        for _ in range(timeout_s * 100):
+            if self.weights_version != seen:
+                return self.weights
+            await asyncio.sleep(0.01)
+        raise OSError("the model worker did not send its weights")
 
     def render(self, _timestamp=None):
         self.frame_pending = False

@@ -172,9 +172,17 @@ class Trainer:
             self.last_weights = now
         self.send_status(with_weights)
 
-    async def run(self, idle_poll_s=0.25):
+    def cache_state(self):
+        c = self.cache
+        return len(c.blocks), len(c.in_flight), c.fetch_errors, c.corrupt_blocks
+
+    async def run(self, idle_poll_s=0.1):
+        shown = None
         while True:
             self.cache.fill()
+            if not self.training and self.cache_state() != shown:
+                shown = self.cache_state()    # idle: still show the cache filling
+                self.send_status()
             if self.training:
                 try:
                     await self.step()

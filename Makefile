@@ -1,0 +1,55 @@
+# Two commands matter: `make serve` and `make test`. Each sets up what is
+# missing first; set-up is idempotent and downloads nothing a second time.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+DATA := static/data/manifest.json
+WEIGHTS := static/weights/pretrained.npy
+
+.PHONY: setup serve test unit bench vendor data weights browser clean
+
+setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
+
+$(VENV)/.installed: requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+vendor: node_modules/.package-lock.json $(VENV)/.installed
+	$(PY) tools/vendor.py
+
+$(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py app/shared/blocks.py
+	$(PY) tools/build_data.py
+
+# `make data IDX=/path/to/idx-dir` builds blocks from full MNIST or Fashion-MNIST.
+data: node_modules/.package-lock.json $(VENV)/.installed
+	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
+
+$(WEIGHTS): $(DATA) tools/train_weights.py app/worker/model.py app/shared/weights_file.py
+	$(PY) tools/train_weights.py
+
+weights:
+	$(PY) tools/train_weights.py
+
+serve: setup
+	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1
+
+browser:
+	@sh tools/ensure_browser.sh
+
+unit: setup
+	$(PY) -m pytest -q tests/unit
+
+test: setup browser
+	$(PY) -m pytest -q tests
+
+bench: setup browser
+	$(PY) tools/bench.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor static/data static/weights .cache

@@ -1,0 +1,50 @@
+"""Weights files in and out of the page, as base64 text end to end.
+
+The browser's FileReader turns a Blob into base64 natively and binascii
+decodes it in C, so 400 KB never crosses a per-byte Python loop.
+"""
+import asyncio
+import binascii
+
+import js
+from pyscript.ffi import create_proxy
+
+from shared import weights_file
+
+MIME = "application/octet-stream"
+
+
+async def read_base64(blob):
+    """A Blob (a chosen File, a fetched body) as base64 text."""
+    reader = js.FileReader.new()
+    done = asyncio.Event()
+    reader.onloadend = create_proxy(lambda _event: done.set())
+    reader.readAsDataURL(blob)
+    await done.wait()
+    if reader.error:
+        raise OSError("could not read the file: %s" % reader.error.message)
+    url = reader.result
+    return url[url.index(",") + 1:]
+
+
+async def fetch_base64(url):
+    response = await js.fetch(url)
+    if not response.ok:
+        raise OSError("%s: HTTP %d" % (url, response.status))
+    return await read_base64(await response.blob())
+
+
+def check(text):
+    """Raise BadWeights unless text is base64 of a weights file this network can use."""
+    try:
+        data = binascii.a2b_base64(text)
+    except ValueError:
+        raise weights_file.BadWeights("not a weights file (bad base64)")
+    weights_file.decode(data)
+
+
+def download(text, file_name):
+    link = js.document.createElement("a")
+    link.href = "data:%s;base64,%s" % (MIME, text)
+    link.download = file_name
+    link.click()

@@ -1,0 +1,94 @@
+"""The page trains in its worker: start, stop, settings, and live status."""
+import pytest
+
+from conftest import Page, page_errors, SUBPATH
+
+
+def test_boot_reaches_ready_with_pretrained_weights(page):
+    assert page.number("iteration") == 0
+    assert page.number("test_acc") >= 0.95          # the shipped weights
+    assert page.wait_for(lambda: page.number("data_len") == page.number("cache_size"))
+    assert page.find("#start").is_enabled()
+
+
+def test_start_trains_and_stop_halts(page):
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("iteration") >= 50)
+    assert page.status("training") == "True"
+    assert page.number("samples_per_s") > 0
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    stopped_at = page.number("iteration")
+    page.wait_for(lambda: False, timeout=1.0)
+    assert page.number("iteration") == stopped_at
+
+
+def test_loss_falls_from_random_weights(page):
+    page.click("#randomize")
+    assert page.wait_for(lambda: page.number("test_acc") is not None and page.number("test_acc") < 0.5)
+    page.set_input("#learning-rate", 0.002)   # slow enough to see the start of the curve
+    assert page.wait_for(lambda: page.number("lrate") == 0.002)
+    page.click("#start")
+    early = page.wait_for(lambda: page.number("loss"), poll=0.01)
+    assert early > 1.0                      # ln(10) = 2.3 for random weights
+    assert page.wait_for(lambda: page.number("loss") < early / 3, timeout=30)
+    assert page.wait_for(lambda: page.number("test_acc") > 0.8, timeout=30)
+    page.click("#stop")
+
+
+@pytest.mark.parametrize("selector, field, value, shown", [
+    ("#batch-size", "batch_size", 32, 32.0),
+    ("#learning-rate", "lrate", 0.01, 0.01),
+    ("#cache-size", "cache_size", 3, 3.0),
+])
+def test_each_setting_shows_up_in_the_next_status(page, selector, field, value, shown):
+    page.set_input(selector, value)
+    assert page.wait_for(lambda: page.number(field) == shown)
+    assert page.text("#message") == ""
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "abc", "1e9"])
+def test_invalid_setting_is_rejected_and_nothing_changes(page, value):
+    page.set_input("#batch-size", value)
+    assert page.wait_for(lambda: page.text("#message") != "")
+    assert "batch size" in page.text("#message").lower()
+    page.click("#start")                                # status refreshes
+    assert page.wait_for(lambda: page.status("training") == "True")
+    assert page.number("batch_size") == 64
+    page.click("#stop")
+
+
+def test_cache_refills_to_its_size_and_trains_from_it(page):
+    page.set_input("#cache-size", 12)
+    assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > 12 * 500)   # more than one cache-full
+    page.click("#stop")
+
+
+def test_failed_fetch_and_corrupt_block_are_counted_never_fatal(driver, server, faults):
+    faults["train-003.bin"] = "corrupt"
+    faults["train-005.bin"] = "fail-once"
+    page = Page(driver, server + "/").open()
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("corrupt_blocks") >= 1 and page.number("fetch_errors") >= 1,
+                         timeout=30)
+    iteration = page.number("iteration")
+    assert page.wait_for(lambda: page.number("iteration") > iteration + 50)
+    page.click("#stop")
+    # A failed fetch logs a 503 in the console; nothing else may go wrong.
+    assert [e for e in page_errors(driver) if "503" not in e] == []
+
+
+def test_missing_data_shows_an_error_not_a_blank_page(driver, server, faults):
+    faults["manifest.json"] = "missing"
+    page = Page(driver, server + "/").open(expect="error")
+    assert "manifest.json" in page.text("#boot-message")
+
+
+def test_works_below_a_sub_path(driver, server):
+    page = Page(driver, server + SUBPATH).open()
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("iteration") >= 20)
+    page.click("#stop")
+    assert page_errors(driver) == []

