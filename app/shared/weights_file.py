@@ -37,13 +37,15 @@ def _field(header, key):
     return header[start + len(key) + 3:].strip()
 
 
-def decode(data):
-    """Return (hidden, payload) or raise BadWeights with a reason a user can read."""
+def parse_header(data):
+    """Return (hidden, data offset) from the start of a file, or raise BadWeights."""
     if len(data) < 10 or bytes(data[:6]) != MAGIC[:6]:
         raise BadWeights("not a .npy file")
     if data[6] != 1:
         raise BadWeights(".npy version %d is not supported (save with numpy.save)" % data[6])
     size = data[8] | (data[9] << 8)
+    if len(data) < 10 + size:
+        raise BadWeights("truncated .npy header")
     try:
         header = bytes(data[10:10 + size]).decode()
     except UnicodeError:
@@ -60,7 +62,18 @@ def decode(data):
     if cols != COLUMNS or not 2 <= rows <= MAX_HIDDEN + 1:
         raise BadWeights("shape (%d, %d); expected (hidden + 1, %d) with 1 <= hidden <= %d"
                          % (rows, cols, COLUMNS, MAX_HIDDEN))
-    payload = memoryview(data)[10 + size:]
-    if len(payload) != rows * cols * 4:
-        raise BadWeights("%d data bytes; shape needs %d" % (len(payload), rows * cols * 4))
-    return rows - 1, payload
+    return rows - 1, 10 + size
+
+
+def check_size(hidden, offset, size):
+    expected = offset + (hidden + 1) * COLUMNS * 4
+    if size != expected:
+        raise BadWeights("%d bytes; a network with %d hidden units needs %d"
+                         % (size, hidden, expected))
+
+
+def decode(data):
+    """Return (hidden, payload) or raise BadWeights with a reason a user can read."""
+    hidden, offset = parse_header(data)
+    check_size(hidden, offset, len(data))
+    return hidden, memoryview(data)[offset:]

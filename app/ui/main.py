@@ -77,8 +77,10 @@ async def randomize(_event):
 
 
 async def export(_event):
-    await send(protocol.STATUS, True)
-    weights_io.download(await status_view.fresh_weights(), "mnist-mlp-weights.npy")
+    version = status_view.weights_version
+    if await send(protocol.STATUS, True):
+        weights_io.download(await status_view.weights_after(version), "mnist-mlp-weights.npy")
+        say("Exported weights (mnist-mlp-weights.npy).")
 
 
 async def import_weights(event):

@@ -55,11 +55,10 @@ class StatusView:
             self.frame_pending = True
             window.requestAnimationFrame(self.render_proxy)
 
-    async def fresh_weights(self, timeout_s=10):
-        """Wait for weights newer than the ones seen so far (after asking for them)."""
-        seen = self.weights_version
+    async def weights_after(self, version, timeout_s=10):
+        """The first weights newer than `version` (read it before asking for them)."""
         for _ in range(timeout_s * 100):
-            if self.weights_version != seen:
+            if self.weights_version != version:
                 return self.weights
             await asyncio.sleep(0.01)
         raise OSError("the model worker did not send its weights")

@@ -15,7 +15,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SUBPATH = "/embed/blog-post/"      # the app must also work below a sub-path
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
                 "--disable-quic --no-first-run --disable-background-networking "
-                "--disable-component-update --disable-sync --window-size=1280,1000").split()
+                "--disable-component-update --disable-sync --window-size=1280,1000 "
+                # Chromium's own calls home, which would muddy the same-origin check:
+                "--disable-features=AutofillServerCommunication,OptimizationHints,Translate").split()
 BOOT_TIMEOUT_S = 60
 
 
@@ -75,13 +77,19 @@ def faults():
     Handler.faults.clear()
 
 
-def make_driver(extra_flags=()):
+def make_driver(extra_flags=(), download_dir=None):
     options = webdriver.ChromeOptions()
+    if download_dir:
+        options.add_experimental_option("prefs", {"download.default_directory": str(download_dir)})
     for flag in CHROME_FLAGS + list(extra_flags):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if download_dir:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(download_dir)})
+    return driver
 
 
 def page_errors(driver):

@@ -1,0 +1,43 @@
+"""At run time the page and its worker load nothing from another origin.
+
+Chromium's NetLog records every request the browser makes, workers included.
+Requests made for the page carry its site in their network isolation key;
+the browser's own housekeeping (update checks and the like) does not. The test
+trains for a moment, then checks the origin of every request made for the page.
+"""
+import json
+from urllib.parse import urlsplit
+
+from conftest import Page, make_driver, page_errors
+
+
+def urls_requested_for(site, net_log_path):
+    with open(net_log_path) as f:
+        text = f.read()
+    # A log cut short by the browser's exit lacks its closing brackets.
+    try:
+        log = json.loads(text)
+    except ValueError:
+        log = json.loads(text.rstrip().rstrip(",") + "]}")
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return {e["params"]["url"] for e in log["events"]
+            if e["type"] == start_job and "params" in e
+            and e["params"].get("network_isolation_key", "").split(" ")[0] == site}
+
+
+def test_every_request_stays_on_the_page_origin(server, tmp_path):
+    net_log = tmp_path / "netlog.json"
+    driver = make_driver(["--log-net-log=%s" % net_log])
+    try:
+        page = Page(driver, server + "/").open()
+        page.click("#start")
+        assert page.wait_for(lambda: page.number("samples_seen") > 20000, timeout=30)
+        page.click("#stop")
+        assert page_errors(driver) == []
+    finally:
+        driver.quit()
+    origin = urlsplit(server)
+    urls = urls_requested_for("%s://%s" % (origin.scheme, origin.hostname), net_log)
+    assert any(u.endswith("/static/data/train-000.bin") for u in urls)  # the worker's fetches
+    assert any(u.endswith(".whl") for u in urls)                        # numpy's wheel
+    assert [u for u in urls if urlsplit(u).netloc != origin.netloc] == []

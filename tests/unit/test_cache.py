@@ -1,0 +1,572 @@
+"""worker/cache.py: the bounded block cache, driven under asyncio with fake fetchers."""
+import asyncio
+import random
+
+import numpy as np
+import pytest
+
+from shared import blocks
+from worker import cache as cache_module
+from worker.cache import BlockCache
+
+BLOCK = 50          # samples per synthetic block
+TIMEOUT = 5.0       # no test may hang
+
+
+# -- synthetic blocks ---------------------------------------------------------
+
+def sample_pixels(ids, marker=1):
+    """Each sample carries its id in pixels 0-1 and a marker in pixel 2."""
+    pixels = np.zeros((len(ids), blocks.PIXELS), np.uint8)
+    ids = np.asarray(ids)
+    pixels[:, 0], pixels[:, 1], pixels[:, 2] = ids // 256, ids % 256, marker
+    pixels[:, 3:] = (ids[:, None] * 7 + np.arange(blocks.PIXELS - 3)) % 256
+    return pixels.tobytes()
+
+
+def make_block(name, ids, marker=1, labels=None):
+    labels = [i % 10 for i in ids] if labels is None else labels
+    data = blocks.encode(labels, sample_pixels(ids, marker))
+    entry = {"file": name, "samples": len(ids), "bytes": len(data),
+             "sha256": blocks.sha256_hex(data)}
+    return entry, data
+
+
+def make_store(n_blocks, samples=BLOCK, first_id=0):
+    """n_blocks good blocks; sample ids first_id .. first_id + n_blocks*samples - 1."""
+    entries, store = [], {}
+    for b in range(n_blocks):
+        ids = list(range(first_id + b * samples, first_id + (b + 1) * samples))
+        entry, data = make_block("train-%03d.bin" % b, ids)
+        entries.append(entry)
+        store[entry["file"]] = data
+    return entries, store
+
+
+def ids_of(X):
+    raw = np.rint(X * 255).astype(np.int64)
+    return raw[:, 0] * 256 + raw[:, 1]
+
+
+def markers_of(X):
+    return np.rint(X[:, 2] * 255).astype(np.int64)
+
+
+class Fetcher:
+    """Async fake of the worker's block fetch: counts calls and concurrency.
+
+    gated: every call waits until the test releases it;
+    fail: {file: number of failures before it succeeds};
+    serve: {file: list of payloads to return first (then the store's)}.
+    """
+
+    def __init__(self, store, gated=False, fail=None, serve=None, yields=1):
+        self.store = store
+        self.gated = gated
+        self.fail = dict(fail or {})
+        self.serve = {k: list(v) for k, v in (serve or {}).items()}
+        self.yields = yields
+        self.calls = []
+        self.active = self.max_active = 0
+        self.gates = []
+
+    async def __call__(self, entry):
+        name = entry["file"]
+        self.calls.append(name)
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        try:
+            if self.gated:
+                gate = asyncio.Event()
+                self.gates.append(gate)
+                await gate.wait()
+            else:
+                for _ in range(self.yields):
+                    await asyncio.sleep(0)
+            if self.fail.get(name, 0) > 0:
+                self.fail[name] -= 1
+                raise [OSError, ValueError, RuntimeError][self.fail[name] % 3]("fetch failed")
+            if self.serve.get(name):
+                return self.serve[name].pop(0)
+            return self.store[name]
+        finally:
+            self.active -= 1
+
+    def release(self, n=None):
+        waiting = [g for g in self.gates if not g.is_set()]
+        for gate in waiting[:n]:
+            gate.set()
+
+
+async def settle(rounds=10):
+    for _ in range(rounds):
+        await asyncio.sleep(0)
+
+
+def run(coro, timeout=TIMEOUT):
+    async def bounded():
+        return await asyncio.wait_for(coro, timeout)
+    return asyncio.run(bounded())
+
+
+class FastSleep:
+    def __init__(self):
+        self.delays = []
+
+    async def __call__(self, delay):
+        self.delays.append(delay)
+        await asyncio.sleep(0)
+
+
+# -- fill ----------------------------------------------------------------------
+
+def test_fill_starts_exactly_the_missing_fetches():
+    async def scenario():
+        entries, store = make_store(8)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=5)
+        assert len(cache.in_flight) == 0 and len(fetch.calls) == 0
+        cache.fill()
+        assert len(cache.in_flight) == 5
+        await settle()
+        assert len(fetch.calls) == 5
+        assert fetch.max_active == 5          # all five run at the same time
+        assert len(set(fetch.calls)) == 5     # five different blocks
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == 5          # nothing missing, nothing started
+
+        fetch.release(2)
+        await settle()
+        assert len(cache.blocks) == 2 and len(cache.in_flight) == 3
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == 5          # 2 cached + 3 in flight = size
+
+        X, y = cache.take(BLOCK)              # empties the oldest block
+        assert len(y) == BLOCK and len(cache.blocks) == 1
+        cache.fill()
+        assert len(cache.in_flight) == 4
+        await settle()
+        assert len(fetch.calls) == 6          # exactly one slot was free
+
+        cache.resize(8)
+        cache.fill()                          # 8 - 1 cached - 4 in flight = 3
+        await settle()
+        assert len(fetch.calls) == 9
+        assert len(cache.in_flight) == 7
+        fetch.release()
+        await settle()
+        assert len(cache.blocks) == 8 and not cache.in_flight
+    run(scenario())
+
+
+def test_fill_visits_every_entry_once_per_epoch():
+    async def scenario():
+        entries, store = make_store(6)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=12)
+        cache.fill()
+        await settle()
+        names = sorted(e["file"] for e in entries)
+        assert sorted(fetch.calls[:6]) == names
+        assert sorted(fetch.calls[6:]) == names
+        fetch.release()
+        await settle()
+    run(scenario())
+
+
+def test_epoch_order_is_shuffled_and_seeded():
+    async def order(seed):
+        entries, store = make_store(20)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=20, seed=seed)
+        cache.fill()
+        await settle()
+        fetch.release()
+        await settle()
+        return fetch.calls
+
+    first, again, other = run(order(1)), run(order(1)), run(order(2))
+    assert first == again
+    assert first != other
+    assert first != sorted(first) and first != sorted(first, reverse=True)
+
+
+# -- batches ---------------------------------------------------------------------
+
+def test_batches_of_any_size_span_blocks_and_hand_out_each_sample_once():
+    async def scenario():
+        n_blocks, size = 8, 3
+        entries, store = make_store(n_blocks)
+        cache = BlockCache(entries, Fetcher(store), size=size, seed=5)
+        epoch = n_blocks * BLOCK
+        taken = []
+        sizes = [7, 64, 1000, 7, 7, 64, 33]
+        i = 0
+        while len(taken) < 2 * epoch:
+            n = sizes[i % len(sizes)]
+            i += 1
+            await cache.wait_for(n)
+            available = cache.samples()
+            X, y = cache.take(n)
+            assert X.dtype == np.float32 and X.shape == (len(y), blocks.PIXELS)
+            assert y.dtype == np.int64
+            assert 0.0 <= X.min() and X.max() <= 1.0
+            assert len(y) == min(n, available)
+            if n <= size * BLOCK:
+                assert len(y) == n          # spans blocks when needed
+            ids = ids_of(X)
+            np.testing.assert_array_equal(y, ids % 10)   # labels stay with their pixels
+            taken.extend(ids.tolist())
+            assert len(cache.blocks) <= size
+            await asyncio.sleep(0)          # as Trainer.run does between steps
+        first, second = taken[:epoch], taken[epoch:2 * epoch]
+        assert sorted(first) == list(range(epoch))       # each sample exactly once
+        assert sorted(second) == list(range(epoch))
+        assert first != second                           # reshuffled
+    run(scenario())
+
+
+def test_samples_within_a_block_are_shuffled():
+    async def scenario():
+        entries, store = make_store(1)
+        cache = BlockCache(entries, Fetcher(store), size=1, seed=0)
+        await cache.wait_for(BLOCK)
+        X, y = cache.take(BLOCK)
+        ids = ids_of(X).tolist()
+        assert sorted(ids) == list(range(BLOCK)) and ids != list(range(BLOCK))
+    run(scenario())
+
+
+def test_pixels_are_scaled_bytes():
+    async def scenario():
+        entries, store = make_store(1)
+        cache = BlockCache(entries, Fetcher(store), size=1)
+        await cache.wait_for(BLOCK)
+        X, y = cache.take(BLOCK)
+        raw = np.frombuffer(store[entries[0]["file"]], np.uint8).reshape(-1, blocks.RECORD_BYTES)
+        by_id = {int(r[1]) * 256 + int(r[2]): r[1:] for r in raw}
+        for row, sample_id in zip(X, ids_of(X)):
+            np.testing.assert_allclose(row, by_id[int(sample_id)] / 255, rtol=1e-6, atol=1e-7)
+    run(scenario())
+
+
+def test_batch_larger_than_the_full_cache_returns_what_it_holds():
+    async def scenario():
+        entries, store = make_store(6)
+        fetch = Fetcher(store)
+        cache = BlockCache(entries, fetch, size=2)
+        await cache.wait_for(1000)
+        assert cache.full() and cache.samples() == 2 * BLOCK
+        X, y = cache.take(1000)
+        assert len(y) == 2 * BLOCK
+        assert len(set(ids_of(X).tolist())) == 2 * BLOCK
+        await asyncio.sleep(0)
+        # and again once partly consumed: whatever the full cache holds
+        await cache.wait_for(30)
+        cache.take(30)
+        await asyncio.sleep(0)
+        await cache.wait_for(1000)
+        held = cache.samples()
+        assert cache.full() and held < 2 * BLOCK + 1
+        X, y = cache.take(1000)
+        assert len(y) == held
+        assert len(fetch.calls) <= 6
+    run(scenario())
+
+
+def test_cache_never_holds_more_than_size_blocks():
+    async def scenario():
+        rng = random.Random(3)
+        entries, store = make_store(10, samples=20)
+
+        class Jittery(Fetcher):
+            async def __call__(self, entry):
+                self.yields = rng.randint(0, 6)
+                return await super().__call__(entry)
+
+        size = 4
+        cache = BlockCache(entries, Jittery(store), size=size)
+        seen = 0
+        for _ in range(150):
+            cache.fill()
+            assert len(cache.blocks) <= size
+            # (batches that can outgrow size - 1 blocks hit the wait_for hang, see below)
+            n = rng.choice([1, 7, 19, 33, 40])
+            await cache.wait_for(n)
+            assert len(cache.blocks) <= size
+            X, y = cache.take(n)
+            seen += len(y)
+            assert len(cache.blocks) <= size
+            await settle(rng.randint(1, 3))
+            assert len(cache.blocks) <= size
+        assert seen > 10 * 20
+    run(scenario())
+
+
+# -- waiting ---------------------------------------------------------------------
+
+def test_wait_for_does_not_spin_while_fetches_are_slow():
+    async def scenario():
+        entries, store = make_store(6)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=3)
+        fills = []
+        real_fill = cache.fill
+        cache.fill = lambda: (fills.append(1), real_fill())
+        waiter = asyncio.ensure_future(cache.wait_for(2 * BLOCK))
+        await settle(500)                    # lots of chances to spin
+        assert not waiter.done()
+        assert len(fills) == 1               # one pass of the loop, then asleep
+        assert len(fetch.calls) == 3         # no extra fetches started
+        fetch.release(1)
+        await settle()
+        assert not waiter.done()             # 50 samples cached, 100 wanted
+        assert len(fills) == 2
+        fetch.release(1)
+        await settle()
+        assert waiter.done()
+        assert len(fills) <= 3
+        assert len(fetch.calls) == 3
+        fetch.release()
+        await settle()
+    run(scenario())
+
+
+def test_wait_for_with_real_slow_fetches():
+    async def scenario():
+        entries, store = make_store(4)
+        calls, active = [], [0, 0]
+
+        async def slow_fetch(entry):
+            calls.append(entry["file"])
+            active[0] += 1
+            active[1] = max(active)
+            await asyncio.sleep(0.05)
+            active[0] -= 1
+            return store[entry["file"]]
+
+        cache = BlockCache(entries, slow_fetch, size=2)
+        fills = []
+        real_fill = cache.fill
+        cache.fill = lambda: (fills.append(1), real_fill())
+        loop = asyncio.get_running_loop()
+        start = loop.time()
+        await cache.wait_for(2 * BLOCK)
+        assert loop.time() - start >= 0.045  # really waited for the network
+        assert len(calls) == 2               # two fetches, no more
+        assert active[1] == 2                # running at the same time
+        assert len(fills) <= 3               # woken once per arrival, no spinning
+    run(scenario())
+
+
+def test_wait_for_returns_at_once_when_enough_is_cached():
+    async def scenario():
+        entries, store = make_store(3)
+        fetch = Fetcher(store)
+        cache = BlockCache(entries, fetch, size=3)
+        await cache.wait_for(3 * BLOCK)
+        calls = len(fetch.calls)
+        await cache.wait_for(10)
+        assert len(fetch.calls) == calls
+    run(scenario())
+
+
+# -- failures --------------------------------------------------------------------
+
+def test_failing_fetches_are_retried_with_backoff_and_counted():
+    async def scenario():
+        entries, store = make_store(2)
+        names = [e["file"] for e in entries]
+        fetch = Fetcher(store, fail={names[0]: 3, names[1]: 8})
+        sleep = FastSleep()
+        cache = BlockCache(entries, fetch, size=2, sleep=sleep)
+        await cache.wait_for(2 * BLOCK)
+        assert cache.fetch_errors == 11
+        assert cache.corrupt_blocks == 0
+        assert len(cache.blocks) == 2
+        assert fetch.calls.count(names[0]) == 4 and fetch.calls.count(names[1]) == 9
+        delays = cache_module.RETRY_DELAYS
+        expected = list(delays[:3]) + list(delays) + [delays[-1]] * 2
+        assert sorted(sleep.delays) == sorted(expected)
+        X, y = cache.take(2 * BLOCK)
+        assert sorted(ids_of(X).tolist()) == list(range(2 * BLOCK))
+    run(scenario())
+
+
+def test_retry_delays_grow():
+    delays = cache_module.RETRY_DELAYS
+    assert list(delays) == sorted(delays) and delays[0] > 0
+
+
+def corrupt_store():
+    """Two good blocks and three corrupt ones (marker 2 in their samples)."""
+    entries, store = make_store(2)
+    bad_sha_entry, data = make_block("bad-sha.bin", list(range(1000, 1000 + BLOCK)), marker=2)
+    flipped = bytearray(data)
+    flipped[blocks.RECORD_BYTES + 5] ^= 0x01
+    store["bad-sha.bin"] = bytes(flipped)
+    short_entry, data = make_block("short.bin", list(range(2000, 2000 + BLOCK)), marker=2)
+    store["short.bin"] = data[:-blocks.RECORD_BYTES]
+    labels = [i % 10 for i in range(BLOCK)]
+    labels[17] = 10
+    label_entry, data = make_block("label10.bin", list(range(3000, 3000 + BLOCK)), marker=2,
+                                   labels=labels)
+    store["label10.bin"] = data
+    return entries + [bad_sha_entry, short_entry, label_entry], store
+
+
+@pytest.mark.parametrize("name", ["bad-sha.bin", "short.bin", "label10.bin"])
+def test_each_kind_of_corrupt_block_is_counted_and_dropped(name):
+    async def scenario():
+        entries, store = corrupt_store()
+        entry = next(e for e in entries if e["file"] == name)
+        cache = BlockCache(entries, Fetcher(store), size=4)
+        await cache.load(entry)
+        assert cache.corrupt_blocks == 1
+        assert len(cache.blocks) == 0 and cache.samples() == 0
+        good = entries[0]
+        await cache.load(good)
+        assert cache.corrupt_blocks == 1 and len(cache.blocks) == 1
+    run(scenario())
+
+
+def test_corrupt_blocks_never_reach_a_batch():
+    async def scenario():
+        entries, store = corrupt_store()
+        cache = BlockCache(entries, Fetcher(store), size=len(entries), seed=1)
+        taken = []
+        for _ in range(12):
+            await cache.wait_for(BLOCK)
+            X, y = cache.take(BLOCK)
+            assert (markers_of(X) == 1).all()
+            assert y.max() <= 9
+            taken.extend(ids_of(X).tolist())
+            await asyncio.sleep(0)
+        assert cache.corrupt_blocks >= 3
+        assert cache.corrupt_blocks % 3 == 0 or cache.in_flight   # whole epochs
+        assert cache.fetch_errors == 0
+        assert set(taken) <= set(range(2 * BLOCK))
+        assert set(taken) == set(range(2 * BLOCK))
+    run(scenario())
+
+
+BUG_REASON = (
+    "BUG worker/cache.py fill()/wait_for(): a finished load task stays in `in_flight` "
+    "until its done-callback (call_soon) runs, so fill() counts it as still in flight "
+    "and starts too few fetches; when wait_for then sleeps on `arrived` with nothing "
+    "really in flight, nobody sets it again and wait_for (and so training) hangs forever")
+
+
+async def corrupt_download_with_cache_size_1():
+    entries, store = make_store(2)
+    # every block's first download arrives damaged; a refetch would be fine
+    serve = {e["file"]: [store[e["file"]][:-1]] for e in entries}
+    cache = BlockCache(entries, Fetcher(store, serve=serve), size=1)
+    await cache.wait_for(1)
+    assert cache.corrupt_blocks == 1
+    assert cache.samples() == BLOCK
+
+
+async def back_to_back_waits():
+    entries, store = make_store(8)
+    cache = BlockCache(entries, Fetcher(store), size=3)
+    await cache.wait_for(7)
+    cache.take(7)
+    cache.take(BLOCK)                    # one block used up: a slot is free
+    await cache.wait_for(1000)           # no yield in between: the loop never runs
+    assert cache.full()
+
+
+async def fetch_lands_during_the_trainers_yield():
+    """Trainer.run's order: take, `await asyncio.sleep(0)`, fill(), wait_for(batch)."""
+    entries, store = make_store(8)
+    fetch = Fetcher(store, gated=True)
+    cache = BlockCache(entries, fetch, size=3)
+    cache.fill()
+    await settle()
+    fetch.release(2)
+    await settle()
+    assert len(cache.blocks) == 2 and len(cache.in_flight) == 1
+    cache.take(60)                       # one block used up, 40 samples left
+    fetch.release(1)                     # the third block lands ...
+    await asyncio.sleep(0)               # ... during the trainer's yield
+    cache.fill()                         # a slot is free: a fetch should start
+    await cache.wait_for(100)            # 90 cached: needs that fetch
+
+
+@pytest.mark.xfail(strict=True, raises=asyncio.TimeoutError, reason=BUG_REASON)
+@pytest.mark.parametrize("scenario", [corrupt_download_with_cache_size_1, back_to_back_waits,
+                                      fetch_lands_during_the_trainers_yield])
+def test_wait_for_never_hangs_on_a_stale_in_flight_task(scenario):
+    run(scenario(), timeout=0.5)
+
+
+# -- resizing --------------------------------------------------------------------
+
+def test_grow_mid_run_starts_more_fetches():
+    async def scenario():
+        entries, store = make_store(10)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=2)
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == 2
+        cache.resize(6)
+        assert cache.size == 6
+        waiter = asyncio.ensure_future(cache.wait_for(1))   # wait_for tops up too
+        await settle()
+        assert len(fetch.calls) == 6 and fetch.max_active == 6
+        fetch.release()
+        await settle()
+        assert waiter.done()
+        assert len(cache.blocks) == 6
+    run(scenario())
+
+
+def test_shrink_mid_run_drops_newest_cached_blocks():
+    async def scenario():
+        entries, store = make_store(8)
+        fetch = Fetcher(store)
+        cache = BlockCache(entries, fetch, size=6)
+        await cache.wait_for(6 * BLOCK)
+        assert len(cache.blocks) == 6
+        order = [int(ids_of(b.pixels[:1] / np.float32(255))[0]) // BLOCK for b in cache.blocks]
+        cache.resize(2)
+        assert cache.size == 2 and len(cache.blocks) == 2
+        calls = len(fetch.calls)
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == calls      # full at the new size
+        X, y = cache.take(1000)
+        kept = sorted(set((ids_of(X) // BLOCK).tolist()))
+        assert kept == sorted(order[:2])      # the two oldest blocks survive
+    run(scenario())
+
+
+def test_shrink_with_fetches_in_flight_keeps_them_until_consumed():
+    async def scenario():
+        entries, store = make_store(8)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=4)
+        cache.fill()
+        await settle()
+        fetch.release(2)
+        await settle()
+        cache.resize(1)
+        assert len(cache.blocks) == 1
+        fetch.release()
+        await settle()
+        assert len(cache.blocks) == 3         # documented: in-flight fetches are kept
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == 4          # but no new fetch until below the size
+        cache.take(3 * BLOCK)
+        assert len(cache.blocks) == 0
+        cache.fill()
+        await settle()
+        assert len(fetch.calls) == 5 and len(cache.in_flight) == 1
+        fetch.release()
+        await settle()
+    run(scenario())
