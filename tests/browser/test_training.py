@@ -1,7 +1,7 @@
 """The page trains in its worker: start, stop, settings, and live status."""
 import pytest
 
-from conftest import Page, page_errors, SUBPATH
+from browser import Page, page_errors, SUBPATH
 
 
 def test_boot_reaches_ready_with_pretrained_weights(page):

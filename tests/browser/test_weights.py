@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from conftest import ROOT, Page, make_driver, page_errors
+from browser import ROOT, Page, make_driver, page_errors
 
 sys.path.insert(0, os.path.join(ROOT, "app"))
 from worker.model import MLP  # noqa: E402

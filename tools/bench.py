@@ -1,0 +1,97 @@
+"""`make bench`: training speed in the browser worker against native CPython,
+measured in the same run, and time to 95% held-out accuracy in the browser.
+
+Prints one JSON line. Ratios, not absolute figures, are what to compare
+across runs: the machine is shared and noisy.
+"""
+import json
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
+from browser import Page, make_driver, page_errors, serve  # noqa: E402
+from train_weights import load_split  # noqa: E402
+from worker.model import MLP  # noqa: E402
+
+BATCH = 64
+LRATE = 0.05
+MEASURE_S = 6.0
+TARGET_ACC = 0.95
+
+
+def native_samples_per_s(seconds=MEASURE_S / 2):
+    """The worker's model code on CPython, same batch size and data."""
+    X, y = load_split("train")
+    model, rng = MLP(seed=1), np.random.default_rng(1)
+    samples, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        idx = rng.integers(0, len(y), BATCH)
+        model.train_step(X[idx], y[idx], LRATE)
+        samples += BATCH
+    return samples / (time.perf_counter() - start)
+
+
+def browser_samples_per_s(page):
+    """Median of the worker's own 1-second samples/s readings while training."""
+    page.click("#start")
+    page.wait_for(lambda: page.number("samples_seen") > 20 * BATCH)
+    readings, deadline = [], time.monotonic() + MEASURE_S
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        readings.append(page.number("samples_per_s"))
+    page.click("#stop")
+    page.wait_for(lambda: page.status("training") == "False")
+    return statistics.median(readings)
+
+
+def seconds_to_target(page, timeout_s=60):
+    """From Start with random weights until held-out accuracy reaches the target."""
+    page.click("#randomize")
+    page.wait_for(lambda: page.number("test_acc") < 0.5)
+    seen_before = page.number("samples_seen")
+    page.click("#start")
+    start = time.monotonic()
+    reached = page.wait_for(lambda: page.number("test_acc") >= TARGET_ACC, timeout_s, poll=0.02)
+    elapsed = time.monotonic() - start
+    samples = int(page.number("samples_seen") - seen_before)
+    page.click("#stop")
+    return (round(elapsed, 2) if reached else None), samples
+
+
+def main():
+    url, httpd = serve()
+    driver = make_driver()
+    try:
+        page = Page(driver, url + "/")
+        boot_start = time.monotonic()
+        page.open()
+        boot_s = time.monotonic() - boot_start
+        native_before = native_samples_per_s()
+        browser = browser_samples_per_s(page)
+        native_after = native_samples_per_s()
+        to_target, samples = seconds_to_target(page)
+        errors = page_errors(driver)
+    finally:
+        driver.quit()
+        httpd.shutdown()
+    native = (native_before + native_after) / 2
+    print(json.dumps({
+        "batch_size": BATCH,
+        "browser_samples_per_s": round(browser),
+        "native_samples_per_s": round(native),
+        "browser_to_native_ratio": round(browser / native, 3),
+        "browser_vs_goal_10000": round(browser / 10000, 2),
+        "seconds_to_95pct_heldout": to_target,
+        "samples_to_95pct_heldout": samples,
+        "boot_to_ready_s": round(boot_s, 2),
+        "page_errors": len(errors),
+    }))
+
+
+if __name__ == "__main__":
+    main()

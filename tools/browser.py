@@ -1,0 +1,139 @@
+"""Drive the app in headless Chromium: used by the browser tests and `make bench`."""
+import functools
+import http.server
+import os
+import threading
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SUBPATH = "/embed/blog-post/"      # the app must also work below a sub-path
+CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
+                "--disable-quic --no-first-run --disable-background-networking "
+                "--disable-component-update --disable-sync --window-size=1280,1000 "
+                # Chromium's own calls home, which would muddy the same-origin check:
+                "--disable-features=AutofillServerCommunication,OptimizationHints,Translate").split()
+BOOT_TIMEOUT_S = 60
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files."""
+    faults = {}      # path suffix -> "corrupt" | "fail-once" | "missing"
+
+    def log_message(self, *args):
+        pass
+
+    def translate_path(self, path):
+        if path.startswith(SUBPATH):
+            path = "/" + path[len(SUBPATH):]
+        return super().translate_path(path)
+
+    def do_GET(self):
+        for suffix, fault in list(self.faults.items()):
+            if self.path.endswith(suffix):
+                if fault == "missing":
+                    return self.send_error(404)
+                if fault == "fail-once":
+                    del self.faults[suffix]
+                    return self.send_error(503)
+                if fault == "corrupt":
+                    with open(self.translate_path(self.path), "rb") as f:
+                        data = bytearray(f.read())
+                    data[100] ^= 0xFF
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/octet-stream")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.send_header("Cache-Control", "no-store")
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+        return super().do_GET()
+
+    def end_headers(self):
+        # Faults change between tests; stop the browser from caching around them.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+def make_driver(extra_flags=(), download_dir=None):
+    options = webdriver.ChromeOptions()
+    if download_dir:
+        options.add_experimental_option("prefs", {"download.default_directory": str(download_dir)})
+    for flag in CHROME_FLAGS + list(extra_flags):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    if download_dir:
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
+                               {"behavior": "allow", "downloadPath": str(download_dir)})
+    return driver
+
+
+def page_errors(driver):
+    """Every error the page or its worker logged, plus PyScript's error banners."""
+    errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    errors += [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".py-error")]
+    return errors
+
+
+class Page:
+    def __init__(self, driver, url):
+        self.driver = driver
+        self.url = url
+
+    def open(self, expect="ready"):
+        self.driver.get(self.url)
+        state = self.wait_for(lambda: self.state() != "loading", BOOT_TIMEOUT_S)
+        assert state and self.state() == expect, (self.state(), self.text("#boot-message"))
+        return self
+
+    def state(self):
+        return self.driver.execute_script("return document.documentElement.dataset.state")
+
+    def find(self, selector):
+        return self.driver.find_element(By.CSS_SELECTOR, selector)
+
+    def text(self, selector):
+        return self.find(selector).text
+
+    def status(self, field):
+        """The raw value of a status field as the page last rendered it."""
+        return self.find('[data-status="%s"]' % field).get_attribute("data-value")
+
+    def number(self, field):
+        value = self.status(field)
+        return float(value) if value not in ("", None) else None
+
+    def click(self, selector):
+        self.find(selector).click()
+
+    def set_input(self, selector, value):
+        """Type like a person: focus, select all, type, commit with Enter ('change')."""
+        field = self.find(selector)
+        field.click()
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(str(value) + Keys.ENTER)
+
+    def wait_for(self, condition, timeout=20, poll=0.1):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            time.sleep(poll)
+        return None
+
+
+
+
+def serve(root=ROOT):
+    """Start a static server on a free port in a thread; returns (url, server)."""
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=root))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return "http://127.0.0.1:%d" % httpd.server_address[1], httpd
