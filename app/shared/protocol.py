@@ -44,7 +44,7 @@ def check_setting(kind, value):
     name = kind[4:].replace("_", " ")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProtocolError("%s must be a number, not %r" % (name, value))
-    if math.isnan(value) or math.isinf(value):
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise ProtocolError("%s must be a finite number" % name)
     if integer and value != int(value):
         raise ProtocolError("%s must be a whole number" % name)
@@ -73,6 +73,8 @@ def parse_signal(message):
     kind = message["type"]
     if kind in LIMITS:
         message["value"] = check_setting(kind, message.get("value"))
+    elif kind == STATUS and not isinstance(message.get("value", False), bool):
+        raise ProtocolError("status takes true (send the weights too) or nothing")
     elif kind == SET_WEIGHTS:
         value = message.get("value")
         seed = isinstance(value, int) and not isinstance(value, bool) and value >= 0

@@ -61,10 +61,10 @@ class BlockCache:
 
     def fill(self):
         """Start fetches until cached + in-flight blocks reach the cache size."""
-        while len(self.blocks) + len(self.in_flight) < self.size:
+        while self.entries and len(self.blocks) + len(self.in_flight) < self.size:
             task = asyncio.ensure_future(self.load(self.next_entry()))
             self.in_flight.add(task)
-            task.add_done_callback(self.in_flight.discard)
+            task.add_done_callback(self.in_flight.discard)   # also if cancelled unstarted
 
     async def load(self, entry):
         """Fetch one block, retrying with backoff; corrupt blocks are counted, never kept."""
@@ -83,6 +83,9 @@ class BlockCache:
             self.corrupt_blocks += 1
         else:
             self.blocks.append(CachedBlock(data, self.rng))
+        # Leave in_flight now: the done callback runs a loop turn later, and a
+        # fill() in between would see no free slot and start no fetch.
+        self.in_flight.discard(asyncio.current_task())
         self.arrived.set()
 
     def full(self):

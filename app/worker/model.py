@@ -54,29 +54,31 @@ class MLP:
                                               for p in (W1, b1, W2, b2))
         self.reset_momentum()
 
-    def logits(self, X):
-        H = np.maximum(matmul(X, self.W1) + self.b1, 0)
-        return matmul(H, self.W2) + self.b2
+    def forward(self, X):
+        """Hidden pre-activations and logits, plus what backprop needs.
 
-    def predict(self, X):
-        return np.argmax(self.logits(X), axis=1)
+        MNIST pixels near the border are blank in most images, so only the
+        input columns inked somewhere in X enter the first layer: the same
+        result with a fraction of the work.
+        """
+        cols = np.flatnonzero(X.any(axis=0))
+        Xa = X[:, cols]
+        Z1 = matmul(Xa, self.W1[cols]) + self.b1
+        H = np.maximum(Z1, 0)
+        return cols, Xa, Z1, H, matmul(H, self.W2) + self.b2
+
+    def predict(self, X, chunk=256):
+        # Small chunks keep the set of inked columns small.
+        return np.concatenate([np.argmax(self.forward(X[i:i + chunk])[-1], axis=1)
+                               for i in range(0, len(X), chunk)])
 
     def accuracy(self, X, y):
         return float(np.mean(self.predict(X) == y))
 
     def gradients(self, X, y):
         """Loss, batch accuracy and gradients of the mean cross-entropy.
-
-        MNIST pixels near the border are blank in most images, so only the
-        input columns inked somewhere in the batch enter the first layer:
-        the same result with a fraction of the work. dW1 is returned as
-        (columns, rows-for-those-columns).
-        """
-        cols = np.flatnonzero(X.any(axis=0))
-        Xa = X[:, cols]
-        Z1 = matmul(Xa, self.W1[cols]) + self.b1
-        H = np.maximum(Z1, 0)
-        Z2 = matmul(H, self.W2) + self.b2
+        dW1 is returned as (active columns, dW1 rows for those columns)."""
+        cols, Xa, Z1, H, Z2 = self.forward(X)
         Z2 -= Z2.max(axis=1, keepdims=True)
         E = np.exp(Z2)
         P = E / E.sum(axis=1, keepdims=True)

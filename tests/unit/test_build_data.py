@@ -319,3 +319,33 @@ def test_bad_idx_exits_and_leaves_previous_build(tmp_path, damage):
     assert files_after == files_before
     # no half-built directory left next to it
     assert sorted(os.listdir(str(tmp_path))) == ["bad", "good", "out"]
+
+
+def test_idx_with_trailing_bytes_is_rejected(tmp_path):
+    path = write_idx(str(tmp_path), "x", np.zeros((3, 28, 28), np.uint8), False)
+    with open(path, "ab") as f:
+        f.write(b"\0")
+    with pytest.raises(build_data.SourceError, match="header says"):
+        build_data.read_idx(path)
+
+
+def test_failed_build_leaves_previous_output(tmp_path, monkeypatch):
+    out = str(tmp_path / "data")
+    rng = np.random.default_rng(1)
+    split = (rng.integers(0, 256, (600, 784), dtype=np.uint8),
+             rng.integers(0, 10, 600).astype(np.uint8))
+    build_data.build("first", build_data.DIGIT_NAMES, split, split, out)
+    before = {n: open(os.path.join(out, n), "rb").read() for n in os.listdir(out)}
+    real_write = build_data.write_blocks
+
+    def failing_write(directory, name, images, labels):
+        if name == "test":
+            raise OSError("disk full")
+        return real_write(directory, name, images, labels)
+
+    monkeypatch.setattr(build_data, "write_blocks", failing_write)
+    with pytest.raises(OSError):
+        build_data.build("second", build_data.DIGIT_NAMES, split, split, out)
+    after = {n: open(os.path.join(out, n), "rb").read() for n in os.listdir(out)}
+    assert after == before
+    assert os.listdir(str(tmp_path)) == ["data"]     # the temporary dir is gone

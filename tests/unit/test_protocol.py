@@ -79,12 +79,9 @@ def test_setting_without_value_is_rejected(kind):
         protocol.signal(kind)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "BUG shared/protocol.py check_setting: math.isnan(int) raises OverflowError for "
-    "ints beyond float range (e.g. JSON value 1 followed by 400 zeros) instead of "
-    "ProtocolError; Trainer.signal does not catch it"))
 @pytest.mark.parametrize("kind", SETTINGS)
 def test_settings_reject_huge_json_integers(kind):
+    """Regression: an int beyond float range made math.isnan raise OverflowError."""
     text = '{"type": "%s", "value": 1%s}' % (kind, "0" * 400)
     with pytest.raises(ProtocolError):
         protocol.parse_signal(text)
@@ -183,3 +180,10 @@ def test_status_round_trip():
 
 def test_status_fields_unique():
     assert len(set(protocol.STATUS_FIELDS)) == len(protocol.STATUS_FIELDS)
+
+
+@pytest.mark.parametrize("value", ["false", 1, 0, [], {}])
+def test_status_takes_only_a_boolean(value):
+    with pytest.raises(ProtocolError):
+        protocol.parse_signal({"type": protocol.STATUS, "value": value})
+    assert protocol.parse_signal({"type": protocol.STATUS, "value": True})["value"] is True

@@ -45,12 +45,10 @@ def make_store(n_blocks=6, samples=100):
     return entries, store
 
 
-def test_set(n=300):
+def held_out(n=300):
     pixels, labels = synthetic(n, seed=999)
     return pixels.astype(np.float32) / 255, labels.astype(np.int64)
 
-
-test_set.__test__ = False   # a helper, not a test
 
 
 class FakeClock:
@@ -69,7 +67,7 @@ class Harness:
         self.cache = BlockCache(self.entries, fetch or self.fetch, size=cache_size)
         self.published = []
         self.clock = clock or FakeClock()
-        self.trainer = Trainer(MLP(hidden, 0), self.cache, test_set(), self.published.append,
+        self.trainer = Trainer(MLP(hidden, 0), self.cache, held_out(), self.published.append,
                                clock=self.clock)
 
     async def fetch(self, entry):
@@ -137,7 +135,7 @@ def test_initial_status_has_every_field():
     assert status["cache_size"] == 3 and status["error"] is None
     assert status["samples_seen"] == 0 and status["samples_per_s"] == 0.0
     # test_acc is measured on the held-out set at start
-    X, y = test_set()
+    X, y = held_out()
     assert status["test_acc"] == pytest.approx(h.trainer.model.accuracy(X, y))
     json.dumps(status)    # JSON-serialisable as is
 
@@ -209,7 +207,7 @@ def test_set_weights_seed():
         np.testing.assert_array_equal(got, want)
     status = h.last()
     assert base64.b64decode(status["weights"]) == weights_to_bytes(expected)
-    X, y = test_set()
+    X, y = held_out()
     assert status["test_acc"] == pytest.approx(expected.accuracy(X, y))
     assert status["loss"] is None and status["acc"] is None
 
@@ -227,7 +225,7 @@ def test_set_weights_file_of_another_size():
         assert got.flags.writeable and got.dtype == np.float32
     status = h.last()
     assert base64.b64decode(status["weights"]) == weights_to_bytes(other)
-    X, y = test_set()
+    X, y = held_out()
     assert status["test_acc"] == pytest.approx(other.accuracy(X, y))
 
 
@@ -304,10 +302,8 @@ def test_rejected_signal_changes_nothing(text):
     assert h.cache.size == 3
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError, reason=(
-    "BUG shared/protocol.py check_setting: an integer too large for a float makes "
-    "math.isnan raise OverflowError, which Trainer.signal does not catch"))
 def test_huge_integer_setting_is_rejected_not_raised():
+    """Regression: OverflowError from check_setting escaped Trainer.signal."""
     h = Harness()
     reply = json.loads(h.trainer.signal('{"type": "set_cache_size", "value": 1%s}' % ("0" * 400)))
     assert reply["ok"] is False
@@ -370,7 +366,7 @@ def test_held_out_accuracy_is_refreshed_while_training():
         assert h.trainer.test_acc == first       # the fake clock has not moved
         h.clock.now += trainer_module.EVAL_EVERY_S
         await iterate(h.trainer)
-        X, y = test_set()
+        X, y = held_out()
         assert h.trainer.test_acc == pytest.approx(h.trainer.model.accuracy(X, y))
         assert h.trainer.test_acc > max(0.9, first + 0.3)  # the synthetic digits were learned
     run(scenario())
@@ -439,12 +435,11 @@ def test_a_failing_step_stops_training_visibly():
     run(scenario())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG worker/cache.py: a load task that finished during the trainer's "
-    "`await asyncio.sleep(0)` is still counted in in_flight by the next fill(), so no "
-    "fetch is started for the free slot; wait_for(batch) then sleeps forever once the "
-    "remaining blocks hold fewer samples than the batch (here cache size 3, batch 900)"))
 def test_training_keeps_going_with_a_large_batch():
+    """Regression: a load task that finished during the trainer's
+    `await asyncio.sleep(0)` was still counted in in_flight by the next fill(),
+    so no fetch started for the free slot and wait_for(batch) slept forever once
+    the remaining blocks held fewer samples than the batch (cache 3, batch 900)."""
     async def scenario():
         rng = random.Random(4)
         entries, store = make_store(20, samples=500)
@@ -455,7 +450,7 @@ def test_training_keeps_going_with_a_large_batch():
             return store[entry["file"]]
 
         cache = BlockCache(entries, jittery_fetch, size=3, seed=4)
-        trainer = Trainer(MLP(HIDDEN, 0), cache, test_set(), lambda text: None,
+        trainer = Trainer(MLP(HIDDEN, 0), cache, held_out(), lambda text: None,
                           clock=FakeClock())
         trainer.signal(protocol.signal(protocol.SET_BATCH_SIZE, 900))
         trainer.signal(protocol.signal(protocol.START))

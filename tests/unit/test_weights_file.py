@@ -151,3 +151,42 @@ def test_weights_from_bytes_rejects_non_finite(bad, where):
 
 def test_bad_weights_is_a_value_error():
     assert issubclass(weights_file.BadWeights, ValueError)
+
+
+# -- header-only checks (the page checks a file before sending it to the worker) --
+
+def test_parse_header_needs_only_the_header():
+    data = weights_to_bytes(random_model(9))
+    hidden, offset = weights_file.parse_header(data[:offset_of(data)])
+    assert hidden == 9 and offset == offset_of(data) == 128
+    assert weights_file.parse_header(data[:384]) == (9, 128)
+    assert weights_file.parse_header(data) == (9, 128)
+    weights_file.check_size(hidden, offset, len(data))
+
+
+def offset_of(data):
+    return 10 + (data[8] | (data[9] << 8))
+
+
+@pytest.mark.parametrize("delta", [-4, -1, 1, 4, -COLUMNS * 4])
+def test_check_size_rejects_other_lengths(delta):
+    data = weights_to_bytes(random_model(4))
+    hidden, offset = weights_file.parse_header(data)
+    with pytest.raises(weights_file.BadWeights) as info:
+        weights_file.check_size(hidden, offset, len(data) + delta)
+    assert "hidden units" in str(info.value)
+
+
+@pytest.mark.parametrize("cut", [10, 20, 60, 127])
+def test_parse_header_rejects_a_cut_header(cut):
+    data = weights_to_bytes(random_model(4))
+    with pytest.raises(weights_file.BadWeights) as info:
+        weights_file.parse_header(data[:cut])
+    assert "truncated" in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(set(BAD_FILES) - {
+    "empty", "truncated payload", "truncated to header", "extra bytes"}))
+def test_parse_header_rejects_bad_headers(name):
+    with pytest.raises(weights_file.BadWeights):
+        weights_file.parse_header(BAD_FILES[name]())
