@@ -12,6 +12,7 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "app"))
 from shared import blocks  # noqa: E402
+from worker.cache import decode_samples  # noqa: E402
 from worker.model import MLP  # noqa: E402
 from worker.trainer import weights_to_bytes  # noqa: E402
 
@@ -30,8 +31,7 @@ def load_split(split, data_dir=DATA):
             data = f.read()
         blocks.check(data, entry)
         chunks.append(data)
-    records = np.frombuffer(b"".join(chunks), np.uint8).reshape(-1, blocks.RECORD_BYTES)
-    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+    return decode_samples(b"".join(chunks))
 
 
 def train(X, y, epochs=EPOCHS, batch=BATCH, lrate=LRATE, seed=SEED, hidden=128):

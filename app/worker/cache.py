@@ -17,6 +17,12 @@ from shared import blocks
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds; the last one repeats
 
 
+def decode_samples(data):
+    """Checked block bytes as (float32 pixels in [0, 1], int labels)."""
+    records = np.frombuffer(data, dtype=np.uint8).reshape(-1, blocks.RECORD_BYTES)
+    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+
+
 class CachedBlock:
     def __init__(self, data, rng):
         records = np.frombuffer(data, dtype=np.uint8).reshape(-1, blocks.RECORD_BYTES)

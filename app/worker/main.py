@@ -7,12 +7,11 @@ through postMessage, which needs no SharedArrayBuffer.
 import asyncio
 import json
 
-import numpy as np
 from polyscript import xworker
 from pyodide.http import pyfetch
 
 from shared import blocks, protocol
-from worker.cache import BlockCache
+from worker.cache import BlockCache, decode_samples
 from worker.model import MLP
 from worker.trainer import Trainer, weights_from_bytes
 
@@ -33,8 +32,7 @@ async def load_test_set(base, entries):
     datas = await asyncio.gather(*(fetch_bytes(base + e["file"]) for e in entries))
     for data, entry in zip(datas, entries):
         blocks.check(data, entry)
-    records = np.frombuffer(b"".join(datas), np.uint8).reshape(-1, blocks.RECORD_BYTES)
-    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+    return decode_samples(b"".join(datas))
 
 
 async def boot(page_url):
