@@ -29,7 +29,7 @@ $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py 
 data: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
 
-$(WEIGHTS): $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py app/shared/weights_file.py
+$(WEIGHTS): $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py app/worker/snapshots.py app/shared/weights_file.py
 	$(PY) tools/train_weights.py
 
 weights:

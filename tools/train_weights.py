@@ -1,7 +1,8 @@
 """Train the shipped weights natively with the worker's own model code.
 
 Deterministic: fixed seeds for initialisation and batch order. Writes
-static/weights/pretrained.npy (format: app/shared/weights_file.py).
+static/weights/pretrained.npy (format: app/shared/weights_file.py) and, for the
+page's main thread, pretrained.json (format: app/shared/inference.py).
 """
 import json
 import os
@@ -14,10 +15,12 @@ sys.path.insert(0, os.path.join(ROOT, "app"))
 from shared import blocks  # noqa: E402
 from worker.cache import decode_samples  # noqa: E402
 from worker.model import MLP  # noqa: E402
+from worker.snapshots import inference_weights  # noqa: E402
 from worker.trainer import weights_to_bytes  # noqa: E402
 
 DATA = os.path.join(ROOT, "static", "data")
 OUT = os.path.join(ROOT, "static", "weights", "pretrained.npy")
+OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained.json")
 EPOCHS, BATCH, LRATE, SEED = 20, 64, 0.05, 0
 
 
@@ -45,15 +48,19 @@ def train(X, y, epochs=EPOCHS, batch=BATCH, lrate=LRATE, seed=SEED, hidden=128):
     return model
 
 
+def write_atomically(path, data):
+    with open(path + ".part", "wb") as f:
+        f.write(data)
+    os.replace(path + ".part", path)
+
+
 def main():
     X, y = load_split("train")
     X_test, y_test = load_split("test")
     model = train(X, y)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    tmp = OUT + ".part"
-    with open(tmp, "wb") as f:
-        f.write(weights_to_bytes(model))
-    os.replace(tmp, OUT)
+    write_atomically(OUT, weights_to_bytes(model))
+    write_atomically(OUT_INFERENCE, json.dumps(inference_weights(model), separators=(",", ":")).encode())
     print("wrote %s: held-out accuracy %.4f on %d samples"
           % (os.path.relpath(OUT, ROOT), model.accuracy(X_test, y_test), len(y_test)))
 

@@ -7,7 +7,7 @@ calling the worker's exported `signal(text)`; it answers {"ok": true} or
 Worker -> page: a status, one JSON object with STATUS_FIELDS, posted with
 postMessage every training iteration (and on request). "weights" (base64 of
 the weights file, see weights_file.py) is included only when asked for, after
-the weights changed, and while training at most a few times a second.
+the weights changed; other views ride along when due (OPTIONAL_FIELDS).
 set_weights takes base64 of a weights file, or an int seed for random weights.
 
 Plain Python: runs under CPython, Pyodide and MicroPython.
@@ -32,6 +32,15 @@ STATUS_FIELDS = (
     "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
     "fetch_errors", "corrupt_blocks", "error",
 )
+
+
+# Carried only when due: "weights" (base64 .npy) when asked for and after set
+# weights; "inference" (shared/inference.py JSON) and "units_png" (data URL of
+# the first-layer weights of 16 hidden units) at start, after set weights and
+# every half second while training; "confusion" (10x10 counts [true][predicted])
+# and "confusion_examples" ({"true,predicted": held-out indices}) after each
+# held-out evaluation.
+OPTIONAL_FIELDS = ("weights", "inference", "units_png", "confusion", "confusion_examples")
 
 
 class ProtocolError(ValueError):

@@ -11,10 +11,10 @@ import time
 import numpy as np
 
 from shared import protocol, weights_file
-from worker.model import MLP
+from worker import snapshots
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training
-WEIGHTS_EVERY_S = 0.5   # weights pushed to the page while training
+WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
 
@@ -77,14 +77,20 @@ class Trainer:
         self.iteration = 0
         self.samples_seen = 0
         self.loss = self.acc = None
-        self.test_acc = self.accuracy_on_test()
+        self.test_acc = self.confusion = None
+        self.evaluate()
         self.error = None
         self.rate = RateMeter(clock)
         self.last_eval = self.last_weights = clock()
+        self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
 
-    def accuracy_on_test(self):
-        return self.model.accuracy(self.X_test, self.y_test) if len(self.y_test) else None
+    def evaluate(self):
+        """Held-out accuracy and confusion matrix; the next status carries both."""
+        if len(self.y_test):
+            predicted = self.model.predict(self.X_test)
+            self.test_acc = float(np.mean(predicted == self.y_test))
+            self.confusion = snapshots.confusion(self.y_test, predicted)
 
     # -- signals -------------------------------------------------------------
 
@@ -104,7 +110,7 @@ class Trainer:
             self.rate.reset()
         elif kind == protocol.STOP:
             self.training = False
-            self.test_acc = self.accuracy_on_test()
+            self.evaluate()
         elif kind == protocol.STATUS:
             with_weights = bool(value)
         elif kind == protocol.SET_WEIGHTS:
@@ -129,7 +135,8 @@ class Trainer:
             except ValueError:
                 raise weights_file.BadWeights("weights are not valid base64")
             self.model.set_params(*weights_from_bytes(data))
-        self.test_acc = self.accuracy_on_test()
+        self.evaluate()
+        self.views_due = True
         self.loss = self.acc = None
 
     # -- status --------------------------------------------------------------
@@ -148,8 +155,22 @@ class Trainer:
             status["weights"] = base64.b64encode(weights_to_bytes(self.model)).decode()
         return status
 
+    def views(self):
+        """The optional status fields due now (see protocol.OPTIONAL_FIELDS)."""
+        views = {}
+        if self.confusion is not None:
+            views["confusion"], views["confusion_examples"] = self.confusion
+            self.confusion = None
+        if self.views_due:
+            views["inference"] = snapshots.inference_weights(self.model)
+            views["units_png"] = snapshots.unit_mosaic(self.model)
+            self.views_due = False
+        return views
+
     def send_status(self, with_weights=False):
-        self.publish(protocol.encode_status(self.status(with_weights)))
+        status = self.status(with_weights)
+        status.update(self.views())
+        self.publish(protocol.encode_status(status))
 
     # -- the loop ------------------------------------------------------------
 
@@ -165,12 +186,12 @@ class Trainer:
         self.rate.add(self.samples_seen)
         now = self.clock()
         if now - self.last_eval >= EVAL_EVERY_S:
-            self.test_acc = self.accuracy_on_test()
+            self.evaluate()
             self.last_eval = now
-        with_weights = now - self.last_weights >= WEIGHTS_EVERY_S
-        if with_weights:
+        if now - self.last_weights >= WEIGHTS_EVERY_S:
+            self.views_due = True
             self.last_weights = now
-        self.send_status(with_weights)
+        self.send_status()
 
     def cache_state(self):
         c = self.cache

@@ -12,6 +12,7 @@ from shared import blocks, protocol, weights_file
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
 from worker.model import MLP
+from worker import snapshots
 from worker.trainer import RateMeter, Trainer, weights_from_bytes, weights_to_bytes
 
 HIDDEN = 8
@@ -145,14 +146,16 @@ def test_status_signal_publishes_a_full_status_without_weights():
     assert h.send("status") == {"ok": True}
     assert len(h.published) == 1
     status = h.last()
-    assert set(status) == set(protocol.STATUS_FIELDS)
-    assert "weights" not in status
+    # The first status also carries the model's views; later ones only what is due.
+    assert set(status) == set(protocol.STATUS_FIELDS) | {
+        "inference", "units_png", "confusion", "confusion_examples"}
     h.send("status", False)
-    assert "weights" not in h.last()
+    assert set(h.last()) == set(protocol.STATUS_FIELDS)
 
 
 def test_status_true_includes_the_weights_file():
     h = Harness()
+    h.send("status")                      # takes the views due at start
     assert h.send("status", True) == {"ok": True}
     status = h.last()
     assert set(status) == set(protocol.STATUS_FIELDS) | {"weights"}
@@ -317,7 +320,7 @@ def test_rejected_signal_publishes_no_status():
 
 # -- the loop --------------------------------------------------------------------
 
-def test_steps_publish_without_weights_until_the_interval_passes():
+def test_steps_publish_views_only_when_the_interval_passes():
     async def scenario():
         h = Harness()
         h.send("set_batch_size", 16)
@@ -328,18 +331,21 @@ def test_steps_publish_without_weights_until_the_interval_passes():
             status = h.last()
             assert status["iteration"] == i
             assert status["samples_seen"] == 16 * i
-            assert "weights" not in status             # not on every iteration
+            assert "weights" not in status             # the file only when asked for
+            assert "inference" not in status           # views not on every iteration
             assert isinstance(status["loss"], float) and 0 <= status["acc"] <= 1
         assert len(h.published) == 5
         h.clock.now += trainer_module.WEIGHTS_EVERY_S
         await iterate(h.trainer)
         status = h.last()
-        assert base64.b64decode(status["weights"]) == h.weights()
+        assert status["inference"] == snapshots.inference_weights(h.trainer.model)
+        assert status["units_png"].startswith("data:image/png;base64,")
+        assert "weights" not in status
         await iterate(h.trainer)
-        assert "weights" not in h.last()                # only a few times a second
+        assert "inference" not in h.last()              # only a few times a second
         h.clock.now += trainer_module.WEIGHTS_EVERY_S / 2
         await iterate(h.trainer)
-        assert "weights" not in h.last()
+        assert "inference" not in h.last()
     run(scenario())
 
 

@@ -1,0 +1,61 @@
+"""Prediction on the page's main thread, in plain Python (MicroPython there).
+
+MicroPython boxes every float it computes but not small ints, so the first
+layer (the only big one) runs on integers: pixel levels 0..255 times weights
+scaled by SCALE and rounded. Only inked pixels are visited, and each visit
+walks one pixel's row of hidden-unit weights.
+
+Inference weights are JSON (json.loads is C-fast in MicroPython):
+  {"scale": SCALE, "w1": 784 rows of `hidden` ints (pixel-major),
+   "b1": hidden floats, "w2": hidden rows of 10 floats, "b2": 10 floats}
+worker/snapshots.py makes them from the model; `make weights` ships the
+pretrained ones beside the .npy file.
+"""
+import math
+
+SCALE = 4096
+
+
+class InferenceModel:
+    def __init__(self, weights):
+        """weights: the decoded JSON dict described above."""
+        self.w1 = weights["w1"]
+        self.b1 = weights["b1"]
+        self.w2 = weights["w2"]
+        self.b2 = weights["b2"]
+        self.hidden = len(self.b1)
+        self.unscale = 1.0 / (255 * weights["scale"])
+        if len(self.w1) != 784 or len(self.w2) != self.hidden or len(self.b2) != 10:
+            raise ValueError("inference weights have the wrong shape")
+
+    def probabilities(self, pixels):
+        """pixels: 784 floats in [0, 1]; returns 10 probabilities."""
+        hidden = self.hidden
+        acc = [0] * hidden
+        w1 = self.w1
+        for p in range(784):
+            level = int(pixels[p] * 255 + 0.5)
+            if level:
+                row = w1[p]
+                for j in range(hidden):
+                    acc[j] += level * row[j]
+        logits = list(self.b2)
+        unscale, b1, w2 = self.unscale, self.b1, self.w2
+        for j in range(hidden):
+            h = acc[j] * unscale + b1[j]
+            if h > 0:
+                row = w2[j]
+                for k in range(10):
+                    logits[k] += h * row[k]
+        top = max(logits)
+        exps = [math.exp(z - top) for z in logits]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+
+def argmax(values):
+    best = 0
+    for i in range(1, len(values)):
+        if values[i] > values[best]:
+            best = i
+    return best

@@ -1,0 +1,52 @@
+"""What the page sees of the model: compact views made in the worker, where
+numpy is, so the main thread only decodes JSON and shows them."""
+import numpy as np
+
+from shared import inference
+from worker import png
+
+UNITS_SHOWN, MOSAIC_COLUMNS, GAP = 16, 4, 2
+EXAMPLES_PER_CELL = 8
+INK = np.array([20, 24, 40], np.float32)      # strong positive weight
+BLUE = np.array([37, 99, 235], np.float32)    # strong negative weight
+PAPER = np.array([255, 255, 255], np.float32)
+
+
+def inference_weights(model):
+    """The model in shared/inference.py's JSON form (first layer as ints)."""
+    return {
+        "scale": inference.SCALE,
+        "w1": np.rint(model.W1 * inference.SCALE).astype(np.int32).tolist(),
+        "b1": model.b1.tolist(), "w2": model.W2.tolist(), "b2": model.b2.tolist(),
+    }
+
+
+def unit_mosaic(model, units=UNITS_SHOWN):
+    """First-layer weights of the first `units` hidden units as 28x28 tiles:
+    dark where a pixel excites the unit, blue where it inhibits it."""
+    units = min(units, model.hidden)
+    rows = -(-units // MOSAIC_COLUMNS)
+    size = 28 + GAP
+    image = np.broadcast_to(PAPER, (rows * size - GAP, MOSAIC_COLUMNS * size - GAP, 3)).copy()
+    for unit in range(units):
+        w = model.W1[:, unit].reshape(28, 28)
+        v = w / (np.abs(w).max() + 1e-12)
+        pos, neg = np.clip(v, 0, 1)[..., None], np.clip(-v, 0, 1)[..., None]
+        tile = PAPER + pos * (INK - PAPER) + neg * (BLUE - PAPER)
+        r, c = divmod(unit, MOSAIC_COLUMNS)
+        image[r * size:r * size + 28, c * size:c * size + 28] = tile
+    return png.data_url(np.rint(image).astype(np.uint8))
+
+
+def confusion(y_true, y_pred, classes=10):
+    """Counts [true][predicted], and up to EXAMPLES_PER_CELL held-out indices
+    of each kind of mistake, keyed "true,predicted"."""
+    counts = np.zeros((classes, classes), np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    examples = {}
+    for i in np.flatnonzero(y_true != y_pred):
+        key = "%d,%d" % (y_true[i], y_pred[i])
+        cell = examples.setdefault(key, [])
+        if len(cell) < EXAMPLES_PER_CELL:
+            cell.append(int(i))
+    return counts.tolist(), examples
