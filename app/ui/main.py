@@ -1,5 +1,11 @@
-"""The page (MicroPython on the main thread): boot the model worker, wire the
-controls to its signals, show its statuses."""
+"""The page (MicroPython on the main thread).
+
+The story: the drawing grid comes up at once and predicts with the shipped
+weights while the model worker (Pyodide + numpy) is still loading; once the
+worker is up, the controls drive its training and every status it sends
+updates the numbers, the charts, the picture of the network and the weights
+used for predicting.
+"""
 import asyncio
 import json
 
@@ -8,31 +14,97 @@ from pyscript.ffi import create_proxy
 
 from shared import protocol, weights_file
 from ui import weights_io
+from ui.charts import LineChart, Series
+from ui.grid import GridManager
+from ui.net import fetch_json
+from ui.network_view import NetworkView
+from ui.predictions import PredictionView, Predictor
+from ui.samples import TestSamples
 from ui.status_view import StatusView
 
-html = document.documentElement
-boot_message = document.querySelector("#boot-message")
-message = document.querySelector("#message")
+PRETRAINED = "./static/weights/pretrained.npy"
+PRETRAINED_INFERENCE = "./static/weights/pretrained.json"
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
-PRETRAINED = "./static/weights/pretrained.npy"
-CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
-            "#pretrained", "#randomize", "#export", "#import")
-model = None
-status_view = None
+WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
+                   "#pretrained", "#randomize", "#export", "#import")
+CHART_EVERY_MS = 250
 
+html = document.documentElement
+message = document.querySelector("#message")
+model = None                     # the worker, once booted
+
+
+# -- messages and errors ----------------------------------------------------------
 
 def say(text, error=False):
     message.textContent = text
     message.classList.toggle("error", error)
 
 
+def boot_step(step, text):
+    document.querySelector("#boot-progress").value = step
+    document.querySelector("#boot-message").textContent = text
+
+
 def fail(text):
     html.dataset.state = "error"
-    boot_message.textContent = text
-    boot_message.classList.add("error")
+    panel = document.querySelector("#error-panel")
+    panel.querySelector("p").textContent = text
+    panel.hidden = False
 
+
+def on(selector, event, action):
+    """Run the coroutine function `action(event)` on each event; show its failures."""
+    async def guarded(ev):
+        try:
+            await action(ev)
+        except (OSError, ValueError, IndexError) as error:  # BadWeights is a ValueError
+            say(str(error), error=True)
+
+    def handler(ev):
+        asyncio.create_task(guarded(ev))
+    document.querySelector(selector).addEventListener(event, create_proxy(handler))
+
+
+# -- drawing and predicting (work before the worker is up) ----------------------------
+
+predictor = Predictor(PredictionView(document))
+grid = GridManager(document.querySelector("#grid"), predictor.predict)
+samples = TestSamples()
+
+
+def toggle_eraser(_event):
+    button = document.querySelector("#eraser")
+    on_now = button.getAttribute("aria-pressed") != "true"
+    button.setAttribute("aria-pressed", "true" if on_now else "false")
+    grid.set_eraser(on_now)
+
+
+async def show_sample(_event):
+    index, (label, pixels) = samples.random()
+    grid.load_sample(pixels)
+    tag = document.querySelector("#sample-label")
+    tag.dataset.digit = str(label)
+    tag.dataset.index = str(index)
+    tag.textContent = "Held-out sample #%d, true label %d" % (index, label)
+
+
+def clear_sample_label():
+    tag = document.querySelector("#sample-label")
+    tag.dataset.digit = ""
+    tag.textContent = ""
+
+
+for selector, handler in (("#eraser", toggle_eraser),
+                          ("#undo", lambda _e: grid.undo()),
+                          ("#clear", lambda _e: (grid.clear(), clear_sample_label()))):
+    document.querySelector(selector).addEventListener("click", create_proxy(handler))
+on("#sample", "click", show_sample)
+
+
+# -- training: signals to the worker ---------------------------------------------------
 
 async def send(kind, value=None):
     """Validate here first (nothing is sent on bad input), then let the worker decide."""
@@ -46,26 +118,31 @@ async def send(kind, value=None):
         say(reply["error"], error=True)
         return False
     say("")
+    if kind == protocol.SET_WEIGHTS:
+        loss.clear()
+        accuracy.clear()
     return True
 
 
-def on(selector, event, action):
-    """Run the coroutine function `action(event)` on each event; show its failures."""
-    async def guarded(ev):
-        try:
-            await action(ev)
-        except (OSError, weights_file.BadWeights) as error:
-            say(str(error), error=True)
-
-    def handler(ev):
-        asyncio.create_task(guarded(ev))
-    document.querySelector(selector).addEventListener(event, create_proxy(handler))
-
-
-def on_click(selector, kind, value=None):
+def on_signal(selector, kind, value=None):
     async def action(_event):
         await send(kind, value)
     on(selector, "click", action)
+
+
+def on_setting(selector, kind):
+    field = document.querySelector(selector)
+
+    async def action(_event):
+        try:
+            value = float(field.value)
+        except ValueError:   # number inputs report "" for anything not a number
+            field.setAttribute("aria-invalid", "true")
+            say("%s: enter a number" % field.labels[0].textContent.strip(), error=True)
+            return
+        ok = await send(kind, value)
+        field.setAttribute("aria-invalid", "false" if ok else "true")
+    on(selector, "change", action)
 
 
 async def load_pretrained(_event):
@@ -94,56 +171,102 @@ async def import_weights(event):
         say("Imported weights.")
 
 
-def on_setting(selector, kind):
-    field = document.querySelector(selector)
+# -- seeing it learn: statuses from the worker ------------------------------------------
 
-    def handler(_event):
-        try:
-            value = float(field.value)
-        except ValueError:
-            # Number inputs report "" for anything that is not a number.
-            say("%s: enter a number" % field.labels[0].textContent.strip(), error=True)
-            return
-        asyncio.create_task(send(kind, value))
-    field.addEventListener("change", create_proxy(handler))
+loss = Series(smoothing=0.9)
+accuracy = Series()
+charts = (LineChart(document.querySelector("#loss-chart"), loss, "#dc2626", "training loss"),
+          LineChart(document.querySelector("#accuracy-chart"), accuracy, "#2563eb",
+                    "held-out accuracy", percent=True))
+network = NetworkView(document, samples)
+last_chart_ms = [0]
 
 
-def show_training(status):
-    document.querySelector("#start").disabled = status["training"]
-    document.querySelector("#stop").disabled = not status["training"]
+def received(status, evaluated):
+    """Every status, even those the page never renders, feeds the charts."""
+    if status["training"] and status["loss"] is not None:
+        loss.add(status["samples_seen"], status["loss"])
+        if evaluated:
+            accuracy.add(status["samples_seen"], status["test_acc"])
 
 
-async def main():
-    global model, status_view
-    status_view = StatusView(document, on_status=show_training)
+def show_cache(status):
+    gauge = document.querySelector("#cache-gauge")
+    size, cached, fetching = status["cache_size"], status["data_len"], status["data_futures_len"]
+    while gauge.children.length < size:
+        gauge.appendChild(document.createElement("span"))
+    while gauge.children.length > size:
+        gauge.removeChild(gauge.lastChild)
+    for i in range(size):
+        kind = "cached" if i < cached else "fetching" if i < cached + fetching else "empty"
+        slot = gauge.children[i]
+        if slot.className != kind:
+            slot.className = kind
+    gauge.setAttribute("aria-label", "%d of %d blocks cached, %d being fetched"
+                       % (cached, size, fetching))
+
+
+def rendered(status, views):
+    training = status["training"]
+    if model is not None:
+        document.querySelector("#start").disabled = training
+        document.querySelector("#stop").disabled = not training
+    if "inference" in views:
+        predictor.use_weights(views["inference"])
+    if "units_png" in views:
+        network.show_units(views["units_png"])
+    if "confusion" in views:
+        network.show_confusion(views["confusion"], views["confusion_examples"])
+    if status["error"]:
+        fail(status["error"])
+    show_cache(status)
+    now = window.performance.now()
+    if now - last_chart_ms[0] >= CHART_EVERY_MS or not training:
+        last_chart_ms[0] = now
+        for chart in charts:
+            chart.draw()
+
+
+status_view = StatusView(document, on_status=rendered, on_receive=received)
+
+
+# -- boot ------------------------------------------------------------------------------
+
+async def boot():
+    global model
     document.querySelector("script[name=model]").xworker.onmessage = status_view.receive_proxy
-    boot_message.textContent = "Loading the model worker (Pyodide + numpy)…"
-    model = await workers["model"]
-    boot_message.textContent = "Loading data and pretrained weights…"
-    reply = json.loads(await model.boot(window.location.href))
+    boot_step(1, "Loading the pretrained weights…")
+    predictor.use_weights(await fetch_json(PRETRAINED_INFERENCE))
+    boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
+    await samples.load()
+    document.querySelector("#sample").disabled = False
+    worker = await workers["model"]
+    boot_step(3, "Loading the training data…")
+    reply = json.loads(await worker.boot(window.location.href))
     if not reply["ok"]:
         fail(reply["error"])
         return
-    on_click("#start", protocol.START)
-    on_click("#stop", protocol.STOP)
+    model = worker
+    on_signal("#start", protocol.START)
+    on_signal("#stop", protocol.STOP)
     for selector, kind in SETTINGS:
         on_setting(selector, kind)
     on("#pretrained", "click", load_pretrained)
     on("#randomize", "click", randomize)
     on("#export", "click", export)
     on("#import", "change", import_weights)
-    for selector in CONTROLS:
+    for selector in WORKER_CONTROLS:
         document.querySelector(selector).disabled = False
-    boot_message.textContent = "Ready."
+    boot_step(4, "Ready: press Start to watch it learn.")
     html.dataset.state = "ready"
 
 
-async def guarded_main():
+async def guarded_boot():
     try:
-        await main()
+        await boot()
     except Exception as error:   # anything unexpected: show it, never a blank page
         fail("The app failed to start: %s" % error)
         raise
 
 
-asyncio.create_task(guarded_main())
+asyncio.create_task(guarded_boot())

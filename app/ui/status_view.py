@@ -30,14 +30,16 @@ def format_value(name, value):
 
 
 class StatusView:
-    def __init__(self, document, on_status=None):
+    def __init__(self, document, on_status=None, on_receive=None):
         self.document = document
         self.cells = {}
         for name in protocol.STATUS_FIELDS:
             cell = document.querySelector('[data-status="%s"]' % name)
             if cell:
                 self.cells[name] = cell
-        self.on_status = on_status     # called with each rendered status
+        self.on_status = on_status     # fn(status, views): each rendered status
+        self.on_receive = on_receive   # fn(status, evaluated): every status, rendered or not
+        self.views = {}                # optional fields not yet rendered
         self.latest = None
         self.weights = None            # base64 text of the newest weights seen
         self.weights_version = 0
@@ -50,7 +52,13 @@ class StatusView:
         if "weights" in status:
             self.weights = status.pop("weights")
             self.weights_version += 1
+        evaluated = "confusion" in status      # a held-out evaluation just ran
+        for name in protocol.OPTIONAL_FIELDS:   # never lost to drop-to-latest
+            if name in status:
+                self.views[name] = status.pop(name)
         self.latest = status
+        if self.on_receive:
+            self.on_receive(status, evaluated)
         if not self.frame_pending:
             self.frame_pending = True
             window.requestAnimationFrame(self.render_proxy)
@@ -74,5 +82,6 @@ class StatusView:
             field = self.document.querySelector(selector)
             if field != self.document.activeElement:   # never overwrite typing
                 field.value = str(status[name])
+        views, self.views = self.views, {}
         if self.on_status:
-            self.on_status(status)
+            self.on_status(status, views)

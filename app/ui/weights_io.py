@@ -10,6 +10,7 @@ import js
 from pyscript.ffi import create_proxy
 
 from shared import weights_file
+from ui.net import fetch_ok
 
 MIME = "application/octet-stream"
 HEAD_CHARS = 512   # base64 of the first 384 bytes: a .npy header fits
@@ -29,10 +30,7 @@ async def read_base64(blob):
 
 
 async def fetch_base64(url):
-    response = await js.fetch(url)
-    if not response.ok:
-        raise OSError("%s: HTTP %d" % (url, response.status))
-    return await read_base64(await response.blob())
+    return await read_base64(await (await fetch_ok(url)).blob())
 
 
 def check(text):

@@ -1,0 +1,129 @@
+"""The drawing grid: GridManager owns the 28x28 state and sample loading;
+GridCell renders it on one <canvas> and turns pointer input into strokes.
+
+As in the original: the manager gives the cell a callback and the initial
+state; the cell calls back with each user update; the manager pushes sample
+updates to the cell. Redraw and prediction run at most once per animation
+frame, however many pointer events arrive.
+"""
+import js
+from pyscript.ffi import create_proxy
+
+from shared.grid_state import SIZE, GridState
+
+# 256 grey levels as canvas colours, made once: ink is dark on white paper.
+COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
+
+
+def paint(ctx, pixels, shown):
+    """Paint the cells whose grey level differs from `shown` (updated in place):
+    a stroke repaints a few dozen cells, not 784."""
+    for i in range(SIZE * SIZE):
+        level = int(pixels[i] * 255 + 0.5)
+        if level != shown[i]:
+            shown[i] = level
+            ctx.fillStyle = COLOURS[level]
+            ctx.fillRect(i % SIZE, i // SIZE, 1, 1)
+
+
+class GridCell:
+    """One canvas, SIZE x SIZE logical pixels scaled up by CSS."""
+
+    def __init__(self, canvas, on_update, pixels):
+        self.canvas = canvas
+        self.ctx = canvas.getContext("2d")
+        self.on_update = on_update
+        self.shown = [-1] * (SIZE * SIZE)     # grey level drawn per cell, -1 = unknown
+        self.eraser = False
+        self.drawing = False
+        self.proxies = []
+        for name, handler in (("pointerdown", self.down), ("pointermove", self.move),
+                              ("pointerup", self.up), ("pointercancel", self.up),
+                              ("contextmenu", self.no_menu)):
+            proxy = create_proxy(handler)
+            self.proxies.append(proxy)
+            canvas.addEventListener(name, proxy)
+        self.render(pixels)
+
+    def cell_at(self, event):
+        rect = self.canvas.getBoundingClientRect()
+        return ((event.clientX - rect.left) * SIZE / rect.width,
+                (event.clientY - rect.top) * SIZE / rect.height)
+
+    def down(self, event):
+        event.preventDefault()
+        self.canvas.setPointerCapture(event.pointerId)
+        self.drawing = True
+        x, y = self.cell_at(event)
+        erase = self.eraser or event.button == 2 or (event.buttons & 32)  # right button, pen eraser
+        self.on_update("begin", x, y, bool(erase), event.timeStamp)
+
+    def move(self, event):
+        if self.drawing:
+            x, y = self.cell_at(event)
+            self.on_update("extend", x, y, False, event.timeStamp)
+
+    def up(self, event):
+        if self.drawing:
+            self.drawing = False
+            self.on_update("end", 0, 0, False, event.timeStamp)
+
+    def no_menu(self, event):
+        event.preventDefault()     # the right button erases
+
+    def render(self, pixels):
+        paint(self.ctx, pixels, self.shown)
+
+
+class GridManager:
+    def __init__(self, canvas, on_change):
+        """on_change(pixels, event_time): called once per frame after changes."""
+        self.state = GridState()
+        self.on_change = on_change
+        self.cell = GridCell(canvas, self.cell_updated, self.state.pixels)
+        self.first_event_time = None
+        self.frame_pending = False
+        self.frame_proxy = create_proxy(self.frame)
+
+    def cell_updated(self, kind, x, y, erase, event_time):
+        if kind == "begin":
+            self.state.begin_stroke(x, y, erase)
+        elif kind == "extend":
+            self.state.extend_stroke(x, y)
+        else:
+            self.state.end_stroke()
+        self.changed(event_time)
+
+    def changed(self, event_time=None):
+        if self.first_event_time is None:
+            self.first_event_time = event_time
+        if not self.frame_pending:
+            self.frame_pending = True
+            js.window.requestAnimationFrame(self.frame_proxy)
+
+    def frame(self, _timestamp):
+        self.frame_pending = False
+        if not self.state.changed:
+            return
+        self.state.changed = False
+        event_time, self.first_event_time = self.first_event_time, None
+        self.cell.render(self.state.pixels)
+        self.on_change(self.state.pixels, event_time)
+
+    # -- actions from the toolbar ----------------------------------------------
+
+    def set_eraser(self, on):
+        self.cell.eraser = on
+
+    def undo(self):
+        if self.state.undo():
+            self.changed()
+
+    def clear(self):
+        self.state.clear()
+        self.changed()
+
+    def load_sample(self, pixels):
+        """Push a sample to the cell (undoable like a stroke)."""
+        self.state.set_pixels(pixels)
+        self.changed()

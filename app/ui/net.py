@@ -1,0 +1,15 @@
+"""Fetching from the page's own origin, with errors a user can read."""
+import json
+
+import js
+
+
+async def fetch_ok(url):
+    response = await js.fetch(url)
+    if not response.ok:
+        raise OSError("%s: HTTP %d" % (url, response.status))
+    return response
+
+
+async def fetch_json(url):
+    return json.loads(await (await fetch_ok(url)).text())

@@ -1,0 +1,65 @@
+"""Live prediction on the main thread: MNIST-style preprocessing, then the
+integer-first-layer MLP of shared/inference.py, shown as a digit and ten bars."""
+import js
+
+from shared import inference, preprocess
+
+
+class PredictionView:
+    def __init__(self, document):
+        self.digit = document.querySelector("#prediction")
+        self.bars = []
+        probs = document.querySelector("#probs")
+        for d in range(10):
+            row = document.createElement("div")
+            row.className = "prob"
+            row.dataset.digit = str(d)
+            row.dataset.p = "0"
+            row.innerHTML = '<span class="prob-digit">%d</span><span class="prob-track">' \
+                            '<span class="prob-bar"></span></span>' % d
+            probs.appendChild(row)
+            self.bars.append((row, row.querySelector(".prob-bar")))
+
+    def show(self, probabilities):
+        if probabilities is None:
+            self.digit.dataset.digit = ""
+            self.digit.textContent = "–"
+            self.digit.setAttribute("aria-label", "no prediction: draw a digit")
+        else:
+            best = inference.argmax(probabilities)
+            self.digit.dataset.digit = str(best)
+            self.digit.textContent = str(best)
+            self.digit.setAttribute("aria-label", "prediction %d, %d percent"
+                                    % (best, round(100 * probabilities[best])))
+        for d in range(10):
+            p = probabilities[d] if probabilities else 0.0
+            row, bar = self.bars[d]
+            row.dataset.p = "%.4f" % p
+            row.classList.toggle("top", probabilities is not None and d == best)
+            bar.style.width = "%.1f%%" % (100 * p)
+
+
+class Predictor:
+    """Keeps the newest weights; predicts a drawing (None when it is empty)."""
+
+    def __init__(self, view):
+        self.view = view
+        self.model = None
+        self.pixels = None
+
+    def use_weights(self, weights):
+        self.model = inference.InferenceModel(weights)
+        if self.pixels is not None:
+            self.predict(self.pixels)
+
+    def predict(self, pixels, event_time=None):
+        self.pixels = pixels
+        if self.model is None:
+            return None
+        digit_input = preprocess.preprocess(pixels)
+        probabilities = None if digit_input is None else self.model.probabilities(digit_input)
+        self.view.show(probabilities)
+        if event_time is not None:   # pointer event to bars, for `make bench`
+            self.view.digit.dataset.latencyMs = "%.2f" % (js.performance.now() - event_time)
+        return probabilities
+

@@ -1,0 +1,44 @@
+"""Held-out samples for the page: the test blocks stay JavaScript buffers, and
+only the one sample asked for becomes Python bytes (MicroPython copies bytes
+from JavaScript one by one: 785 are instant, a whole block is not)."""
+import random
+
+import js
+
+from shared import blocks
+from ui.net import fetch_json, fetch_ok
+
+DATA_DIR = "./static/data/"
+
+
+class TestSamples:
+    def __init__(self):
+        self.buffers = []      # Uint8Array per block
+        self.counts = []
+
+    async def load(self):
+        manifest = await fetch_json(DATA_DIR + "manifest.json")
+        for entry in manifest["test"]:
+            buffer = js.Uint8Array.new(await (await fetch_ok(DATA_DIR + entry["file"])).arrayBuffer())
+            if buffer.length != entry["bytes"]:
+                raise OSError("%s: %d bytes, expected %d" % (entry["file"], buffer.length, entry["bytes"]))
+            self.buffers.append(buffer)
+            self.counts.append(entry["samples"])
+
+    def __len__(self):
+        return sum(self.counts)
+
+    def get(self, index):
+        """(label, 784 floats in [0, 1]) of held-out sample `index`."""
+        for buffer, count in zip(self.buffers, self.counts):
+            if index < count:
+                start = index * blocks.RECORD_BYTES
+                record = bytes(buffer.subarray(start, start + blocks.RECORD_BYTES))
+                return record[0], [b / 255 for b in record[1:]]
+            index -= count
+        raise IndexError("no held-out sample %d" % index)
+
+    def random(self):
+        index = random.randrange(len(self))
+        return index, self.get(index)
+
