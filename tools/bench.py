@@ -1,5 +1,7 @@
 """`make bench`: training speed in the browser worker against native CPython,
-measured in the same run, and time to 95% held-out accuracy in the browser.
+measured in the same run; time to 95% held-out accuracy in the browser; and,
+while the worker trains at full speed, the drawing latency (pointer event to
+updated probability bars) and the longest main-thread tasks.
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -14,7 +16,7 @@ import numpy as np
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
-from browser import Page, make_driver, page_errors, serve  # noqa: E402
+from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
 from train_weights import load_split  # noqa: E402
 from worker.model import MLP  # noqa: E402
 
@@ -63,11 +65,53 @@ def seconds_to_target(page, timeout_s=60):
     return (round(elapsed, 2) if reached else None), samples
 
 
+WATCH_MAIN_THREAD = """
+window.__latencies = []; window.__longtasks = [];
+new PerformanceObserver(list => list.getEntries().forEach(
+    e => window.__longtasks.push(e.duration))).observe({type: 'longtask'});
+new MutationObserver(() => window.__latencies.push(
+    +document.querySelector('#prediction').dataset.latencyMs)).observe(
+    document.querySelector('#prediction'), {attributeFilter: ['data-latency-ms']});
+"""
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] if values else None
+
+
+def drawing_while_training(page, rounds=3):
+    """Draw digits as pointer strokes while the worker trains; per-frame latency
+    and main-thread long tasks (over 50 ms) seen meanwhile."""
+    page.click("#pretrained")
+    page.click("#start")
+    page.wait_for(lambda: page.number("samples_seen") and page.number("samples_seen") > 5000)
+    page.driver.execute_script(WATCH_MAIN_THREAD)
+    for _ in range(rounds):
+        for digit in sorted(DIGITS):
+            page.click("#clear")
+            draw(page, DIGITS[digit], step=0.25)
+    time.sleep(0.5)
+    latencies = page.driver.execute_script("return window.__latencies")
+    longtasks = page.driver.execute_script("return window.__longtasks")
+    page.click("#stop")
+    return latencies, longtasks
+
+
+def seconds_to_first_prediction(page):
+    """From navigation until the page predicts from the shipped weights."""
+    page.driver.get(page.url)
+    page.wait_for(lambda: page.driver.execute_script(
+        "return document.documentElement.dataset.predict") == "ready", timeout=30, poll=0.02)
+    return page.driver.execute_script("return performance.now()") / 1000
+
+
 def main():
     url, httpd = serve()
     driver = make_driver()
     try:
         page = Page(driver, url + "/")
+        first_prediction_s = seconds_to_first_prediction(page)
         boot_start = time.monotonic()
         page.open()
         boot_s = time.monotonic() - boot_start
@@ -75,6 +119,7 @@ def main():
         browser = browser_samples_per_s(page)
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
+        latencies, longtasks = drawing_while_training(page)
         errors = page_errors(driver)
     finally:
         driver.quit()
@@ -89,6 +134,12 @@ def main():
         "seconds_to_95pct_heldout": to_target,
         "samples_to_95pct_heldout": samples,
         "boot_to_ready_s": round(boot_s, 2),
+        "first_prediction_s": round(first_prediction_s, 2),
+        "draw_latency_ms_p50": percentile(latencies, 0.5),
+        "draw_latency_ms_p95": percentile(latencies, 0.95),
+        "draw_frames_measured": len(latencies),
+        "main_thread_longtasks_while_training": len(longtasks),
+        "main_thread_longest_task_ms": max(longtasks, default=0),
         "page_errors": len(errors),
     }))
 

@@ -8,6 +8,9 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.actions import interaction
+from selenium.webdriver.common.actions.action_builder import ActionBuilder
+from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.keys import Keys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -137,3 +140,39 @@ def serve(root=ROOT):
         ("127.0.0.1", 0), functools.partial(Handler, directory=root))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return "http://127.0.0.1:%d" % httpd.server_address[1], httpd
+
+
+# Strokes in grid cells (x = column, y = row), as a person would draw them.
+DIGITS = {
+    "1": [[(14, 4), (14, 24)]],
+    "0": [[(14, 4), (9, 7), (7, 14), (9, 21), (14, 24), (19, 21), (21, 14), (19, 7), (14, 4)]],
+    "7": [[(7, 5), (21, 5), (16, 13), (12, 24)]],
+    "4": [[(17, 4), (7, 17), (22, 17)], [(17, 9), (17, 25)]],
+}
+
+
+def stroke_points(stroke, scale=1.0, shift=(0, 0), step=1.0):
+    """The polyline resampled every `step` cells, scaled about the centre and shifted."""
+    points = []
+    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+        n = max(1, int(max(abs(x1 - x0), abs(y1 - y0)) / step))
+        points += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(n)]
+    points.append(stroke[-1])
+    return [(14 + (x - 14) * scale + shift[0], 14 + (y - 14) * scale + shift[1]) for x, y in points]
+
+
+def draw(page, strokes, button=0, **placement):
+    """Press, move through every point and release, as pointer events on the canvas."""
+    canvas = page.find("#grid")
+    size = canvas.size["width"]
+    for stroke in strokes:
+        points = stroke_points(stroke, **placement)
+        mouse = PointerInput(interaction.POINTER_MOUSE, "mouse")
+        actions = ActionBuilder(page.driver, mouse=mouse, duration=0)
+        to_px = lambda x, y: (int(x * size / 28 - size / 2), int(y * size / 28 - size / 2))
+        actions.pointer_action.move_to(canvas, *to_px(*points[0]))
+        actions.pointer_action.pointer_down(button=button)
+        for point in points[1:]:
+            actions.pointer_action.move_to(canvas, *to_px(*point))
+        actions.pointer_action.pointer_up(button=button)
+        actions.perform()

@@ -237,6 +237,7 @@ async def boot():
     document.querySelector("script[name=model]").xworker.onmessage = status_view.receive_proxy
     boot_step(1, "Loading the pretrained weights…")
     predictor.use_weights(await fetch_json(PRETRAINED_INFERENCE))
+    html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
     await samples.load()
     document.querySelector("#sample").disabled = False

@@ -82,7 +82,8 @@ def test_failed_fetch_and_corrupt_block_are_counted_never_fatal(driver, server, 
 def test_missing_data_shows_an_error_not_a_blank_page(driver, server, faults):
     faults["manifest.json"] = "missing"
     page = Page(driver, server + "/").open(expect="error")
-    assert "manifest.json" in page.text("#boot-message")
+    assert page.find("#error-panel").is_displayed()
+    assert "manifest.json" in page.text("#error-panel")
 
 
 def test_works_below_a_sub_path(driver, server):

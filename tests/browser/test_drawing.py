@@ -1,0 +1,121 @@
+"""A visitor draws on the grid like a person: pointer strokes, eraser, undo,
+clear, samples; predictions follow."""
+import pytest
+
+from browser import DIGITS, Page, draw, page_errors
+
+def prediction(page):
+    return page.find("#prediction").get_attribute("data-digit")
+
+
+def ink(page):
+    """How many canvas cells are darker than mid-grey."""
+    return page.driver.execute_script("""
+        const c = document.querySelector('#grid'), d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n;""")
+
+
+@pytest.mark.parametrize("digit", sorted(DIGITS))
+def test_drawn_digit_is_recognised(page, digit):
+    draw(page, DIGITS[digit])
+    assert page.wait_for(lambda: prediction(page) == digit, timeout=5), prediction(page)
+    probs = [float(e.get_attribute("data-p")) for e in page.driver.find_elements("css selector", "#probs > [data-digit]")]
+    assert len(probs) == 10 and abs(sum(probs) - 1) < 0.01 and probs[int(digit)] == max(probs)
+
+
+@pytest.mark.parametrize("placement", [
+    {"scale": 0.45, "shift": (-7, -7)},     # small, in a corner
+    {"scale": 0.6, "shift": (6, 5)},        # small, off centre
+])
+def test_small_and_off_centre_digits_are_recognised(page, placement):
+    for digit in ("1", "7", "0"):
+        page.click("#clear")
+        draw(page, DIGITS[digit], **placement)
+        assert page.wait_for(lambda: prediction(page) == digit, timeout=5), (digit, prediction(page))
+
+
+def test_clear_empties_the_prediction(page):
+    assert prediction(page) == ""
+    draw(page, DIGITS["7"])
+    assert page.wait_for(lambda: prediction(page) == "7", timeout=5)
+    page.click("#clear")
+    assert page.wait_for(lambda: prediction(page) == "", timeout=5)
+    assert ink(page) == 0
+    assert all(float(e.get_attribute("data-p")) == 0
+               for e in page.driver.find_elements("css selector", "#probs > [data-digit]"))
+
+
+def test_eraser_and_undo(page):
+    draw(page, DIGITS["0"])
+    assert page.wait_for(lambda: ink(page) > 40)
+    full = ink(page)
+    page.click("#eraser")
+    assert page.find("#eraser").get_attribute("aria-pressed") == "true"
+    draw(page, [[(4, 14), (24, 14)]])                 # rub out the middle band
+    assert page.wait_for(lambda: ink(page) < full - 4)
+    page.click("#undo")                                # the erasing stroke comes back
+    assert page.wait_for(lambda: ink(page) == full)
+    page.click("#eraser")
+    assert page.find("#eraser").get_attribute("aria-pressed") == "false"
+    draw(page, [[(4, 14), (24, 14)]], button=2)       # the right button erases too
+    assert page.wait_for(lambda: ink(page) < full - 4)
+    page.click("#undo")
+    page.click("#undo")                                # and the drawing itself
+    assert page.wait_for(lambda: ink(page) == 0 and prediction(page) == "")
+
+
+def test_samples_agree_with_their_labels(page):
+    agree = 0
+    for _ in range(20):
+        before = page.find("#sample-label").get_attribute("data-index")
+        page.click("#sample")
+        assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index") != before)
+        label = page.find("#sample-label").get_attribute("data-digit")
+        assert page.wait_for(lambda: prediction(page) != "", timeout=5)
+        agree += prediction(page) == label
+    assert agree >= 18
+
+
+def test_predictions_work_before_the_worker_is_ready(driver, server):
+    page = Page(driver, server + "/")
+    driver.get(page.url)
+    assert page.wait_for(lambda: driver.execute_script(
+        "return document.documentElement.dataset.predict") == "ready", timeout=20)
+    assert page.state() == "loading"            # the worker is still booting
+    draw(page, DIGITS["1"])
+    assert page.wait_for(lambda: prediction(page) == "1", timeout=5)
+    assert page.wait_for(lambda: page.state() == "ready", timeout=60)
+    assert page_errors(driver) == []
+
+
+def test_training_moves_the_charts_and_the_network_views(page):
+    units_before = page.find("#units").get_attribute("src")
+    page.click("#randomize")
+    page.click("#start")
+    assert page.wait_for(lambda: int(page.find("#loss-chart").get_attribute("data-points") or 0) > 20,
+                         timeout=20)
+    assert page.wait_for(lambda: int(page.find("#accuracy-chart").get_attribute("data-points") or 0) > 2,
+                         timeout=20)
+    assert page.find("#units").get_attribute("src").startswith("data:image/png")
+    assert page.wait_for(lambda: page.find("#units").get_attribute("src") != units_before)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    counts = "return [...document.querySelectorAll('#confusion button')].map(b => +b.textContent)"
+    assert len(page.driver.execute_script(counts)) == 100
+    assert page.wait_for(lambda: sum(page.driver.execute_script(counts)) == 1500)
+    cells = page.driver.find_elements("css selector", "#confusion button")
+    wrong = max((c for c in cells if c.get_attribute("data-true") != c.get_attribute("data-pred")),
+                key=lambda c: int(c.text))
+    wrong.click()
+    examples = page.driver.find_elements("css selector", "#confusion-examples canvas")
+    assert 0 < len(examples) <= 8
+    assert all(e.get_attribute("data-label") == wrong.get_attribute("data-true") for e in examples)
+
+
+def test_narrow_screen_is_one_column_without_sideways_scroll(page):
+    page.driver.set_window_size(360, 900)
+    page.wait_for(lambda: False, timeout=0.3)
+    width = page.driver.execute_script("return document.documentElement.clientWidth")
+    assert page.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    lefts = {round(e.rect["x"]) for e in page.driver.find_elements("css selector", "main > .panel")}
+    assert len(lefts) == 1
