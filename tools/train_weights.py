@@ -2,7 +2,7 @@
 
 Deterministic: fixed seeds for initialisation and batch order. Writes
 static/weights/pretrained.npy (format: app/shared/weights_file.py) and, for the
-page's main thread, pretrained.json (format: app/shared/inference.py).
+page's main thread, pretrained-inference.txt (format: app/shared/inference.py).
 """
 import json
 import os
@@ -12,7 +12,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "app"))
-from shared import blocks  # noqa: E402
+from shared import blocks, protocol  # noqa: E402
 from worker.cache import decode_samples  # noqa: E402
 from worker.model import MLP  # noqa: E402
 from worker.snapshots import inference_weights  # noqa: E402
@@ -20,7 +20,7 @@ from worker.trainer import weights_to_bytes  # noqa: E402
 
 DATA = os.path.join(ROOT, "static", "data")
 OUT = os.path.join(ROOT, "static", "weights", "pretrained.npy")
-OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained.json")
+OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.txt")
 EPOCHS, BATCH, LRATE, SEED = 20, 64, 0.05, 0
 
 
@@ -60,7 +60,8 @@ def main():
     model = train(X, y)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     write_atomically(OUT, weights_to_bytes(model))
-    write_atomically(OUT_INFERENCE, json.dumps(inference_weights(model), separators=(",", ":")).encode())
+    # A status carrying only the inference view: the page reads it as it reads statuses.
+    write_atomically(OUT_INFERENCE, protocol.encode_status({"inference": inference_weights(model)}).encode())
     print("wrote %s: held-out accuracy %.4f on %d samples"
           % (os.path.relpath(OUT, ROOT), model.accuracy(X_test, y_test), len(y_test)))
 

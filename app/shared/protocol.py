@@ -97,8 +97,26 @@ def reply(error=None):
 
 
 def encode_status(status):
-    return json.dumps(status)
+    """JSON text, with the long strings (the weights file, the inference
+    weights' first layer) moved after it as "key=value" lines: MicroPython
+    parses a long JSON string slowly, but splits text at C speed."""
+    head = dict(status)
+    tails = []
+    if "inference" in head:
+        head["inference"] = dict(head["inference"])
+        tails.append("inference.w1=" + head["inference"].pop("w1"))
+    if "weights" in head:
+        tails.append("weights=" + head.pop("weights"))
+    return "\n".join([json.dumps(head)] + tails)
 
 
 def decode_status(text):
-    return json.loads(text)
+    lines = text.split("\n")
+    status = json.loads(lines[0])
+    for line in lines[1:]:
+        key, value = line.split("=", 1)
+        if key == "inference.w1":
+            status["inference"]["w1"] = value
+        else:
+            status[key] = value
+    return status

@@ -4,6 +4,8 @@ A Series keeps at most MAX_POINTS: when full, neighbouring points are merged
 in pairs (averaged), so hours of training cost the same memory and drawing
 time as a minute, with old history at a coarser grain.
 """
+import js
+
 MAX_POINTS = 400
 PAD = 6
 
@@ -61,16 +63,12 @@ class LineChart:
             y1 = y0 + 1e-9
         sx = (width - 2 * PAD) / ((x1 - x0) or 1)
         sy = (height - 2 * PAD - 14) / (y1 - y0)
-        ctx.beginPath()
-        for i, (x, y) in enumerate(points):
-            px, py = PAD + (x - x0) * sx, height - PAD - (y - y0) * sy
-            if i:
-                ctx.lineTo(px, py)
-            else:
-                ctx.moveTo(px, py)
+        # One SVG path string, one call into JavaScript: not one per point.
+        path = "M" + " L".join("%.1f %.1f" % (PAD + (x - x0) * sx, height - PAD - (y - y0) * sy)
+                               for x, y in points)
         ctx.strokeStyle = self.colour
         ctx.lineWidth = 2
-        ctx.stroke()
+        ctx.stroke(js.Path2D.new(path))
         last = "%.1f%%" % (100 * ys[-1]) if self.percent else "%.3f" % ys[-1]
         ctx.fillText("%s: %s" % (self.label, last), PAD, 16)
         self.canvas.dataset.points = str(len(points))

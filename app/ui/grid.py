@@ -3,14 +3,15 @@ GridCell renders it on one <canvas> and turns pointer input into strokes.
 
 As in the original: the manager gives the cell a callback and the initial
 state; the cell calls back with each user update; the manager pushes sample
-updates to the cell. Redraw and prediction run at most once per animation
-frame, however many pointer events arrive.
+updates to the cell. Redraw and prediction run about once per animation
+frame at most, however many pointer events arrive.
 """
 import js
 from pyscript.ffi import create_proxy
 
 from shared.grid_state import SIZE, GridState
 
+FRAME_MS = 16
 # 256 grey levels as canvas colours, made once: ink is dark on white paper.
 COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
 
@@ -83,6 +84,7 @@ class GridManager:
         self.cell = GridCell(canvas, self.cell_updated, self.state.pixels)
         self.first_event_time = None
         self.frame_pending = False
+        self.last_update = 0
         self.frame_proxy = create_proxy(self.frame)
 
     def cell_updated(self, kind, x, y, erase, event_time):
@@ -95,16 +97,23 @@ class GridManager:
         self.changed(event_time)
 
     def changed(self, event_time=None):
+        """Leading edge at once, then at most one update per animation frame:
+        the first event after a quiet spell is not kept waiting for a frame."""
         if self.first_event_time is None:
             self.first_event_time = event_time
-        if not self.frame_pending:
+        if self.frame_pending:
+            return
+        if js.performance.now() - self.last_update >= FRAME_MS:
+            self.frame()
+        else:
             self.frame_pending = True
             js.window.requestAnimationFrame(self.frame_proxy)
 
-    def frame(self, _timestamp):
+    def frame(self, _timestamp=None):
         self.frame_pending = False
         if not self.state.changed:
             return
+        self.last_update = js.performance.now()
         self.state.changed = False
         event_time, self.first_event_time = self.first_event_time, None
         self.cell.render(self.state.pixels)

@@ -12,18 +12,18 @@ import json
 from pyscript import document, window, workers
 from pyscript.ffi import create_proxy
 
-from shared import protocol, weights_file
+from shared import protocol
 from ui import weights_io
 from ui.charts import LineChart, Series
 from ui.grid import GridManager
-from ui.net import fetch_json
+from ui.net import fetch_ok
 from ui.network_view import NetworkView
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
 from ui.status_view import StatusView
 
 PRETRAINED = "./static/weights/pretrained.npy"
-PRETRAINED_INFERENCE = "./static/weights/pretrained.json"
+PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
@@ -53,6 +53,10 @@ def fail(text):
     panel = document.querySelector("#error-panel")
     panel.querySelector("p").textContent = text
     panel.hidden = False
+
+
+def later(fn, *args):
+    window.setTimeout(create_proxy(lambda: fn(*args)), 0)
 
 
 def on(selector, event, action):
@@ -211,12 +215,13 @@ def rendered(status, views):
     if model is not None:
         document.querySelector("#start").disabled = training
         document.querySelector("#stop").disabled = not training
+    # Each view in a task of its own, so none holds up a drawing frame for long.
     if "inference" in views:
-        predictor.use_weights(views["inference"])
+        later(predictor.use_weights, views["inference"])
     if "units_png" in views:
-        network.show_units(views["units_png"])
+        later(network.show_units, views["units_png"])
     if "confusion" in views:
-        network.show_confusion(views["confusion"], views["confusion_examples"])
+        later(network.show_confusion, views["confusion"], views["confusion_examples"])
     if status["error"]:
         fail(status["error"])
     show_cache(status)
@@ -236,7 +241,8 @@ async def boot():
     global model
     document.querySelector("script[name=model]").xworker.onmessage = status_view.receive_proxy
     boot_step(1, "Loading the pretrained weights…")
-    predictor.use_weights(await fetch_json(PRETRAINED_INFERENCE))
+    shipped = protocol.decode_status(await (await fetch_ok(PRETRAINED_INFERENCE)).text())
+    predictor.use_weights(shipped["inference"])
     html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
     await samples.load()

@@ -15,42 +15,46 @@ class NetworkView:
         self.units = document.querySelector("#units")
         self.examples = document.querySelector("#confusion-examples")
         self.caption = document.querySelector("#confusion-caption")
-        self.cells = {}
         self.examples_by_cell = {}
         self.selected = None
-        table = document.querySelector("#confusion")
-        header = "<tr><th scope='col'><span class='visually-hidden'>true \\ predicted</span></th>" + \
-                 "".join("<th scope='col'>%d</th>" % p for p in range(10)) + "</tr>"
-        body = "".join("<tr><th scope='row'>%d</th>%s</tr>" % (t, "".join(
-            "<td><button type='button' data-true='%d' data-pred='%d'>0</button></td>" % (t, p)
-            for p in range(10))) for t in range(10))
-        table.innerHTML = "<thead>%s</thead><tbody>%s</tbody>" % (header, body)
+        self.table = document.querySelector("#confusion")
+        self.table.innerHTML = "<thead><tr><th scope='col'><span class='visually-hidden'>" \
+            "true \\ predicted</span></th>%s</tr></thead><tbody>%s</tbody>" % (
+                "".join("<th scope='col'>%d</th>" % p for p in range(10)),
+                self.body_html([[0] * 10 for _ in range(10)]))
+        # One listener for all cells: the body is rewritten on every evaluation.
         self.click_proxy = create_proxy(self.cell_clicked)
-        for button in table.querySelectorAll("button"):
-            self.cells[(int(button.dataset.true), int(button.dataset.pred))] = button
-            button.addEventListener("click", self.click_proxy)
+        self.table.addEventListener("click", self.click_proxy)
+
+    @staticmethod
+    def body_html(counts):
+        rows = []
+        for t in range(10):
+            total = sum(counts[t]) or 1
+            cells = []
+            for p in range(10):
+                n = counts[t][p]
+                tint = ("rgba(37,99,235,%.2f)" % (n / total) if t == p else
+                        "rgba(220,38,38,%.2f)" % min(1, 6 * n / total))
+                cells.append("<td><button type='button' data-true='%d' data-pred='%d' style='background:%s'"
+                             " aria-label='true %d, predicted %d: %d'>%d</button></td>"
+                             % (t, p, tint, t, p, n, n))
+            rows.append("<tr><th scope='row'>%d</th>%s</tr>" % (t, "".join(cells)))
+        return "".join(rows)
 
     def show_units(self, data_url):
         self.units.src = data_url
 
     def show_confusion(self, counts, examples):
         self.examples_by_cell = examples
-        for t in range(10):
-            total = sum(counts[t]) or 1
-            for p in range(10):
-                button = self.cells[(t, p)]
-                n = counts[t][p]
-                button.textContent = str(n)
-                share = n / total
-                button.style.background = ("rgba(37,99,235,%.2f)" if t == p else
-                                           "rgba(220,38,38,%.2f)") % min(1, share * (1 if t == p else 6))
-                button.setAttribute("aria-label", "true %d predicted %d: %d" % (t, p, n))
+        self.table.tBodies[0].innerHTML = self.body_html(counts)
         if self.selected:
             self.show_examples(*self.selected)
 
     def cell_clicked(self, event):
-        button = event.currentTarget
-        self.show_examples(int(button.dataset.true), int(button.dataset.pred))
+        button = event.target.closest("button")
+        if button:
+            self.show_examples(int(button.dataset.true), int(button.dataset.pred))
 
     def show_examples(self, true, pred):
         self.selected = (true, pred)

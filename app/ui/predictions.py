@@ -1,6 +1,7 @@
 """Live prediction on the main thread: MNIST-style preprocessing, then the
 integer-first-layer MLP of shared/inference.py, shown as a digit and ten bars."""
 import js
+from pyscript.ffi import create_proxy
 
 from shared import inference, preprocess
 
@@ -46,11 +47,15 @@ class Predictor:
         self.view = view
         self.model = None
         self.pixels = None
+        self.repredict_proxy = create_proxy(self.repredict)
 
     def use_weights(self, weights):
         self.model = inference.InferenceModel(weights)
-        if self.pixels is not None:
-            self.predict(self.pixels)
+        if self.pixels is not None:     # the drawing shown gets the new opinion
+            js.setTimeout(self.repredict_proxy, 0)
+
+    def repredict(self):
+        self.predict(self.pixels)
 
     def predict(self, pixels, event_time=None):
         self.pixels = pixels

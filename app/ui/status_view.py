@@ -1,8 +1,9 @@
-"""Shows the worker's statuses in the page, at most once per animation frame.
+"""Shows the worker's statuses in the page, at most ten times a second.
 
 The worker posts a status every training iteration; the page keeps only the
-latest one (drop-to-latest) and renders it on the next frame, so it can never
-fall behind however fast the worker trains.
+latest one (drop-to-latest) and renders it on an animation frame at least
+RENDER_EVERY_MS after the last, so it can never fall behind however fast the
+worker trains, and drawing keeps most frames to itself.
 """
 import asyncio
 
@@ -12,6 +13,7 @@ from pyscript.ffi import create_proxy
 from shared import protocol
 
 PERCENT = ("acc", "test_acc")
+RENDER_EVERY_MS = 100
 SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size"}
 
 
@@ -44,7 +46,9 @@ class StatusView:
         self.weights = None            # base64 text of the newest weights seen
         self.weights_version = 0
         self.frame_pending = False
+        self.last_render = 0
         self.render_proxy = create_proxy(self.render)
+        self.frame_proxy = create_proxy(self.next_frame)
         self.receive_proxy = create_proxy(self.receive)
 
     def receive(self, event):
@@ -61,7 +65,11 @@ class StatusView:
             self.on_receive(status, evaluated)
         if not self.frame_pending:
             self.frame_pending = True
-            window.requestAnimationFrame(self.render_proxy)
+            wait = RENDER_EVERY_MS - (window.performance.now() - self.last_render)
+            if wait > 0:      # people read ten updates a second; keep the frames for drawing
+                window.setTimeout(self.frame_proxy, wait)
+            else:
+                window.requestAnimationFrame(self.render_proxy)
 
     async def weights_after(self, version, timeout_s=10):
         """The first weights newer than `version` (read it before asking for them)."""
@@ -71,8 +79,12 @@ class StatusView:
             await asyncio.sleep(0.01)
         raise OSError("the model worker did not send its weights")
 
+    def next_frame(self):
+        window.requestAnimationFrame(self.render_proxy)
+
     def render(self, _timestamp=None):
         self.frame_pending = False
+        self.last_render = window.performance.now()
         status = self.latest
         for name, cell in self.cells.items():
             value = status.get(name)

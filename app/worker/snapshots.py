@@ -13,10 +13,10 @@ PAPER = np.array([255, 255, 255], np.float32)
 
 
 def inference_weights(model):
-    """The model in shared/inference.py's JSON form (first layer as ints)."""
+    """The model in shared/inference.py's form (first layer as int16)."""
+    w1 = np.clip(np.rint(model.W1 * inference.SCALE), -32768, 32767).astype("<i2")
     return {
-        "scale": inference.SCALE,
-        "w1": np.rint(model.W1 * inference.SCALE).astype(np.int32).tolist(),
+        "scale": inference.SCALE, "hidden": model.hidden, "w1": w1.tobytes().hex(),
         "b1": model.b1.tolist(), "w2": model.W2.tolist(), "b2": model.b2.tolist(),
     }
 

@@ -114,8 +114,7 @@ class Trainer:
         elif kind == protocol.STATUS:
             with_weights = bool(value)
         elif kind == protocol.SET_WEIGHTS:
-            self.set_weights(value)
-            with_weights = True
+            self.set_weights(value)     # the page gets them as the inference view
         elif kind == protocol.SET_BATCH_SIZE:
             self.batch_size = value
         elif kind == protocol.SET_LEARNING_RATE:

@@ -187,3 +187,16 @@ def test_status_takes_only_a_boolean(value):
     with pytest.raises(ProtocolError):
         protocol.parse_signal({"type": protocol.STATUS, "value": value})
     assert protocol.parse_signal({"type": protocol.STATUS, "value": True})["value"] is True
+
+
+def test_long_strings_ride_outside_the_json():
+    from worker import snapshots
+    from worker.model import MLP
+    weights = snapshots.inference_weights(MLP(hidden=6, seed=1))
+    status = {"iteration": 3, "inference": weights, "weights": "QUJD" * 50 + "=="}
+    text = protocol.encode_status(status)
+    head = text.split("\n", 1)[0]
+    assert weights["w1"] not in head and "QUJD" not in head     # not parsed as JSON
+    assert protocol.decode_status(text) == status
+    assert status["inference"]["w1"] == weights["w1"]           # the input is left as it was
+    assert protocol.decode_status(protocol.encode_status({"iteration": 4})) == {"iteration": 4}

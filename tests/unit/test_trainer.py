@@ -209,7 +209,8 @@ def test_set_weights_seed():
     for got, want in zip(h.trainer.model.params(), expected.params()):
         np.testing.assert_array_equal(got, want)
     status = h.last()
-    assert base64.b64decode(status["weights"]) == weights_to_bytes(expected)
+    assert "weights" not in status                 # the page gets the inference view
+    assert status["inference"] == snapshots.inference_weights(expected)
     X, y = held_out()
     assert status["test_acc"] == pytest.approx(expected.accuracy(X, y))
     assert status["loss"] is None and status["acc"] is None
@@ -227,7 +228,9 @@ def test_set_weights_file_of_another_size():
         np.testing.assert_array_equal(got, want)
         assert got.flags.writeable and got.dtype == np.float32
     status = h.last()
-    assert base64.b64decode(status["weights"]) == weights_to_bytes(other)
+    assert status["inference"] == snapshots.inference_weights(other)
+    h.send("status", True)
+    assert base64.b64decode(h.last()["weights"]) == weights_to_bytes(other)
     X, y = held_out()
     assert status["test_acc"] == pytest.approx(other.accuracy(X, y))
 
@@ -395,7 +398,7 @@ def test_run_trains_until_stopped():
         assert h.trainer.iteration == stopped_at
         assert not task.done()
         await stop_task(task)
-        iterations = [s["iteration"] for s in map(json.loads, h.published) if s["training"]]
+        iterations = [s["iteration"] for s in map(protocol.decode_status, h.published) if s["training"]]
         assert iterations[-1] == stopped_at
         steps = [i for i in iterations if i > 0]
         assert steps == list(range(1, stopped_at + 1))  # one status per iteration
@@ -491,6 +494,7 @@ def test_rate_meter():
 def test_weights_helpers_round_trip_via_trainer_status():
     h = Harness()
     h.send("set_weights", 3)
+    h.send("status", True)
     W1, b1, W2, b2 = weights_from_bytes(base64.b64decode(h.last()["weights"]))
     for got, want in zip((W1, b1, W2, b2), h.trainer.model.params()):
         np.testing.assert_array_equal(got, want)
