@@ -69,9 +69,13 @@ WATCH_MAIN_THREAD = """
 window.__latencies = []; window.__longtasks = [];
 new PerformanceObserver(list => list.getEntries().forEach(
     e => window.__longtasks.push(e.duration))).observe({type: 'longtask'});
-new MutationObserver(() => window.__latencies.push(
-    +document.querySelector('#prediction').dataset.latencyMs)).observe(
-    document.querySelector('#prediction'), {attributeFilter: ['data-latency-ms']});
+window.__computes = []; window.__input_delays = [];
+document.querySelector('#grid').addEventListener('pointermove',
+    e => window.__input_delays.push(performance.now() - e.timeStamp), true);
+new MutationObserver(() => {
+    const d = document.querySelector('#prediction').dataset;
+    window.__latencies.push(+d.latencyMs); window.__computes.push(+d.computeMs);
+}).observe(document.querySelector('#prediction'), {attributeFilter: ['data-latency-ms']});
 """
 
 
@@ -81,8 +85,11 @@ def percentile(values, q):
 
 
 def drawing_while_training(page, rounds=3):
-    """Draw digits as pointer strokes while the worker trains; per-frame latency
-    and main-thread long tasks (over 50 ms) seen meanwhile."""
+    """Draw digits as pointer strokes while the worker trains. Per update:
+    latency from the first pointer event it covers to updated bars, and compute
+    time from the update's start to updated bars; per pointer event, the
+    browser's input delay (event time to handler); and main-thread long tasks
+    (over 50 ms) meanwhile."""
     page.click("#pretrained")
     page.click("#start")
     page.wait_for(lambda: page.number("samples_seen") and page.number("samples_seen") > 5000)
@@ -90,12 +97,12 @@ def drawing_while_training(page, rounds=3):
     for _ in range(rounds):
         for digit in sorted(DIGITS):
             page.click("#clear")
-            draw(page, DIGITS[digit], step=0.25)
+            draw(page, DIGITS[digit], step=0.25)   # chromedriver paces moves ~16.7 ms apart
     time.sleep(0.5)
-    latencies = page.driver.execute_script("return window.__latencies")
-    longtasks = page.driver.execute_script("return window.__longtasks")
+    seen = page.driver.execute_script(
+        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks]")
     page.click("#stop")
-    return latencies, longtasks
+    return seen
 
 
 def seconds_to_first_prediction(page):
@@ -119,7 +126,7 @@ def main():
         browser = browser_samples_per_s(page)
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
-        latencies, longtasks = drawing_while_training(page)
+        latencies, computes, input_delays, longtasks = drawing_while_training(page)
         errors = page_errors(driver)
     finally:
         driver.quit()
@@ -137,7 +144,10 @@ def main():
         "first_prediction_s": round(first_prediction_s, 2),
         "draw_latency_ms_p50": percentile(latencies, 0.5),
         "draw_latency_ms_p95": percentile(latencies, 0.95),
-        "draw_frames_measured": len(latencies),
+        "draw_compute_ms_p50": percentile(computes, 0.5),
+        "draw_compute_ms_p95": percentile(computes, 0.95),
+        "draw_input_delay_ms_p95": round(percentile(input_delays, 0.95), 1),
+        "draw_updates_measured": len(latencies),
         "main_thread_longtasks_while_training": len(longtasks),
         "main_thread_longest_task_ms": max(longtasks, default=0),
         "page_errors": len(errors),

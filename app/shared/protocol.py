@@ -110,6 +110,11 @@ def encode_status(status):
     return "\n".join([json.dumps(head)] + tails)
 
 
+def carries_views(text):
+    """Whether a status text holds any OPTIONAL_FIELDS, without parsing it."""
+    return "\n" in text or any(('"%s"' % name) in text for name in OPTIONAL_FIELDS)
+
+
 def decode_status(text):
     lines = text.split("\n")
     status = json.loads(lines[0])

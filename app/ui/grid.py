@@ -11,7 +11,7 @@ from pyscript.ffi import create_proxy
 
 from shared.grid_state import SIZE, GridState
 
-FRAME_MS = 16
+FRAME_MS = 12   # under a 60 Hz frame, so a 60 Hz mouse is served on its own event
 # 256 grey levels as canvas colours, made once: ink is dark on white paper.
 COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
 
@@ -78,7 +78,7 @@ class GridCell:
 
 class GridManager:
     def __init__(self, canvas, on_change):
-        """on_change(pixels, event_time): called once per frame after changes."""
+        """on_change(pixels, event_time, frame_start): called once per frame after changes."""
         self.state = GridState()
         self.on_change = on_change
         self.cell = GridCell(canvas, self.cell_updated, self.state.pixels)
@@ -117,7 +117,7 @@ class GridManager:
         self.state.changed = False
         event_time, self.first_event_time = self.first_event_time, None
         self.cell.render(self.state.pixels)
-        self.on_change(self.state.pixels, event_time)
+        self.on_change(self.state.pixels, event_time, self.last_update)
 
     # -- actions from the toolbar ----------------------------------------------
 

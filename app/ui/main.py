@@ -177,21 +177,13 @@ async def import_weights(event):
 
 # -- seeing it learn: statuses from the worker ------------------------------------------
 
-loss = Series(smoothing=0.9)
+loss = Series(smoothing=0.7)
 accuracy = Series()
 charts = (LineChart(document.querySelector("#loss-chart"), loss, "#dc2626", "training loss"),
           LineChart(document.querySelector("#accuracy-chart"), accuracy, "#2563eb",
                     "held-out accuracy", percent=True))
 network = NetworkView(document, samples)
 last_chart_ms = [0]
-
-
-def received(status, evaluated):
-    """Every status, even those the page never renders, feeds the charts."""
-    if status["training"] and status["loss"] is not None:
-        loss.add(status["samples_seen"], status["loss"])
-        if evaluated:
-            accuracy.add(status["samples_seen"], status["test_acc"])
 
 
 def show_cache(status):
@@ -212,6 +204,10 @@ def show_cache(status):
 
 def rendered(status, views):
     training = status["training"]
+    if training and status["loss"] is not None:
+        loss.add(status["samples_seen"], status["loss"])
+    if "confusion" in views and training:       # a held-out evaluation ran
+        accuracy.add(status["samples_seen"], status["test_acc"])
     if model is not None:
         document.querySelector("#start").disabled = training
         document.querySelector("#stop").disabled = not training
@@ -232,7 +228,7 @@ def rendered(status, views):
             chart.draw()
 
 
-status_view = StatusView(document, on_status=rendered, on_receive=received)
+status_view = StatusView(document, on_status=rendered)
 
 
 # -- boot ------------------------------------------------------------------------------

@@ -57,14 +57,16 @@ class Predictor:
     def repredict(self):
         self.predict(self.pixels)
 
-    def predict(self, pixels, event_time=None):
+    def predict(self, pixels, event_time=None, frame_start=None):
         self.pixels = pixels
         if self.model is None:
             return None
         digit_input = preprocess.preprocess(pixels)
         probabilities = None if digit_input is None else self.model.probabilities(digit_input)
         self.view.show(probabilities)
-        if event_time is not None:   # pointer event to bars, for `make bench`
-            self.view.digit.dataset.latencyMs = "%.2f" % (js.performance.now() - event_time)
+        if event_time is not None:   # for `make bench`: pointer event, and frame start, to bars
+            now = js.performance.now()
+            self.view.digit.dataset.computeMs = "%.2f" % (now - frame_start)
+            self.view.digit.dataset.latencyMs = "%.2f" % (now - event_time)
         return probabilities
 

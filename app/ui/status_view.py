@@ -32,7 +32,7 @@ def format_value(name, value):
 
 
 class StatusView:
-    def __init__(self, document, on_status=None, on_receive=None):
+    def __init__(self, document, on_status=None):
         self.document = document
         self.cells = {}
         for name in protocol.STATUS_FIELDS:
@@ -40,9 +40,9 @@ class StatusView:
             if cell:
                 self.cells[name] = cell
         self.on_status = on_status     # fn(status, views): each rendered status
-        self.on_receive = on_receive   # fn(status, evaluated): every status, rendered or not
         self.views = {}                # optional fields not yet rendered
         self.latest = None
+        self.latest_text = None        # newest status, not parsed yet
         self.weights = None            # base64 text of the newest weights seen
         self.weights_version = 0
         self.frame_pending = False
@@ -52,17 +52,14 @@ class StatusView:
         self.receive_proxy = create_proxy(self.receive)
 
     def receive(self, event):
-        status = protocol.decode_status(event.data)
-        if "weights" in status:
-            self.weights = status.pop("weights")
-            self.weights_version += 1
-        evaluated = "confusion" in status      # a held-out evaluation just ran
-        for name in protocol.OPTIONAL_FIELDS:   # never lost to drop-to-latest
-            if name in status:
-                self.views[name] = status.pop(name)
-        self.latest = status
-        if self.on_receive:
-            self.on_receive(status, evaluated)
+        """Runs for every status (a hundred and more a second while training), so
+        it only keeps the text; statuses carrying views are parsed at once, as
+        their views must not be lost to a later status."""
+        text = event.data
+        if protocol.carries_views(text):
+            self.take(protocol.decode_status(text))
+        else:
+            self.latest_text = text
         if not self.frame_pending:
             self.frame_pending = True
             wait = RENDER_EVERY_MS - (window.performance.now() - self.last_render)
@@ -70,6 +67,15 @@ class StatusView:
                 window.setTimeout(self.frame_proxy, wait)
             else:
                 window.requestAnimationFrame(self.render_proxy)
+
+    def take(self, status):
+        if "weights" in status:
+            self.weights = status.pop("weights")
+            self.weights_version += 1
+        for name in protocol.OPTIONAL_FIELDS:
+            if name in status:
+                self.views[name] = status.pop(name)
+        self.latest, self.latest_text = status, None
 
     async def weights_after(self, version, timeout_s=10):
         """The first weights newer than `version` (read it before asking for them)."""
@@ -85,6 +91,8 @@ class StatusView:
     def render(self, _timestamp=None):
         self.frame_pending = False
         self.last_render = window.performance.now()
+        if self.latest_text is not None:
+            self.take(protocol.decode_status(self.latest_text))
         status = self.latest
         for name, cell in self.cells.items():
             value = status.get(name)

@@ -200,3 +200,11 @@ def test_long_strings_ride_outside_the_json():
     assert protocol.decode_status(text) == status
     assert status["inference"]["w1"] == weights["w1"]           # the input is left as it was
     assert protocol.decode_status(protocol.encode_status({"iteration": 4})) == {"iteration": 4}
+
+
+def test_carries_views_spots_optional_fields_without_parsing():
+    plain = protocol.encode_status({"iteration": 1, "loss": 0.5, "error": None})
+    assert not protocol.carries_views(plain)
+    for extra in ({"confusion": [[0]]}, {"units_png": "data:"}, {"weights": "QUJD"},
+                  {"confusion_examples": {}}):
+        assert protocol.carries_views(protocol.encode_status(dict({"iteration": 1}, **extra)))
