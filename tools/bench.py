@@ -86,7 +86,8 @@ def percentile(values, q):
 
 def drawing_while_training(page, rounds=3):
     """Draw digits as pointer strokes while the worker trains. Per update:
-    latency from the first pointer event it covers to updated bars, and compute
+    latency from the page getting the first pointer event it covers to updated
+    bars, and compute
     time from the update's start to updated bars; per pointer event, the
     browser's input delay (event time to handler); and main-thread long tasks
     (over 50 ms) meanwhile."""
@@ -103,6 +104,22 @@ def drawing_while_training(page, rounds=3):
         "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks]")
     page.click("#stop")
     return seen
+
+
+BLANK_CANVAS = ("data:text/html,<canvas id='grid' width='28' height='28' "
+                "style='width:336px;height:336px'></canvas>")
+
+
+def baseline_input_delay(page):
+    """The browser's own delay from a pointer event's time stamp to its handler,
+    on a blank page: the part of drawing latency that no page can remove."""
+    page.driver.get(BLANK_CANVAS)
+    page.driver.execute_script(
+        "window.__input_delays = []; document.querySelector('#grid').addEventListener("
+        "'pointermove', e => window.__input_delays.push(performance.now() - e.timeStamp), true);")
+    for digit in sorted(DIGITS):
+        draw(page, DIGITS[digit], step=0.25)
+    return page.driver.execute_script("return window.__input_delays")
 
 
 def seconds_to_first_prediction(page):
@@ -127,6 +144,7 @@ def main():
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
         latencies, computes, input_delays, longtasks = drawing_while_training(page)
+        blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
     finally:
         driver.quit()
@@ -147,6 +165,7 @@ def main():
         "draw_compute_ms_p50": percentile(computes, 0.5),
         "draw_compute_ms_p95": percentile(computes, 0.95),
         "draw_input_delay_ms_p95": round(percentile(input_delays, 0.95), 1),
+        "blank_page_input_delay_ms_p95": round(percentile(blank_input_delays, 0.95), 1),
         "draw_updates_measured": len(latencies),
         "main_thread_longtasks_while_training": len(longtasks),
         "main_thread_longest_task_ms": max(longtasks, default=0),

@@ -1,37 +1,7 @@
-"""Live line charts drawn on <canvas> by the app.
-
-A Series keeps at most MAX_POINTS: when full, neighbouring points are merged
-in pairs (averaged), so hours of training cost the same memory and drawing
-time as a minute, with old history at a coarser grain.
-"""
+"""Live line charts drawn on <canvas> by the app, from shared/series.py."""
 import js
 
-MAX_POINTS = 400
 PAD = 6
-
-
-class Series:
-    def __init__(self, smoothing=0.0):
-        self.points = []          # (x, y)
-        self.smoothing = smoothing
-        self.smoothed = None
-        self.version = 0
-
-    def add(self, x, y):
-        if self.smoothing and self.smoothed is not None:
-            y = self.smoothing * self.smoothed + (1 - self.smoothing) * y
-        self.smoothed = y
-        self.points.append((x, y))
-        self.version += 1
-        if len(self.points) > MAX_POINTS:
-            p = self.points
-            self.points = [((p[i][0] + p[i + 1][0]) / 2, (p[i][1] + p[i + 1][1]) / 2)
-                           for i in range(0, len(p) - 1, 2)] + ([p[-1]] if len(p) % 2 else [])
-
-    def clear(self):
-        self.points = []
-        self.smoothed = None
-        self.version += 1
 
 
 class LineChart:
@@ -48,7 +18,7 @@ class LineChart:
         if self.drawn_version == self.series.version:
             return
         self.drawn_version = self.series.version
-        ctx, points = self.ctx, self.series.points
+        ctx, points = self.ctx, self.series.view()
         width, height = self.canvas.width, self.canvas.height
         ctx.clearRect(0, 0, width, height)
         ctx.fillStyle = "#5b6475"

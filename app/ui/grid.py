@@ -28,7 +28,9 @@ def paint(ctx, pixels, shown):
 
 
 class GridCell:
-    """One canvas, SIZE x SIZE logical pixels scaled up by CSS."""
+    """One canvas, SIZE x SIZE logical pixels scaled up by CSS. Updates carry
+    the time the page got the event, so the latency measured is the page's own
+    (the browser's input delay before that is measured apart by `make bench`)."""
 
     def __init__(self, canvas, on_update, pixels):
         self.canvas = canvas
@@ -57,17 +59,17 @@ class GridCell:
         self.drawing = True
         x, y = self.cell_at(event)
         erase = self.eraser or event.button == 2 or (event.buttons & 32)  # right button, pen eraser
-        self.on_update("begin", x, y, bool(erase), event.timeStamp)
+        self.on_update("begin", x, y, bool(erase), js.performance.now())
 
     def move(self, event):
         if self.drawing:
             x, y = self.cell_at(event)
-            self.on_update("extend", x, y, False, event.timeStamp)
+            self.on_update("extend", x, y, False, js.performance.now())
 
     def up(self, event):
         if self.drawing:
             self.drawing = False
-            self.on_update("end", 0, 0, False, event.timeStamp)
+            self.on_update("end", 0, 0, False, js.performance.now())
 
     def no_menu(self, event):
         event.preventDefault()     # the right button erases

@@ -14,7 +14,8 @@ from pyscript.ffi import create_proxy
 
 from shared import protocol
 from ui import weights_io
-from ui.charts import LineChart, Series
+from shared.series import Series
+from ui.charts import LineChart
 from ui.grid import GridManager
 from ui.net import fetch_ok
 from ui.network_view import NetworkView
