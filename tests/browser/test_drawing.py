@@ -34,6 +34,15 @@ def test_small_and_off_centre_digits_are_recognised(page, placement):
         assert page.wait_for(lambda: prediction(page) == digit, timeout=5), (digit, prediction(page))
 
 
+def test_thick_digits_are_recognised(page):
+    for digit in ("1", "7", "0"):
+        page.click("#clear")
+        thick = [[(x + dx, y + dy) for x, y in stroke]
+                 for dx, dy in ((0, 0), (0.9, 0.3), (-0.9, -0.3)) for stroke in DIGITS[digit]]
+        draw(page, thick)
+        assert page.wait_for(lambda: prediction(page) == digit, timeout=5), (digit, prediction(page))
+
+
 def test_clear_empties_the_prediction(page):
     assert prediction(page) == ""
     draw(page, DIGITS["7"])
