@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
-WEIGHTS := static/weights/pretrained.npy
+WEIGHTS := static/weights/pretrained.npy static/weights/pretrained-inference.txt
 
 .PHONY: setup serve test unit bench vendor data weights browser clean
 
@@ -29,7 +29,8 @@ $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py 
 data: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
 
-$(WEIGHTS): $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py app/worker/snapshots.py app/shared/weights_file.py
+$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py \
+		app/worker/snapshots.py app/shared/weights_file.py app/shared/protocol.py
 	$(PY) tools/train_weights.py
 
 weights:
