@@ -52,6 +52,18 @@ _FAR = 1e6
 _ZEROS = [0.0] * CELLS
 
 
+def _clip(start, delta, lo, hi, t0, t1):
+    """Narrow the segment's parameter range [t0, t1] to where start + t * delta
+    lies within (lo, hi) on one axis; an empty range comes back as t0 >= t1."""
+    if delta == 0.0:
+        return (t0, t1) if lo < start < hi else (1.0, 0.0)
+    ta = (lo - start) / delta
+    tb = (hi - start) / delta
+    if ta > tb:
+        ta, tb = tb, ta
+    return max(t0, ta), min(t1, tb)
+
+
 def _brush(core, edge):
     # (core^2, edge, edge^2, 1 / ramp width): compare squared distances, and
     # take a square root only for cells on the soft rim.
@@ -108,30 +120,8 @@ class GridState:
         edge = self._brush[1]
         lo = 0.5 - edge
         hi = SIZE - 0.5 + edge
-        t0 = 0.0
-        t1 = 1.0
-        if dx != 0.0:
-            ta = (lo - x0) / dx
-            tb = (hi - x0) / dx
-            if ta > tb:
-                ta, tb = tb, ta
-            if ta > t0:
-                t0 = ta
-            if tb < t1:
-                t1 = tb
-        elif not lo < x0 < hi:
-            return
-        if dy != 0.0:
-            ta = (lo - y0) / dy
-            tb = (hi - y0) / dy
-            if ta > tb:
-                ta, tb = tb, ta
-            if ta > t0:
-                t0 = ta
-            if tb < t1:
-                t1 = tb
-        elif not lo < y0 < hi:
-            return
+        t0, t1 = _clip(x0, dx, lo, hi, 0.0, 1.0)
+        t0, t1 = _clip(y0, dy, lo, hi, t0, t1)
         if t0 >= t1:
             return
         length = math.sqrt(dx * dx + dy * dy) * (t1 - t0)

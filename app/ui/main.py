@@ -13,8 +13,8 @@ from pyscript import document, window, workers
 from pyscript.ffi import create_proxy
 
 from shared import protocol
-from ui import weights_io
 from shared.series import Series
+from ui import weights_io
 from ui.charts import LineChart
 from ui.grid import GridManager
 from ui.net import fetch_ok
