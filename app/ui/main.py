@@ -25,11 +25,12 @@ from ui.status_view import StatusView
 
 PRETRAINED = "./static/weights/pretrained.npy"
 PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
+KEPT = "mnist-mlp-weights"       # localStorage key of the weights the visitor kept
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
 WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
-                   "#pretrained", "#randomize", "#export", "#import")
+                   "#pretrained", "#randomize", "#keep", "#export", "#import")
 CHART_EVERY_MS = 250
 
 html = document.documentElement
@@ -158,11 +159,47 @@ async def randomize(_event):
     await send(protocol.SET_WEIGHTS, int(window.Date.now()) % 1000000)
 
 
-async def export(_event):
+async def current_weights():
+    """The worker's weights file as base64, or None if it refused to send it."""
     version = status_view.weights_version
     if await send(protocol.STATUS, True):
-        weights_io.download(await status_view.weights_after(version), "mnist-mlp-weights.npy")
+        return await status_view.weights_after(version)
+    return None
+
+
+async def export(_event):
+    text = await current_weights()
+    if text:
+        weights_io.download(text, "mnist-mlp-weights.npy")
         say("Exported weights (mnist-mlp-weights.npy).")
+
+
+async def keep(_event):
+    text = await current_weights()
+    if text:
+        try:
+            window.localStorage.setItem(KEPT, text)
+        except Exception as error:   # storage full, or blocked in this embedding
+            say("This browser would not keep the weights: %s" % error, error=True)
+            return
+        say("Kept: these weights come back when you open the page again.")
+
+
+async def restore_kept():
+    try:
+        text = window.localStorage.getItem(KEPT)
+    except Exception:                # storage blocked in this embedding: nothing kept
+        return
+    if not text:
+        return
+    try:
+        weights_io.check(text)
+    except ValueError as error:
+        window.localStorage.removeItem(KEPT)
+        say("The kept weights were unreadable and are dropped: %s" % error, error=True)
+        return
+    if await send(protocol.SET_WEIGHTS, text):
+        say("Loaded the weights you kept (Load pretrained brings back the shipped ones).")
 
 
 async def import_weights(event):
@@ -257,10 +294,12 @@ async def boot():
         on_setting(selector, kind)
     on("#pretrained", "click", load_pretrained)
     on("#randomize", "click", randomize)
+    on("#keep", "click", keep)
     on("#export", "click", export)
     on("#import", "change", import_weights)
     for selector in WORKER_CONTROLS:
         document.querySelector(selector).disabled = False
+    await restore_kept()
     boot_step(4, "Ready: press Start to watch it learn.")
     html.dataset.state = "ready"
 

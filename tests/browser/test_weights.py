@@ -61,3 +61,25 @@ def test_bad_weights_file_is_refused_and_nothing_changes(page, tmp_path):
         assert page.find("#message").get_attribute("class") == "message error"
         page.driver.execute_script("document.querySelector('#message').textContent = ''")
     assert page.number("test_acc") == before
+
+
+def test_kept_weights_come_back_after_a_reload(page):
+    page.click("#randomize")
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+    kept_acc = page.number("test_acc")
+    page.click("#keep")
+    assert page.wait_for(lambda: page.text("#message").startswith("Kept"))
+    page.open()                                     # reload: the kept weights are restored
+    assert page.wait_for(lambda: page.number("test_acc") == kept_acc)
+    assert "kept" in page.text("#message")
+    page.click("#pretrained")                       # and the shipped ones are one click away
+    assert page.wait_for(lambda: page.number("test_acc") >= 0.95)
+    page.driver.execute_script("localStorage.clear()")
+
+
+def test_unreadable_kept_weights_are_dropped_with_a_message(page):
+    page.driver.execute_script("localStorage.setItem('mnist-mlp-weights', 'bm90IHdlaWdodHM=')")
+    page.open()
+    assert "unreadable" in page.text("#message")
+    assert page.number("test_acc") >= 0.95          # the shipped weights stay
+    assert page.driver.execute_script("return localStorage.getItem('mnist-mlp-weights')") is None
