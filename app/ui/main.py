@@ -12,7 +12,7 @@ import json
 from pyscript import document, window, workers
 from pyscript.ffi import create_proxy
 
-from shared import protocol
+from shared import inference, protocol
 from shared.series import Series
 from ui import weights_io
 from ui.charts import LineChart
@@ -91,18 +91,25 @@ def toggle_eraser(_event):
 async def show_sample(_event):
     index, (label, pixels) = samples.random()
     grid.load_sample(pixels)
+    probabilities = predictor.predict(pixels)
+    guess = None if probabilities is None else inference.argmax(probabilities)
     tag = document.querySelector("#sample-label")
     tag.dataset.digit = str(label)
     tag.dataset.index = str(index)
-    tag.textContent = "Held-out sample #%d, true label %d" % (index, label)
+    tag.dataset.correct = "true" if guess == label else "false"
+    tag.textContent = "Held-out sample #%d: true label %d, the model says %s (%s)" % (
+        index, label, guess, "right" if guess == label else "wrong")
 
 
-def clear_sample_label():
+def clear_sample_label(_event=None):
     tag = document.querySelector("#sample-label")
     tag.dataset.digit = ""
+    tag.dataset.correct = ""
     tag.textContent = ""
 
 
+# Drawing over a sample makes it the visitor's own digit: its label no longer applies.
+document.querySelector("#grid").addEventListener("pointerdown", create_proxy(clear_sample_label))
 for selector, handler in (("#eraser", toggle_eraser),
                           ("#undo", lambda _e: grid.undo()),
                           ("#clear", lambda _e: (grid.clear(), clear_sample_label()))):

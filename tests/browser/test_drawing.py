@@ -79,10 +79,14 @@ def test_samples_agree_with_their_labels(page):
         before = page.find("#sample-label").get_attribute("data-index")
         page.click("#sample")
         assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index") != before)
-        label = page.find("#sample-label").get_attribute("data-digit")
+        tag = page.find("#sample-label")
+        label = tag.get_attribute("data-digit")
         assert page.wait_for(lambda: prediction(page) != "", timeout=5)
         agree += prediction(page) == label
+        assert tag.get_attribute("data-correct") == ("true" if prediction(page) == label else "false")
     assert agree >= 18
+    draw(page, DIGITS["1"])                    # drawing over it makes it the visitor's own
+    assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-digit") == "")
 
 
 def test_predictions_work_before_the_worker_is_ready(driver, server):
