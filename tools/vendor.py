@@ -111,8 +111,8 @@ def install_wheels():
             continue
         with tempfile.TemporaryDirectory(dir=VENDOR) as tmp:
             part = os.path.join(tmp, file_name)
-            if not download_from_cdn(file_name, part):
-                extract_from_transport(file_name, part)
+            if not download_from_cdn(file_name, part) or sha256_of(part) != expected:
+                extract_from_transport(file_name, part)   # also after a bad CDN answer
             actual = sha256_of(part)
             if actual != expected:
                 raise SetupError("%s: sha256 %s does not match pyodide-lock.json (%s); "

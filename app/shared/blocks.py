@@ -37,8 +37,10 @@ def encode(labels, pixels):
 def check(data, entry):
     """Raise CorruptBlock unless data is exactly the block the manifest entry describes."""
     name = entry["file"]
-    if len(data) != entry["bytes"] or len(data) != entry["samples"] * RECORD_BYTES:
-        raise CorruptBlock("%s: %d bytes, expected %d" % (name, len(data), entry["bytes"]))
+    expected = entry["samples"] * RECORD_BYTES
+    if len(data) != entry["bytes"] or len(data) != expected:
+        raise CorruptBlock("%s: %d bytes, expected %d (%d samples)"
+                           % (name, len(data), expected, entry["samples"]))
     if sha256_hex(data) != entry["sha256"]:
         raise CorruptBlock("%s: sha256 mismatch" % name)
     for offset in range(0, len(data), RECORD_BYTES):

@@ -38,7 +38,7 @@ class GridCell:
         self.on_update = on_update
         self.shown = [-1] * (SIZE * SIZE)     # grey level drawn per cell, -1 = unknown
         self.eraser = False
-        self.drawing = False
+        self.pointer = None        # the one pointer drawing; a second finger is ignored
         self.proxies = []
         for name, handler in (("pointerdown", self.down), ("pointermove", self.move),
                               ("pointerup", self.up), ("pointercancel", self.up),
@@ -55,20 +55,22 @@ class GridCell:
 
     def down(self, event):
         event.preventDefault()
+        if self.pointer is not None:
+            return
+        self.pointer = event.pointerId
         self.canvas.setPointerCapture(event.pointerId)
-        self.drawing = True
         x, y = self.cell_at(event)
         erase = self.eraser or event.button == 2 or (event.buttons & 32)  # right button, pen eraser
         self.on_update("begin", x, y, bool(erase), js.performance.now())
 
     def move(self, event):
-        if self.drawing:
+        if event.pointerId == self.pointer:
             x, y = self.cell_at(event)
             self.on_update("extend", x, y, False, js.performance.now())
 
     def up(self, event):
-        if self.drawing:
-            self.drawing = False
+        if event.pointerId == self.pointer:
+            self.pointer = None
             self.on_update("end", 0, 0, False, js.performance.now())
 
     def no_menu(self, event):
@@ -114,6 +116,7 @@ class GridManager:
     def frame(self, _timestamp=None):
         self.frame_pending = False
         if not self.state.changed:
+            self.first_event_time = None
             return
         self.last_update = js.performance.now()
         self.state.changed = False

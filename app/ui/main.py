@@ -32,6 +32,7 @@ SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
 WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
                    "#pretrained", "#randomize", "#keep", "#export", "#import")
 CHART_EVERY_MS = 250
+WORKER_TIMEOUT_S = 120
 
 html = document.documentElement
 message = document.querySelector("#message")
@@ -66,7 +67,7 @@ def on(selector, event, action):
     async def guarded(ev):
         try:
             await action(ev)
-        except (OSError, ValueError, IndexError) as error:  # BadWeights is a ValueError
+        except Exception as error:   # a refused file, a failed fetch, a worker gone
             say(str(error), error=True)
 
     def handler(ev):
@@ -111,7 +112,7 @@ def clear_sample_label(_event=None):
 # Drawing over a sample makes it the visitor's own digit: its label no longer applies.
 document.querySelector("#grid").addEventListener("pointerdown", create_proxy(clear_sample_label))
 for selector, handler in (("#eraser", toggle_eraser),
-                          ("#undo", lambda _e: grid.undo()),
+                          ("#undo", lambda _e: (grid.undo(), clear_sample_label())),
                           ("#clear", lambda _e: (grid.clear(), clear_sample_label()))):
     document.querySelector(selector).addEventListener("click", create_proxy(handler))
 on("#sample", "click", show_sample)
@@ -286,9 +287,13 @@ async def boot():
     predictor.use_weights(shipped["inference"])
     html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
-    await samples.load()
-    document.querySelector("#sample").disabled = False
-    worker = await workers["model"]
+    asyncio.create_task(load_samples())
+    try:
+        worker = await asyncio.wait_for(worker_ready(), WORKER_TIMEOUT_S)
+    except asyncio.TimeoutError:
+        fail("The training worker did not start within %d s. Drawing still works; "
+             "reload the page to try again." % WORKER_TIMEOUT_S)
+        return
     boot_step(3, "Loading the training data…")
     reply = json.loads(await worker.boot(window.location.href))
     if not reply["ok"]:
@@ -309,6 +314,20 @@ async def boot():
     await restore_kept()
     boot_step(4, "Ready: press Start to watch it learn.")
     html.dataset.state = "ready"
+
+
+async def worker_ready():
+    return await workers["model"]     # a JS promise: wait_for needs a coroutine
+
+
+async def load_samples():
+    """Held-out samples are for the Sample button only: without them, all else works."""
+    try:
+        await samples.load()
+    except Exception as error:
+        say("Held-out samples could not be loaded: %s" % error, error=True)
+        return
+    document.querySelector("#sample").disabled = False
 
 
 async def guarded_boot():

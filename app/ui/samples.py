@@ -30,12 +30,13 @@ class TestSamples:
 
     def get(self, index):
         """(label, 784 floats in [0, 1]) of held-out sample `index`."""
+        offset = index
         for buffer, count in zip(self.buffers, self.counts):
-            if index < count:
-                start = index * blocks.RECORD_BYTES
+            if offset < count:
+                start = offset * blocks.RECORD_BYTES
                 record = bytes(buffer.subarray(start, start + blocks.RECORD_BYTES))
                 return record[0], [b / 255 for b in record[1:]]
-            index -= count
+            offset -= count
         raise IndexError("no held-out sample %d" % index)
 
     def random(self):

@@ -26,6 +26,8 @@ async def read_base64(blob):
     if reader.error:
         raise OSError("could not read the file: %s" % reader.error.message)
     url = reader.result
+    if "," not in url or url.endswith(","):
+        raise weights_file.BadWeights("the file is empty")
     return url[url.index(",") + 1:]
 
 
@@ -40,7 +42,7 @@ def check(text):
     for 400 KB; the worker checks every byte again anyway."""
     try:
         head = binascii.a2b_base64(text[:HEAD_CHARS].encode())
-    except ValueError:
+    except Exception:   # MicroPython's pure-Python binascii raises a bare Exception
         raise weights_file.BadWeights("not a weights file (bad base64)")
     hidden, offset = weights_file.parse_header(head)
     weights_file.check_size(hidden, offset, len(text) // 4 * 3 - text[-2:].count("="))

@@ -14,13 +14,18 @@ import numpy as np
 
 from shared import blocks
 
-RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds; the last one repeats
+RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds between attempts at one block
+
+
+def to_unit_range(pixels):
+    """uint8 pixels as float32 in [0, 1], the model's input."""
+    return pixels.astype(np.float32) / np.float32(255)
 
 
 def decode_samples(data):
     """Checked block bytes as (float32 pixels in [0, 1], int labels)."""
     records = np.frombuffer(data, dtype=np.uint8).reshape(-1, blocks.RECORD_BYTES)
-    return records[:, 1:].astype(np.float32) / 255, records[:, 0].astype(np.int64)
+    return to_unit_range(records[:, 1:]), records[:, 0].astype(np.int64)
 
 
 class CachedBlock:
@@ -73,22 +78,25 @@ class BlockCache:
             task.add_done_callback(self.in_flight.discard)   # also if cancelled unstarted
 
     async def load(self, entry):
-        """Fetch one block, retrying with backoff; corrupt blocks are counted, never kept."""
-        attempt = 0
-        while True:
+        """Fetch one block, retrying with backoff; a block that keeps failing is
+        skipped this epoch, and corrupt blocks are counted, never kept."""
+        data = None
+        for delay in RETRY_DELAYS + (None,):
             try:
                 data = await self.fetch(entry)
                 break
             except Exception:  # any failed fetch: network, HTTP status, decoding
                 self.fetch_errors += 1
-                await self.sleep(RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)])
-                attempt += 1
-        try:
-            blocks.check(data, entry)
-        except blocks.CorruptBlock:
-            self.corrupt_blocks += 1
-        else:
-            self.blocks.append(CachedBlock(data, self.rng))
+                if delay is not None:
+                    await self.sleep(delay)
+        if data is not None:
+            try:
+                blocks.check(data, entry)
+            except blocks.CorruptBlock:
+                self.corrupt_blocks += 1
+                await self.sleep(RETRY_DELAYS[0])   # a store of bad blocks is not a busy loop
+            else:
+                self.blocks.append(CachedBlock(data, self.rng))
         # Leave in_flight now: the done callback runs a loop turn later, and a
         # fill() in between would see no free slot and start no fetch.
         self.in_flight.discard(asyncio.current_task())
@@ -97,13 +105,17 @@ class BlockCache:
     def full(self):
         return len(self.blocks) >= self.size
 
-    async def wait_for(self, n):
+    async def wait_for(self, n, give_up=lambda: False):
         """Wait (without spinning) until a batch of n can be cut: n samples are
-        cached, or the cache is full of fewer samples than n."""
-        while self.samples() < n and not (self.full() and self.blocks):
+        cached, or the cache is full of fewer samples than n; or until give_up()
+        is true when checked (wake() makes it check at once)."""
+        while self.samples() < n and not (self.full() and self.blocks) and not give_up():
             self.arrived.clear()
             self.fill()
             await self.arrived.wait()
+
+    def wake(self):
+        self.arrived.set()
 
     def take(self, n):
         """Up to n samples as (float32 pixels in [0, 1], int labels); call after wait_for."""
@@ -115,9 +127,7 @@ class BlockCache:
             n -= len(l)
             if not self.blocks[0].remaining():
                 self.blocks.popleft()
-        X = np.concatenate(pixels).astype(np.float32)
-        X *= np.float32(1 / 255)
-        return X, np.concatenate(labels)
+        return to_unit_range(np.concatenate(pixels)), np.concatenate(labels)
 
     def resize(self, size):
         """Shrinking drops the newest cached blocks beyond the new size; fetches

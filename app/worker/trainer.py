@@ -107,14 +107,17 @@ class Trainer:
         with_weights = False
         if kind == protocol.START:
             self.training = True
+            self.error = None
             self.rate.reset()
         elif kind == protocol.STOP:
             self.training = False
+            self.cache.wake()          # a step waiting for data gives up now
             self.evaluate()
         elif kind == protocol.STATUS:
             with_weights = bool(value)
         elif kind == protocol.SET_WEIGHTS:
             self.set_weights(value)     # the page gets them as the inference view
+            self.error = None
         elif kind == protocol.SET_BATCH_SIZE:
             self.batch_size = value
         elif kind == protocol.SET_LEARNING_RATE:
@@ -175,7 +178,7 @@ class Trainer:
 
     async def step(self):
         """One training iteration: wait for a batch (never spinning), learn from it."""
-        await self.cache.wait_for(self.batch_size)
+        await self.cache.wait_for(self.batch_size, give_up=lambda: not self.training)
         if not self.training:     # stopped while waiting for data
             return
         X, y = self.cache.take(self.batch_size)
@@ -206,11 +209,10 @@ class Trainer:
             if self.training:
                 try:
                     await self.step()
-                except Exception as error:  # a bug must stop training visibly, not kill the loop
+                except Exception as error:  # stop training visibly; the loop lives on
                     self.training = False
                     self.error = "training stopped: %s: %s" % (type(error).__name__, error)
                     self.send_status()
-                    raise
                 await asyncio.sleep(0)    # let signals and fetches in
             else:
                 self.wake.clear()

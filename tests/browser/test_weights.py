@@ -49,15 +49,16 @@ def test_import_replaces_weights_and_pretrained_restores_them(page, tmp_path):
 
 def test_bad_weights_file_is_refused_and_nothing_changes(page, tmp_path):
     before = page.number("test_acc")
-    for name, content in [("notes.npy", b"hello"),
-                          ("wrong-shape.npy", None)]:
+    for name, content, reason in [("notes.npy", b"hello", "npy"),
+                                  ("empty.npy", b"", "empty"),
+                                  ("wrong-shape.npy", None, "shape")]:
         path = tmp_path / name
         if content is None:
             np.save(path, np.zeros((5, 7), np.float32))
         else:
             path.write_bytes(content)
         page.find("#import").send_keys(str(path))
-        assert page.wait_for(lambda: "npy" in page.text("#message") or "shape" in page.text("#message"))
+        assert page.wait_for(lambda: reason in page.text("#message")), page.text("#message")
         assert page.find("#message").get_attribute("class") == "message error"
         page.driver.execute_script("document.querySelector('#message').textContent = ''")
     assert page.number("test_acc") == before

@@ -378,19 +378,41 @@ def test_failing_fetches_are_retried_with_backoff_and_counted():
     async def scenario():
         entries, store = make_store(2)
         names = [e["file"] for e in entries]
-        fetch = Fetcher(store, fail={names[0]: 3, names[1]: 8})
+        fetch = Fetcher(store, fail={names[0]: 3, names[1]: 2})
         sleep = FastSleep()
         cache = BlockCache(entries, fetch, size=2, sleep=sleep)
         await cache.wait_for(2 * BLOCK)
-        assert cache.fetch_errors == 11
+        assert cache.fetch_errors == 5
         assert cache.corrupt_blocks == 0
         assert len(cache.blocks) == 2
-        assert fetch.calls.count(names[0]) == 4 and fetch.calls.count(names[1]) == 9
+        assert fetch.calls.count(names[0]) == 4 and fetch.calls.count(names[1]) == 3
         delays = cache_module.RETRY_DELAYS
-        expected = list(delays[:3]) + list(delays) + [delays[-1]] * 2
-        assert sorted(sleep.delays) == sorted(expected)
+        assert sorted(sleep.delays) == sorted(list(delays[:3]) + list(delays[:2]))
         X, y = cache.take(2 * BLOCK)
         assert sorted(ids_of(X).tolist()) == list(range(2 * BLOCK))
+    run(scenario())
+
+
+def test_a_block_that_keeps_failing_is_skipped_and_frees_its_slot():
+    async def scenario():
+        entries, store = make_store(1)
+        name = entries[0]["file"]
+        fetch = Fetcher(store, fail={name: 10 ** 6})          # a block gone from the server
+        sleep = FastSleep()
+        cache = BlockCache(entries, fetch, size=1, sleep=sleep)
+        cache.fill()
+        task = next(iter(cache.in_flight))
+        await asyncio.wait_for(task, 1.0)                      # gives up, does not hang
+        attempts = len(cache_module.RETRY_DELAYS) + 1
+        assert fetch.calls.count(name) == attempts and cache.fetch_errors == attempts
+        assert sleep.delays == list(cache_module.RETRY_DELAYS)
+        assert cache.in_flight == set() and len(cache.blocks) == 0
+        stop = []
+        waiter = asyncio.ensure_future(cache.wait_for(1, give_up=lambda: bool(stop)))
+        await asyncio.sleep(0)
+        stop.append(True)
+        cache.wake()                                           # what Stop does
+        await asyncio.wait_for(waiter, 1.0)
     run(scenario())
 
 

@@ -426,21 +426,28 @@ def test_run_picks_up_new_settings_between_iterations():
     run(scenario())
 
 
-def test_a_failing_step_stops_training_visibly():
+def test_a_failing_step_stops_training_visibly_and_start_recovers():
     async def scenario():
         h = Harness()
+        working = h.trainer.model.train_step
 
         def broken(X, y, lrate):
             raise FloatingPointError("boom")
 
         h.trainer.model.train_step = broken
         h.send("start")
-        with pytest.raises(FloatingPointError):
-            await h.trainer.run(idle_poll_s=0.01)
+        task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
+        assert await until(lambda: h.trainer.error is not None)
         assert h.trainer.training is False
         status = h.last()
         assert status["training"] is False
         assert "FloatingPointError" in status["error"] and "boom" in status["error"]
+        assert not task.done()                            # the loop lives on
+        h.trainer.model.train_step = working
+        h.send("start")
+        assert h.last()["error"] is None
+        assert await until(lambda: h.trainer.iteration >= 3)
+        await stop_task(task)
     run(scenario())
 
 
