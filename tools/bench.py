@@ -18,10 +18,8 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
 from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
 from train_weights import load_split  # noqa: E402
-from worker.model import MLP  # noqa: E402
+from worker.model import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE, MLP  # noqa: E402
 
-BATCH = 64
-LRATE = 0.05
 MEASURE_S = 6.0
 TARGET_ACC = 0.95
 

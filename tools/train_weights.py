@@ -14,14 +14,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "app"))
 from shared import blocks, protocol  # noqa: E402
 from worker.cache import decode_samples  # noqa: E402
-from worker.model import MLP  # noqa: E402
+from worker.model import BATCH_SIZE, LEARNING_RATE, MLP  # noqa: E402
 from worker.snapshots import inference_weights  # noqa: E402
 from worker.trainer import weights_to_bytes  # noqa: E402
 
 DATA = os.path.join(ROOT, "static", "data")
 OUT = os.path.join(ROOT, "static", "weights", "pretrained.npy")
 OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.txt")
-EPOCHS, BATCH, LRATE, SEED = 20, 64, 0.05, 0
+EPOCHS, SEED = 20, 0
 
 
 def load_split(split, data_dir=DATA):
@@ -37,7 +37,7 @@ def load_split(split, data_dir=DATA):
     return decode_samples(b"".join(chunks))
 
 
-def train(X, y, epochs=EPOCHS, batch=BATCH, lrate=LRATE, seed=SEED, hidden=128):
+def train(X, y, epochs=EPOCHS, batch=BATCH_SIZE, lrate=LEARNING_RATE, seed=SEED, hidden=128):
     model = MLP(hidden, seed)
     rng = np.random.default_rng(seed)
     for _ in range(epochs):

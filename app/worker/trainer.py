@@ -12,6 +12,7 @@ import numpy as np
 
 from shared import protocol, weights_file
 from worker import snapshots
+from worker.model import BATCH_SIZE, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
@@ -71,8 +72,8 @@ class Trainer:
         self.X_test, self.y_test = test_set[0][:EVAL_SAMPLES], test_set[1][:EVAL_SAMPLES]
         self.publish = publish
         self.clock = clock
-        self.batch_size = 64
-        self.lrate = 0.05
+        self.batch_size = BATCH_SIZE
+        self.lrate = LEARNING_RATE
         self.training = False
         self.iteration = 0
         self.samples_seen = 0

@@ -132,7 +132,7 @@ def test_initial_status_has_every_field():
     assert set(status) == set(protocol.STATUS_FIELDS)
     assert status["training"] is False and status["iteration"] == 0
     assert status["loss"] is None and status["acc"] is None
-    assert status["batch_size"] == 64 and status["lrate"] == 0.05
+    assert status["batch_size"] == 64 and status["lrate"] == 0.1
     assert status["cache_size"] == 3 and status["error"] is None
     assert status["samples_seen"] == 0 and status["samples_per_s"] == 0.0
     # test_acc is measured on the held-out set at start
