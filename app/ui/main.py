@@ -264,8 +264,8 @@ def rendered(status, views):
         later(network.show_units, views["units_png"])
     if "confusion" in views:
         later(network.show_confusion, views["confusion"], views["confusion_examples"])
-    if status["error"]:
-        fail(status["error"])
+    if status["error"]:              # training stopped; Start tries again
+        say(status["error"], error=True)
     show_cache(status)
     now = window.performance.now()
     if now - last_chart_ms[0] >= CHART_EVERY_MS or not training:
