@@ -23,7 +23,7 @@ vendor: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/vendor.py
 
 $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py app/shared/blocks.py
-	$(PY) tools/build_data.py
+	$(PY) tools/build_data.py --keep-idx
 
 # `make data IDX=/path/to/idx-dir` builds blocks from full MNIST or Fashion-MNIST.
 data: node_modules/.package-lock.json $(VENV)/.installed
@@ -33,7 +33,7 @@ $(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/cach
 		app/worker/snapshots.py app/shared/weights_file.py app/shared/protocol.py
 	$(PY) tools/train_weights.py
 
-weights:
+weights: $(DATA)
 	$(PY) tools/train_weights.py
 
 serve: setup

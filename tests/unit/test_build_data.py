@@ -349,3 +349,15 @@ def test_failed_build_leaves_previous_output(tmp_path, monkeypatch):
     after = {n: open(os.path.join(out, n), "rb").read() for n in os.listdir(out)}
     assert after == before
     assert os.listdir(str(tmp_path)) == ["data"]     # the temporary dir is gone
+
+
+def test_keep_idx_leaves_an_idx_build_alone_and_rebuilds_the_default(tmp_path, capsys):
+    out = tmp_path / "data"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"dataset": "fashion-mnist"}')
+    build_data.main(["--out", str(out), "--keep-idx"])
+    assert "keeping" in capsys.readouterr().out
+    assert (out / "manifest.json").read_text() == '{"dataset": "fashion-mnist"}'
+    assert build_data.built_from_idx(str(out))
+    (out / "manifest.json").write_text('{"dataset": "%s"}' % build_data.NPM_DATASET)
+    assert not build_data.built_from_idx(str(out))
