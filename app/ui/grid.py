@@ -138,6 +138,6 @@ class GridManager:
         self.changed()
 
     def load_sample(self, pixels):
-        """Push a sample to the cell (undoable like a stroke)."""
+        """Push a sample to the cell (undoable like a stroke), shown and predicted at once."""
         self.state.set_pixels(pixels)
-        self.changed()
+        self.frame()

@@ -92,7 +92,7 @@ def toggle_eraser(_event):
 async def show_sample(_event):
     index, (label, pixels) = samples.random()
     grid.load_sample(pixels)
-    probabilities = predictor.predict(pixels)
+    probabilities = predictor.probabilities
     guess = None if probabilities is None else inference.argmax(probabilities)
     tag = document.querySelector("#sample-label")
     tag.dataset.digit = str(label)

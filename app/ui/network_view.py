@@ -3,9 +3,8 @@ worker draws) and the held-out confusion matrix; clicking a cell shows the
 held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
+from shared.grid_state import SIZE
 from ui.grid import paint
-
-SIZE = 28
 
 
 class NetworkView:

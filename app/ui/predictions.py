@@ -47,6 +47,7 @@ class Predictor:
         self.view = view
         self.model = None
         self.pixels = None
+        self.probabilities = None      # of the last prediction
         self.repredict_proxy = create_proxy(self.repredict)
 
     def use_weights(self, weights):
@@ -64,6 +65,7 @@ class Predictor:
         digit_input = preprocess.preprocess(pixels)
         probabilities = None if digit_input is None else self.model.probabilities(digit_input)
         self.view.show(probabilities)
+        self.probabilities = probabilities
         if event_time is not None:   # for `make bench`: pointer event, and frame start, to bars
             now = js.performance.now()
             self.view.digit.dataset.computeMs = "%.2f" % (now - frame_start)
