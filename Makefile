@@ -4,7 +4,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
-WEIGHTS := static/weights/pretrained.npy static/weights/pretrained-inference.txt
+WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-inference.txt
 
 .PHONY: setup serve test unit bench vendor data weights browser clean
 
@@ -30,7 +30,7 @@ data: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
 
 $(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py \
-		app/worker/snapshots.py app/shared/weights_file.py app/shared/protocol.py
+		app/worker/snapshots.py app/worker/weights_file.py app/shared/protocol.py
 	$(PY) tools/train_weights.py
 
 weights: $(DATA)

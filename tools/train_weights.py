@@ -1,7 +1,7 @@
 """Train the shipped weights natively with the worker's own model code.
 
 Deterministic: fixed seeds for initialisation and batch order. Writes
-static/weights/pretrained.npy (format: app/shared/weights_file.py) and, for the
+static/weights/pretrained.npz (format: app/worker/weights_file.py) and, for the
 page's main thread, pretrained-inference.txt (format: app/shared/inference.py).
 """
 import json
@@ -16,18 +16,18 @@ from shared import blocks, protocol  # noqa: E402
 from worker.cache import decode_samples  # noqa: E402
 from worker.model import BATCH_SIZE, LEARNING_RATE, MLP  # noqa: E402
 from worker.snapshots import inference_weights  # noqa: E402
-from worker.trainer import weights_to_bytes  # noqa: E402
+from worker import weights_file  # noqa: E402
 
 DATA = os.path.join(ROOT, "static", "data")
-OUT = os.path.join(ROOT, "static", "weights", "pretrained.npy")
+OUT = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.txt")
 EPOCHS, SEED = 20, 0
+SAVED = "2026-11-24T00:00:00+00:00"    # fixed, so the same weights give the same file
 
 
 def load_split(split, data_dir=DATA):
     """All blocks of one split as (float32 pixels in [0, 1], int labels), checked."""
-    with open(os.path.join(data_dir, "manifest.json")) as f:
-        entries = json.load(f)[split]
+    entries = manifest(data_dir)[split]
     chunks = []
     for entry in entries:
         with open(os.path.join(data_dir, entry["file"]), "rb") as f:
@@ -35,6 +35,11 @@ def load_split(split, data_dir=DATA):
         blocks.check(data, entry)
         chunks.append(data)
     return decode_samples(b"".join(chunks))
+
+
+def manifest(data_dir=DATA):
+    with open(os.path.join(data_dir, "manifest.json")) as f:
+        return json.load(f)
 
 
 def train(X, y, epochs=EPOCHS, batch=BATCH_SIZE, lrate=LEARNING_RATE, seed=SEED, hidden=128):
@@ -59,7 +64,9 @@ def main():
     X_test, y_test = load_split("test")
     model = train(X, y)
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    write_atomically(OUT, weights_to_bytes(model))
+    iterations = EPOCHS * -(-len(y) // BATCH_SIZE)
+    write_atomically(OUT, weights_file.encode(model, manifest()["classes"], saved=SAVED,
+                                              samples_seen=EPOCHS * len(y), iteration=iterations))
     # A status carrying only the inference view: the page reads it as it reads statuses.
     write_atomically(OUT_INFERENCE, protocol.encode_status({"inference": inference_weights(model)}).encode())
     print("wrote %s: held-out accuracy %.4f on %d samples"

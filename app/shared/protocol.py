@@ -5,10 +5,13 @@ calling the worker's exported `signal(text)`; it answers {"ok": true} or
 {"ok": false, "error": "..."} and changes nothing on a rejected signal.
 
 Worker -> page: a status, one JSON object with STATUS_FIELDS, posted with
-postMessage every training iteration (and on request). "weights" (base64 of
-the weights file, see weights_file.py) is included only when asked for, after
-the weights changed; other views ride along when due (OPTIONAL_FIELDS).
-set_weights takes base64 of a weights file, or an int seed for random weights.
+postMessage every training iteration, on request, and at least once a second
+when idle (the page's sign that the worker lives); views ride along when due
+(OPTIONAL_FIELDS). Checkpoints, the weights file for the page to keep, are
+posted apart (see worker/trainer.py): after set weights, on stop, every few
+seconds while training, and when status is sent with true.
+set_weights takes base64 of a weights file (worker/weights_file.py: .npz, or
+the .npy of earlier versions), or an int seed for random weights.
 
 Plain Python: runs under CPython, Pyodide and MicroPython.
 """
@@ -34,13 +37,12 @@ STATUS_FIELDS = (
 )
 
 
-# Carried only when due: "weights" (base64 .npy) when asked for and after set
-# weights; "inference" (shared/inference.py JSON) and "units_png" (data URL of
+# Carried only when due: "inference" (shared/inference.py JSON) and "units_png" (data URL of
 # the first-layer weights of 16 hidden units) at start, after set weights and
 # every half second while training; "confusion" (10x10 counts [true][predicted])
 # and "confusion_examples" ({"true,predicted": held-out indices}) after each
 # held-out evaluation.
-OPTIONAL_FIELDS = ("weights", "inference", "units_png", "confusion", "confusion_examples")
+OPTIONAL_FIELDS = ("inference", "units_png", "confusion", "confusion_examples")
 
 
 class ProtocolError(ValueError):
@@ -83,7 +85,7 @@ def parse_signal(message):
     if kind in LIMITS:
         message["value"] = check_setting(kind, message.get("value"))
     elif kind == STATUS and not isinstance(message.get("value", False), bool):
-        raise ProtocolError("status takes true (send the weights too) or nothing")
+        raise ProtocolError("status takes true (send a checkpoint too) or nothing")
     elif kind == SET_WEIGHTS:
         value = message.get("value")
         seed = isinstance(value, int) and not isinstance(value, bool) and value >= 0
@@ -97,16 +99,14 @@ def reply(error=None):
 
 
 def encode_status(status):
-    """JSON text, with the long strings (the weights file, the inference
-    weights' first layer) moved after it as "key=value" lines: MicroPython
+    """JSON text, with the long string (the inference weights' first layer)
+    moved after it as a "key=value" line: MicroPython
     parses a long JSON string slowly, but splits text at C speed."""
     head = dict(status)
     tails = []
     if "inference" in head:
         head["inference"] = dict(head["inference"])
         tails.append("inference.w1=" + head["inference"].pop("w1"))
-    if "weights" in head:
-        tails.append("weights=" + head.pop("weights"))
     return "\n".join([json.dumps(head)] + tails)
 
 
@@ -118,10 +118,6 @@ def carries_views(text):
 def decode_status(text):
     lines = text.split("\n")
     status = json.loads(lines[0])
-    for line in lines[1:]:
-        key, value = line.split("=", 1)
-        if key == "inference.w1":
-            status["inference"]["w1"] = value
-        else:
-            status[key] = value
+    if len(lines) > 1:
+        status["inference"]["w1"] = lines[1][len("inference.w1="):]
     return status

@@ -50,3 +50,22 @@ class Series:
         if self.pending:
             return self.points + [self.last]
         return self.points
+
+    def state(self, up_to=None):
+        """The stored points (up to x = up_to) as plain data, for autosave."""
+        points = [[x, y] for x, y in self.points if up_to is None or x <= up_to]
+        return {"points": points, "stride": self.stride}
+
+    def restore(self, state):
+        """Put back what state() gave; ValueError (nothing changed) if it is not that."""
+        try:
+            points = [(float(x), float(y)) for x, y in state["points"]]
+            stride = int(state["stride"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("not a chart history")
+        if stride < 1 or len(points) > MAX_POINTS:
+            raise ValueError("not a chart history")
+        self.clear()
+        self.points, self.stride = points, stride
+        if points:
+            self.smoothed = points[-1][1]

@@ -1,42 +1,43 @@
 """The page (MicroPython on the main thread).
 
-The story: the drawing grid comes up at once and predicts with the shipped
-weights while the model worker (Pyodide + numpy) is still loading; once the
-worker is up, the controls drive its training and every status it sends
+The story: the drawing grid comes up at once and predicts with the
+visitor's autosaved model (else the shipped one) while the model worker
+(Pyodide + numpy) is still loading; once the worker is up, it gets that
+model back, the controls drive its training, and every status it sends
 updates the numbers, the charts, the picture of the network and the weights
-used for predicting.
+used for predicting. Its checkpoints are autosaved; a worker that dies is
+replaced by a new one with the last of them.
 """
 import asyncio
 import json
 
-from pyscript import document, window, workers
+from pyscript import document, window
 from pyscript.ffi import create_proxy
 
 from shared import inference, protocol
 from shared.series import Series
-from ui import weights_io
 from ui.charts import LineChart
 from ui.grid import GridManager
+from ui.model_keeper import ModelKeeper
+from ui.model_worker import ModelWorker, WorkerLost
 from ui.net import fetch_ok
 from ui.network_view import NetworkView
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
 from ui.status_view import StatusView
+from ui.weights_panel import WeightsPanel
 
-PRETRAINED = "./static/weights/pretrained.npy"
 PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
-KEPT = "mnist-mlp-weights"       # localStorage key of the weights the visitor kept
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
 WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
-                   "#pretrained", "#randomize", "#keep", "#export", "#import")
+                   "#pretrained", "#randomize", "#export", "#import", "#undo-weights",
+                   "#forget")
 CHART_EVERY_MS = 250
-WORKER_TIMEOUT_S = 120
 
 html = document.documentElement
 message = document.querySelector("#message")
-model = None                     # the worker, once booted
 
 
 # -- messages and errors ----------------------------------------------------------
@@ -62,16 +63,18 @@ def later(fn, *args):
     window.setTimeout(create_proxy(lambda: fn(*args)), 0)
 
 
+async def guarded(coroutine):
+    """Run a user action; show its failure under the controls."""
+    try:
+        await coroutine
+    except Exception as error:   # a refused file, a failed fetch, a worker gone
+        say(str(error), error=True)
+
+
 def on(selector, event, action):
     """Run the coroutine function `action(event)` on each event; show its failures."""
-    async def guarded(ev):
-        try:
-            await action(ev)
-        except Exception as error:   # a refused file, a failed fetch, a worker gone
-            say(str(error), error=True)
-
     def handler(ev):
-        asyncio.create_task(guarded(ev))
+        asyncio.create_task(guarded(action(ev)))
     document.querySelector(selector).addEventListener(event, create_proxy(handler))
 
 
@@ -127,14 +130,11 @@ async def send(kind, value=None):
     except protocol.ProtocolError as error:
         say(str(error), error=True)
         return False
-    reply = json.loads(await model.signal(text))
+    reply = json.loads(await worker.signal(text))
     if not reply["ok"]:
         say(reply["error"], error=True)
         return False
     say("")
-    if kind == protocol.SET_WEIGHTS:
-        loss.clear()
-        accuracy.clear()
     return True
 
 
@@ -157,68 +157,6 @@ def on_setting(selector, kind):
         ok = await send(kind, value)
         field.setAttribute("aria-invalid", "false" if ok else "true")
     on(selector, "change", action)
-
-
-async def load_pretrained(_event):
-    await send(protocol.SET_WEIGHTS, await weights_io.fetch_base64(PRETRAINED))
-
-
-async def randomize(_event):
-    await send(protocol.SET_WEIGHTS, int(window.Date.now()) % 1000000)
-
-
-async def current_weights():
-    """The worker's weights file as base64, or None if it refused to send it."""
-    version = status_view.weights_version
-    if await send(protocol.STATUS, True):
-        return await status_view.weights_after(version)
-    return None
-
-
-async def export(_event):
-    text = await current_weights()
-    if text:
-        weights_io.download(text, "mnist-mlp-weights.npy")
-        say("Exported weights (mnist-mlp-weights.npy).")
-
-
-async def keep(_event):
-    text = await current_weights()
-    if text:
-        try:
-            window.localStorage.setItem(KEPT, text)
-        except Exception as error:   # storage full, or blocked in this embedding
-            say("This browser would not keep the weights: %s" % error, error=True)
-            return
-        say("Kept: these weights come back when you open the page again.")
-
-
-async def restore_kept():
-    try:
-        text = window.localStorage.getItem(KEPT)
-    except Exception:                # storage blocked in this embedding: nothing kept
-        return
-    if not text:
-        return
-    try:
-        weights_io.check(text)
-    except ValueError as error:
-        window.localStorage.removeItem(KEPT)
-        say("The kept weights were unreadable and are dropped: %s" % error, error=True)
-        return
-    if await send(protocol.SET_WEIGHTS, text):
-        say("Loaded the weights you kept (Load pretrained brings back the shipped ones).")
-
-
-async def import_weights(event):
-    field = event.target
-    if not field.files.length:
-        return
-    text = await weights_io.read_base64(field.files.item(0))
-    field.value = ""               # choosing the same file again fires change again
-    weights_io.check(text)         # a bad file is refused here; the model keeps its weights
-    if await send(protocol.SET_WEIGHTS, text):
-        say("Imported weights.")
 
 
 # -- seeing it learn: statuses from the worker ------------------------------------------
@@ -249,12 +187,13 @@ def show_cache(status):
 
 
 def rendered(status, views):
+    keeper.seen(status)
     training = status["training"]
     if training and status["loss"] is not None:
         loss.add(status["samples_seen"], status["loss"])
     if "confusion" in views and training:       # a held-out evaluation ran
         accuracy.add(status["samples_seen"], status["test_acc"])
-    if model is not None:
+    if html.dataset.worker == "ready":
         document.querySelector("#start").disabled = training
         document.querySelector("#stop").disabled = not training
     # Each view in a task of its own, so none holds up a drawing frame for long.
@@ -274,50 +213,100 @@ def rendered(status, views):
             chart.draw()
 
 
-status_view = StatusView(document, on_status=rendered)
+keeper = ModelKeeper(document, {"loss": loss, "accuracy": accuracy})
+status_view = StatusView(document, on_status=rendered, on_checkpoint=keeper.receive)
+worker = ModelWorker(status_view.receive, lambda reason: asyncio.create_task(recover(reason)))
+panel = WeightsPanel(document, keeper, send, say)
+
+
+# -- keeping the model: autosave on leaving, and a dead worker replaced -------------------
+
+def page_hidden(_event):
+    if document.visibilityState == "hidden" and html.dataset.worker == "ready":
+        asyncio.create_task(guarded(keeper.fresh_checkpoint(send)))   # saved as it arrives
+
+
+def dropped(event):
+    """A file dropped anywhere on the page is imported (taken now: the browser
+    empties the event's file list once this handler returns)."""
+    event.preventDefault()
+    files = event.dataTransfer.files
+    if files.length and html.dataset.worker == "ready":
+        asyncio.create_task(guarded(panel.import_file(files.item(0))))
+
+
+document.addEventListener("visibilitychange", create_proxy(page_hidden))
+window.addEventListener("pagehide", create_proxy(lambda _event: keeper.save_before_leaving()))
+document.addEventListener("dragover", create_proxy(lambda event: event.preventDefault()))
+document.addEventListener("drop", create_proxy(dropped))
+
+
+def enable_controls(enabled):
+    html.dataset.worker = "ready" if enabled else html.dataset.worker
+    for selector in WORKER_CONTROLS:
+        document.querySelector(selector).disabled = not enabled
+    document.querySelector("#stop").disabled = True
+
+
+async def recover(reason):
+    """The worker died or hangs: a new one, with the last checkpoint and settings."""
+    html.dataset.worker = "lost"
+    enable_controls(False)
+    say("The training worker stopped working (%s). Starting a new one with your model "
+        "as last saved… Drawing still works." % reason, error=True)
+    try:
+        await worker.restart()
+        if keeper.checkpoint is not None:
+            settings = {} if keeper.status is None else {
+                name: keeper.status[name] for name in ("batch_size", "lrate", "cache_size")}
+            await keeper.put_back(send, keeper.checkpoint, settings)
+    except (WorkerLost, OSError) as error:
+        html.dataset.worker = "failed"
+        fail("The training worker could not be restarted (%s). Drawing still works; "
+             "reload the page to train again." % error)
+        return
+    enable_controls(True)
+    say("Recovered: a new training worker has your model as last saved. "
+        "Press Start to train on.")
 
 
 # -- boot ------------------------------------------------------------------------------
 
 async def boot():
-    global model
-    document.querySelector("script[name=model]").xworker.onmessage = status_view.receive_proxy
-    boot_step(1, "Loading the pretrained weights…")
-    shipped = protocol.decode_status(await (await fetch_ok(PRETRAINED_INFERENCE)).text())
-    predictor.use_weights(shipped["inference"])
+    html.dataset.worker = "loading"
+    boot_step(1, "Loading your model…")
+    kept = await keeper.load()
+    if kept:
+        weights = protocol.decode_status(kept[0].inference)["inference"]
+    else:
+        weights = protocol.decode_status(
+            await (await fetch_ok(PRETRAINED_INFERENCE)).text())["inference"]
+    predictor.use_weights(weights)
     html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
     asyncio.create_task(load_samples())
     try:
-        worker = await asyncio.wait_for(worker_ready(), WORKER_TIMEOUT_S)
-    except asyncio.TimeoutError:
-        fail("The training worker did not start within %d s. Drawing still works; "
-             "reload the page to try again." % WORKER_TIMEOUT_S)
+        await worker.start()
+    except WorkerLost as error:
+        fail("%s. Drawing still works; reload the page to try again." % error)
         return
-    boot_step(3, "Loading the training data…")
-    reply = json.loads(await worker.boot(window.location.href))
-    if not reply["ok"]:
-        fail(reply["error"])
-        return
-    model = worker
+    boot_step(3, "Bringing back your model…" if kept else "Loading the training data…")
     on_signal("#start", protocol.START)
     on_signal("#stop", protocol.STOP)
     for selector, kind in SETTINGS:
         on_setting(selector, kind)
-    on("#pretrained", "click", load_pretrained)
-    on("#randomize", "click", randomize)
-    on("#keep", "click", keep)
-    on("#export", "click", export)
-    on("#import", "change", import_weights)
-    for selector in WORKER_CONTROLS:
-        document.querySelector(selector).disabled = False
-    await restore_kept()
+    for selector, action in (("#pretrained", panel.load_pretrained),
+                             ("#randomize", panel.randomize),
+                             ("#export", panel.export), ("#undo-weights", panel.undo),
+                             ("#forget", panel.forget)):
+        on(selector, "click", action)
+    on("#import", "change", panel.import_chosen)
+    if not (kept and await keeper.restore(send, *kept)):
+        keeper.show_source()
+    enable_controls(True)
+    asyncio.create_task(worker.watch())
     boot_step(4, "Ready: press Start to watch it learn.")
     html.dataset.state = "ready"
-
-
-async def worker_ready():
-    return await workers["model"]     # a JS promise: wait_for needs a coroutine
 
 
 async def load_samples():

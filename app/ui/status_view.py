@@ -5,8 +5,6 @@ latest one (drop-to-latest) and renders it on an animation frame at least
 RENDER_EVERY_MS after the last, so it can never fall behind however fast the
 worker trains, and drawing keeps most frames to itself.
 """
-import asyncio
-
 from pyscript import window
 from pyscript.ffi import create_proxy
 
@@ -32,7 +30,7 @@ def format_value(name, value):
 
 
 class StatusView:
-    def __init__(self, document, on_status=None):
+    def __init__(self, document, on_status=None, on_checkpoint=None):
         self.document = document
         self.cells = {}
         for name in protocol.STATUS_FIELDS:
@@ -40,11 +38,10 @@ class StatusView:
             if cell:
                 self.cells[name] = cell
         self.on_status = on_status     # fn(status, views): each rendered status
+        self.on_checkpoint = on_checkpoint   # fn(JS object): each checkpoint, at once
         self.views = {}                # optional fields not yet rendered
         self.latest = None
         self.latest_text = None        # newest status, not parsed yet
-        self.weights = None            # base64 text of the newest weights seen
-        self.weights_version = 0
         self.frame_pending = False
         self.last_render = 0
         self.render_proxy = create_proxy(self.render)
@@ -56,6 +53,9 @@ class StatusView:
         it only keeps the text; statuses carrying views are parsed at once, as
         their views must not be lost to a later status."""
         text = event.data
+        if not isinstance(text, str):      # a checkpoint: binary weights, for autosave
+            self.on_checkpoint(text)
+            return
         if protocol.carries_views(text):
             self.take(protocol.decode_status(text))
         else:
@@ -69,21 +69,10 @@ class StatusView:
                 window.requestAnimationFrame(self.render_proxy)
 
     def take(self, status):
-        if "weights" in status:
-            self.weights = status.pop("weights")
-            self.weights_version += 1
         for name in protocol.OPTIONAL_FIELDS:
             if name in status:
                 self.views[name] = status.pop(name)
         self.latest, self.latest_text = status, None
-
-    async def weights_after(self, version, timeout_s=10):
-        """The first weights newer than `version` (read it before asking for them)."""
-        for _ in range(timeout_s * 100):
-            if self.weights_version != version:
-                return self.weights
-            await asyncio.sleep(0.01)
-        raise OSError("the model worker did not send its weights")
 
     def next_frame(self):
         window.requestAnimationFrame(self.render_proxy)

@@ -1,23 +1,24 @@
-"""Weights files in and out of the page, as base64 text end to end.
+"""Weights files in and out of the page.
 
-The browser's FileReader turns a Blob into base64 natively, so 400 KB never
-crosses a per-byte Python loop on the main thread.
+Into the worker they travel as base64 text (set weights is a JSON signal):
+the browser's FileReader makes it natively, so 400 KB never crosses a
+per-byte Python loop on the main thread. Out of the page they leave as the
+worker's binary (a Blob), never decoded here. The worker validates every byte.
 """
 import asyncio
-import binascii
 
 import js
 from pyscript.ffi import create_proxy
 
-from shared import weights_file
-from ui.net import fetch_ok
+MAX_FILE_BYTES = 16 * 1024 * 1024      # worker/weights_file.py's cap, checked before reading
 
-MIME = "application/octet-stream"
-HEAD_CHARS = 512   # base64 of the first 384 bytes: a .npy header fits
+
+class BadFile(ValueError):
+    pass
 
 
 async def read_base64(blob):
-    """A Blob (a chosen File, a fetched body) as base64 text."""
+    """A Blob (a chosen File, a fetched body, stored bytes) as base64 text."""
     reader = js.FileReader.new()
     done = asyncio.Event()
     reader.onloadend = create_proxy(lambda _event: done.set())
@@ -27,29 +28,29 @@ async def read_base64(blob):
         raise OSError("could not read the file: %s" % reader.error.message)
     url = reader.result
     if "," not in url or url.endswith(","):
-        raise weights_file.BadWeights("the file is empty")
+        raise BadFile("the file is empty")
     return url[url.index(",") + 1:]
 
 
-async def fetch_base64(url):
-    return await read_base64(await (await fetch_ok(url)).blob())
+def blob_of(data):
+    """A Blob of a Uint8Array (as the worker and the store hand them over)."""
+    return js.Blob.new(js.Array.of(data))
 
 
-def check(text):
-    """Raise BadWeights unless text is base64 of a weights file this network can use.
-
-    Only the header is decoded: MicroPython's binascii is pure Python, too slow
-    for 400 KB; the worker checks every byte again anyway."""
-    try:
-        head = binascii.a2b_base64(text[:HEAD_CHARS].encode())
-    except Exception:   # MicroPython's pure-Python binascii raises a bare Exception
-        raise weights_file.BadWeights("not a weights file (bad base64)")
-    hidden, offset = weights_file.parse_header(head)
-    weights_file.check_size(hidden, offset, len(text) // 4 * 3 - text[-2:].count("="))
+def check_file(file):
+    """Refuse what no weights file can be, before reading a byte of it."""
+    if file.size == 0:
+        raise BadFile("%s is empty" % file.name)
+    if file.size > MAX_FILE_BYTES:
+        raise BadFile("%s is %.1f MB; weights files are at most %d MB"
+                      % (file.name, file.size / 1e6, MAX_FILE_BYTES // 2 ** 20))
 
 
-def download(text, file_name):
+def download(data, file_name):
+    """Save a Uint8Array as a file, as the browser saves downloads."""
+    url = js.URL.createObjectURL(blob_of(data))
     link = js.document.createElement("a")
-    link.href = "data:%s;base64,%s" % (MIME, text)
+    link.href = url
     link.download = file_name
     link.click()
+    js.setTimeout(create_proxy(lambda: js.URL.revokeObjectURL(url)), 10000)

@@ -2,21 +2,24 @@
 
 The page calls the two exported functions: `boot(page_url)` once, then
 `signal(text)` for each of the seven signals. Statuses go back as JSON text
-through postMessage, which needs no SharedArrayBuffer.
+through postMessage, which needs no SharedArrayBuffer; checkpoints go back as
+objects whose weights file is a Uint8Array, so the page stores it as binary.
 """
 import asyncio
 import json
 
+import js
 from polyscript import xworker
+from pyodide.ffi import to_js
 from pyodide.http import pyfetch
 
 from shared import blocks, protocol
+from worker import weights_file
 from worker.cache import BlockCache, decode_samples
-from worker.model import MLP
-from worker.trainer import Trainer, weights_from_bytes
+from worker.trainer import Trainer
 
 DATA_DIR = "static/data/"
-PRETRAINED = "static/weights/pretrained.npy"
+PRETRAINED = "static/weights/pretrained.npz"
 trainer = None
 
 
@@ -42,8 +45,7 @@ async def boot(page_url):
     try:
         manifest = json.loads((await fetch_bytes(base + DATA_DIR + "manifest.json")).decode())
         test_set = await load_test_set(base + DATA_DIR, manifest["test"])
-        model = MLP()
-        model.set_params(*weights_from_bytes(await fetch_bytes(base + PRETRAINED)))
+        model, meta = weights_file.decode(await fetch_bytes(base + PRETRAINED))
     except (OSError, ValueError, KeyError) as error:
         return protocol.reply("could not start the model: %s" % error)
 
@@ -51,10 +53,16 @@ async def boot(page_url):
         return await fetch_bytes(base + DATA_DIR + entry["file"])
 
     cache = BlockCache(manifest["train"], fetch_block)
-    trainer = Trainer(model, cache, test_set, xworker.postMessage)
+    trainer = Trainer(model, cache, test_set, xworker.postMessage, post_checkpoint,
+                      classes=manifest["classes"], meta=meta)
     asyncio.ensure_future(trainer.run())
     trainer.send_status()
     return protocol.reply()
+
+
+def post_checkpoint(checkpoint):
+    message = dict(checkpoint, kind="checkpoint")
+    xworker.postMessage(to_js(message, dict_converter=js.Object.fromEntries))
 
 
 def signal(text):

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 INPUTS, OUTPUTS = 28 * 28, 10
+MAX_HIDDEN = 1024
 MOMENTUM = 0.9
 # With momentum 0.9, 0.1 reached 95% held-out in 20-27k samples against
 # 24-33k for 0.05, and ended no worse (96.3-96.6% after 150k; five seeds).
@@ -31,6 +32,9 @@ else:
 
 
 class MLP:
+    ARCHITECTURE = "mlp"
+    PARAM_NAMES = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
+
     def __init__(self, hidden=128, seed=0):
         self.hidden = hidden
         self.reinitialise(seed)
@@ -50,6 +54,35 @@ class MLP:
 
     def params(self):
         return [self.W1, self.b1, self.W2, self.b2]
+
+    def named_params(self):
+        """The parameters by the names weights files use (worker/weights_file.py)."""
+        return zip(self.PARAM_NAMES, self.params())
+
+    def layers(self):
+        return [{"name": "hidden", "type": "dense", "inputs": INPUTS, "units": self.hidden,
+                 "activation": "relu"},
+                {"name": "output", "type": "dense", "inputs": self.hidden, "units": OUTPUTS,
+                 "activation": "softmax"}]
+
+    @classmethod
+    def from_params(cls, params):
+        """An MLP from named parameters; ValueError says what does not fit."""
+        if set(params) != set(cls.PARAM_NAMES):
+            raise ValueError("expected arrays %s, found %s"
+                             % (", ".join(cls.PARAM_NAMES), ", ".join(sorted(params)) or "none"))
+        hidden = params["hidden.bias"].shape[0] if params["hidden.bias"].ndim == 1 else 0
+        if not 1 <= hidden <= MAX_HIDDEN:
+            raise ValueError("hidden.bias must be a vector of 1 to %d units" % MAX_HIDDEN)
+        expected = {"hidden.weight": (INPUTS, hidden), "hidden.bias": (hidden,),
+                    "output.weight": (hidden, OUTPUTS), "output.bias": (OUTPUTS,)}
+        for name, shape in expected.items():
+            if params[name].shape != shape:
+                raise ValueError("%s has shape %s; %d hidden units need %s"
+                                 % (name, params[name].shape, hidden, shape))
+        model = cls(hidden)
+        model.set_params(*(params[name] for name in cls.PARAM_NAMES))
+        return model
 
     def set_params(self, W1, b1, W2, b2):
         self.hidden = b1.shape[0]
@@ -71,10 +104,19 @@ class MLP:
         H = np.maximum(Z1, 0)
         return cols, Xa, Z1, H, matmul(H, self.W2) + self.b2
 
-    def predict(self, X, chunk=256):
+    def logits(self, X, chunk=256):
         # Small chunks keep the set of inked columns small.
-        return np.concatenate([np.argmax(self.forward(X[i:i + chunk])[-1], axis=1)
-                               for i in range(0, len(X), chunk)])
+        return np.concatenate([self.forward(X[i:i + chunk])[-1] for i in range(0, len(X), chunk)])
+
+    def predict(self, X):
+        return np.argmax(self.logits(X), axis=1)
+
+    def evaluate(self, X, y):
+        """Predicted classes and the mean cross-entropy loss on (X, y)."""
+        Z = self.logits(X)
+        Z -= Z.max(axis=1, keepdims=True)
+        loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
+        return np.argmax(Z, axis=1), float(loss)
 
     def accuracy(self, X, y):
         return float(np.mean(self.predict(X) == y))
@@ -113,3 +155,6 @@ class MLP:
             v -= lrate * g
             p += v
         return loss, acc
+
+
+ARCHITECTURES = {MLP.ARCHITECTURE: MLP}

@@ -2,43 +2,30 @@
 
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
-publishes a status. Signals are applied between iterations.
+publishes a status. Signals are applied between iterations. Checkpoints (the
+weights file and what the page needs to predict with it) go to the page for
+autosave every AUTOSAVE_EVERY_S while training, on Stop, after set weights
+and when asked for.
 """
 import asyncio
 import base64
+import datetime
 import time
 
 import numpy as np
 
-from shared import protocol, weights_file
-from worker import snapshots
+from shared import protocol
+from worker import snapshots, weights_file
+from worker.divergence import LossWatch
 from worker.model import BATCH_SIZE, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
+AUTOSAVE_EVERY_S = 10.0  # a checkpoint for the page to keep, while training
+HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the page's sign of life
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
-
-
-def weights_to_bytes(model):
-    h = model.hidden
-    matrix = np.zeros((h + 1, weights_file.COLUMNS), np.float32)
-    matrix[:h, :weights_file.INPUTS] = model.W1.T
-    matrix[:h, weights_file.INPUTS] = model.b1
-    matrix[:h, weights_file.INPUTS + 1:] = model.W2
-    matrix[h, weights_file.INPUTS + 1:] = model.b2
-    return weights_file.encode(h, matrix.astype("<f4").tobytes())
-
-
-def weights_from_bytes(data):
-    """Return (W1, b1, W2, b2) or raise weights_file.BadWeights."""
-    hidden, payload = weights_file.decode(data)
-    matrix = np.frombuffer(payload, dtype="<f4").reshape(hidden + 1, weights_file.COLUMNS)
-    if not np.isfinite(matrix).all():
-        raise weights_file.BadWeights("weights contain NaN or infinity")
-    inputs = weights_file.INPUTS
-    return (matrix[:hidden, :inputs].T, matrix[:hidden, inputs],
-            matrix[:hidden, inputs + 1:], matrix[hidden, inputs + 1:])
+CLASSES = tuple(str(d) for d in range(10))
 
 
 class RateMeter:
@@ -65,31 +52,36 @@ class RateMeter:
 
 
 class Trainer:
-    def __init__(self, model, cache, test_set, publish, clock=time.monotonic):
-        """test_set: (X float32, y) held-out samples; publish: fn(status JSON text)."""
+    def __init__(self, model, cache, test_set, publish, publish_checkpoint=lambda c: None,
+                 clock=time.monotonic, classes=CLASSES, meta=None):
+        """test_set: (X float32, y) held-out samples; publish: fn(status JSON text);
+        publish_checkpoint: fn(dict, see checkpoint()); meta: the model's file
+        metadata (samples seen, iteration)."""
         self.model = model
         self.cache = cache
         self.X_test, self.y_test = test_set[0][:EVAL_SAMPLES], test_set[1][:EVAL_SAMPLES]
         self.publish = publish
+        self.publish_checkpoint = publish_checkpoint
         self.clock = clock
+        self.classes = list(classes)
         self.batch_size = BATCH_SIZE
         self.lrate = LEARNING_RATE
         self.training = False
-        self.iteration = 0
-        self.samples_seen = 0
+        self.iteration, self.samples_seen = counts(meta or {})
         self.loss = self.acc = None
-        self.test_acc = self.confusion = None
+        self.test_acc = self.test_loss = self.confusion = None
         self.evaluate()
         self.error = None
         self.rate = RateMeter(clock)
-        self.last_eval = self.last_weights = clock()
+        self.watch = LossWatch(clock, len(self.classes))
+        self.last_eval = self.last_weights = self.last_autosave = self.last_publish = clock()
         self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
 
     def evaluate(self):
         """Held-out accuracy and confusion matrix; the next status carries both."""
         if len(self.y_test):
-            predicted = self.model.predict(self.X_test)
+            predicted, self.test_loss = self.model.evaluate(self.X_test, self.y_test)
             self.test_acc = float(np.mean(predicted == self.y_test))
             self.confusion = snapshots.confusion(self.y_test, predicted)
 
@@ -105,20 +97,24 @@ class Trainer:
         return protocol.reply()
 
     def apply(self, kind, value):
-        with_weights = False
         if kind == protocol.START:
             self.training = True
             self.error = None
             self.rate.reset()
+            self.watch.start(self.snapshot(), self.test_loss)
         elif kind == protocol.STOP:
-            self.training = False
-            self.cache.wake()          # a step waiting for data gives up now
-            self.evaluate()
+            if self.training:
+                self.training = False
+                self.cache.wake()          # a step waiting for data gives up now
+                self.evaluate()
+                self.send_checkpoint("stop")
         elif kind == protocol.STATUS:
-            with_weights = bool(value)
+            if value:
+                self.send_checkpoint("asked")
         elif kind == protocol.SET_WEIGHTS:
             self.set_weights(value)     # the page gets them as the inference view
             self.error = None
+            self.send_checkpoint("set_weights")
         elif kind == protocol.SET_BATCH_SIZE:
             self.batch_size = value
         elif kind == protocol.SET_LEARNING_RATE:
@@ -126,26 +122,62 @@ class Trainer:
         elif kind == protocol.SET_CACHE_SIZE:
             self.cache.resize(value)
         self.wake.set()
-        self.send_status(with_weights)
+        self.send_status()
 
     def set_weights(self, value):
-        """value: base64 of a weights file, or an int seed for fresh random weights."""
+        """value: base64 of a weights file, or an int seed for fresh random
+        weights. A file's samples seen and iteration come with it."""
         if isinstance(value, int):
             self.model.reinitialise(value)
+            self.iteration = self.samples_seen = 0
         else:
             try:
                 data = base64.b64decode(value, validate=True)
             except ValueError:
                 raise weights_file.BadWeights("weights are not valid base64")
-            self.model.set_params(*weights_from_bytes(data))
+            self.model, meta = weights_file.decode(data)
+            self.iteration, self.samples_seen = counts(meta)
+        self.after_new_weights()
+
+    def after_new_weights(self):
         self.evaluate()
         self.views_due = True
         self.loss = self.acc = None
+        self.watch.start(self.snapshot(), self.test_loss)
+
+    # -- checkpoints: weights kept to go back to, and for the page to save ----
+
+    def snapshot(self):
+        return ([p.copy() for p in self.model.params()], self.iteration, self.samples_seen)
+
+    def restore(self, snapshot):
+        params, self.iteration, self.samples_seen = snapshot
+        self.model.set_params(*params)
+        self.after_new_weights()
+
+    def checkpoint(self, reason):
+        """What the page keeps: the weights file, the inference view as a
+        status text (as in pretrained-inference.txt), and the counts."""
+        saved = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        return {
+            "reason": reason, "saved": saved,
+            "samples_seen": self.samples_seen, "iteration": self.iteration,
+            "test_acc": self.test_acc, "architecture": self.model.ARCHITECTURE,
+            "weights": weights_file.encode(self.model, self.classes, saved=saved,
+                                           samples_seen=self.samples_seen,
+                                           iteration=self.iteration),
+            "inference": protocol.encode_status(
+                {"inference": snapshots.inference_weights(self.model)}),
+        }
+
+    def send_checkpoint(self, reason):
+        self.last_autosave = self.clock()
+        self.publish_checkpoint(self.checkpoint(reason))
 
     # -- status --------------------------------------------------------------
 
-    def status(self, with_weights=False):
-        status = {
+    def status(self):
+        return {
             "training": self.training, "loss": self.loss, "acc": self.acc,
             "test_acc": self.test_acc, "batch_size": self.batch_size, "lrate": self.lrate,
             "data_len": len(self.cache.blocks), "data_futures_len": len(self.cache.in_flight),
@@ -154,9 +186,6 @@ class Trainer:
             "fetch_errors": self.cache.fetch_errors, "corrupt_blocks": self.cache.corrupt_blocks,
             "error": self.error,
         }
-        if with_weights:
-            status["weights"] = base64.b64encode(weights_to_bytes(self.model)).decode()
-        return status
 
     def views(self):
         """The optional status fields due now (see protocol.OPTIONAL_FIELDS)."""
@@ -170,9 +199,10 @@ class Trainer:
             self.views_due = False
         return views
 
-    def send_status(self, with_weights=False):
-        status = self.status(with_weights)
+    def send_status(self):
+        status = self.status()
         status.update(self.views())
+        self.last_publish = self.clock()
         self.publish(protocol.encode_status(status))
 
     # -- the loop ------------------------------------------------------------
@@ -187,6 +217,9 @@ class Trainer:
         self.iteration += 1
         self.samples_seen += len(y)
         self.rate.add(self.samples_seen)
+        trouble = self.watch.observe(self.loss, len(y), self.snapshot)
+        if trouble:
+            return self.diverged(trouble)
         now = self.clock()
         if now - self.last_eval >= EVAL_EVERY_S:
             self.evaluate()
@@ -194,6 +227,20 @@ class Trainer:
         if now - self.last_weights >= WEIGHTS_EVERY_S:
             self.views_due = True
             self.last_weights = now
+        if now - self.last_autosave >= AUTOSAVE_EVERY_S:
+            self.send_checkpoint("training")
+        self.send_status()
+
+    def diverged(self, trouble):
+        """Stop, put back the last good weights, and say why."""
+        self.training = False
+        self.restore(self.watch.good)
+        self.error = ("Training stopped: %s at learning rate %g, so it was diverging. "
+                      "The weights from before are back (held-out accuracy %.1f%%); "
+                      "try a smaller learning rate, such as %g."
+                      % (trouble, self.lrate, 100 * self.test_acc,
+                         min(LEARNING_RATE, self.lrate / 10)))
+        self.send_checkpoint("diverged")
         self.send_status()
 
     def cache_state(self):
@@ -204,7 +251,8 @@ class Trainer:
         shown = None
         while True:
             self.cache.fill()
-            if not self.training and self.cache_state() != shown:
+            if not self.training and (self.cache_state() != shown
+                                      or self.clock() - self.last_publish >= HEARTBEAT_S):
                 shown = self.cache_state()    # idle: still show the cache filling
                 self.send_status()
             if self.training:
@@ -221,3 +269,10 @@ class Trainer:
                     await asyncio.wait_for(self.wake.wait(), idle_poll_s)
                 except asyncio.TimeoutError:
                     pass
+
+
+def counts(meta):
+    """(iteration, samples seen) from a weights file's metadata; 0 where missing or bad."""
+    def count(value):
+        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    return count(meta.get("iteration")), count(meta.get("samples_seen"))

@@ -192,3 +192,31 @@ def test_native_training_on_default_data_reaches_95_percent(default_data_dir):
     model = train_weights.train(X, y)      # the shipped settings
     accuracy = model.accuracy(X_test, y_test)
     assert accuracy >= 0.95, "held-out accuracy %.4f" % accuracy
+
+
+def test_from_params_builds_the_model_and_checks_every_shape():
+    model = MLP(7, 3)
+    back = MLP.from_params(dict(model.named_params()))
+    assert back.hidden == 7
+    for got, want in zip(back.params(), model.params()):
+        np.testing.assert_array_equal(got, want)
+    params = dict(model.named_params())
+    params["output.weight"] = np.zeros((7, 9), np.float32)
+    with pytest.raises(ValueError, match="output.weight"):
+        MLP.from_params(params)
+    del params["output.weight"]
+    with pytest.raises(ValueError, match="expected arrays"):
+        MLP.from_params(params)
+
+
+def test_evaluate_gives_predictions_and_the_mean_cross_entropy():
+    model = MLP(5, 2)
+    rng = np.random.default_rng(0)
+    X = rng.random((40, 784), dtype=np.float32)
+    y = rng.integers(0, 10, 40)
+    predicted, loss = model.evaluate(X, y)
+    Z = (np.maximum(X @ model.W1 + model.b1, 0) @ model.W2 + model.b2).astype(np.float64)
+    P = np.exp(Z - Z.max(1, keepdims=True))
+    P /= P.sum(1, keepdims=True)
+    np.testing.assert_array_equal(predicted, P.argmax(1))
+    assert loss == pytest.approx(-np.mean(np.log(P[np.arange(40), y])), rel=1e-4)

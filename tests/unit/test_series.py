@@ -41,3 +41,36 @@ def test_version_changes_with_every_change():
     assert s.view() == [] and s.version == v + 2
     s.add(5, 3)
     assert s.view() == [(5, 3)]                # smoothing restarts after clear
+
+
+def test_state_round_trip_keeps_the_chart_and_its_stride():
+    s = Series(smoothing=0.5)
+    for i in range(3 * MAX_POINTS):
+        s.add(i, 1.0 / (i + 1))
+    back = Series(smoothing=0.5)
+    back.restore(s.state())
+    assert back.points == s.points and back.stride == s.stride
+    s.add(10 ** 6, 0.0)
+    back.add(10 ** 6, 0.0)
+    assert back.smoothed == pytest.approx(s.smoothed, rel=0.5)   # smoothing carries on
+    assert back.version != 0
+
+
+def test_state_up_to_leaves_out_later_points():
+    s = Series()
+    for i in range(10):
+        s.add(i * 100, i)
+    assert [x for x, _ in s.state(up_to=450)["points"]] == [0, 100, 200, 300, 400]
+
+
+@pytest.mark.parametrize("bad", [None, {}, {"points": "x", "stride": 1},
+                                 {"points": [[1, 2, 3]], "stride": 1},
+                                 {"points": [[1, "a"]], "stride": 1},
+                                 {"points": [], "stride": 0},
+                                 {"points": [[0, 0]] * (MAX_POINTS + 1), "stride": 1}])
+def test_restore_refuses_what_state_never_gives_and_changes_nothing(bad):
+    s = Series()
+    s.add(1, 2)
+    with pytest.raises(ValueError):
+        s.restore(bad)
+    assert s.view() == [(1, 2)]

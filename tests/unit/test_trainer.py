@@ -8,12 +8,12 @@ import random
 import numpy as np
 import pytest
 
-from shared import blocks, protocol, weights_file
+from shared import blocks, protocol
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
 from worker.model import MLP
-from worker import snapshots
-from worker.trainer import RateMeter, Trainer, weights_from_bytes, weights_to_bytes
+from worker import snapshots, weights_file
+from worker.trainer import RateMeter, Trainer
 
 HIDDEN = 8
 TIMEOUT = 5.0
@@ -67,9 +67,10 @@ class Harness:
         self.calls = []
         self.cache = BlockCache(self.entries, fetch or self.fetch, size=cache_size)
         self.published = []
+        self.checkpoints = []
         self.clock = clock or FakeClock()
         self.trainer = Trainer(MLP(hidden, 0), self.cache, held_out(), self.published.append,
-                               clock=self.clock)
+                               self.checkpoints.append, clock=self.clock)
 
     async def fetch(self, entry):
         self.calls.append(entry["file"])
@@ -86,7 +87,7 @@ class Harness:
         return protocol.decode_status(self.published[-1])
 
     def weights(self):
-        return weights_to_bytes(self.trainer.model)
+        return [p.tobytes() for p in self.trainer.model.params()]
 
 
 def run(coro, timeout=TIMEOUT):
@@ -153,17 +154,60 @@ def test_status_signal_publishes_a_full_status_without_weights():
     assert set(h.last()) == set(protocol.STATUS_FIELDS)
 
 
-def test_status_true_includes_the_weights_file():
+def test_status_true_sends_a_checkpoint_of_the_weights():
     h = Harness()
     h.send("status")                      # takes the views due at start
     assert h.send("status", True) == {"ok": True}
-    status = h.last()
-    assert set(status) == set(protocol.STATUS_FIELDS) | {"weights"}
-    data = base64.b64decode(status["weights"])
-    assert data == h.weights()
-    matrix = np.load(io.BytesIO(data))
-    assert matrix.shape == (HIDDEN + 1, weights_file.COLUMNS)
-    np.testing.assert_array_equal(matrix[:HIDDEN, :784], h.trainer.model.W1.T)
+    assert set(h.last()) == set(protocol.STATUS_FIELDS)
+    checkpoint = h.checkpoints[-1]
+    assert checkpoint["reason"] == "asked" and checkpoint["architecture"] == "mlp"
+    model, meta = weights_file.decode(checkpoint["weights"])
+    for got, want in zip(model.params(), h.trainer.model.params()):
+        np.testing.assert_array_equal(got, want)
+    assert meta["samples_seen"] == checkpoint["samples_seen"] == 0
+    assert meta["saved"] == checkpoint["saved"]
+    inference = protocol.decode_status(checkpoint["inference"])["inference"]
+    assert inference == snapshots.inference_weights(h.trainer.model)
+
+
+def test_checkpoints_while_training_on_stop_and_after_new_weights():
+    clock = FakeClock()
+    h = Harness(clock=clock)
+
+    async def scenario():
+        h.send("start")
+        for _ in range(3):
+            await iterate(h.trainer)
+        assert h.checkpoints == []
+        clock.now += trainer_module.AUTOSAVE_EVERY_S
+        await iterate(h.trainer)
+        assert [c["reason"] for c in h.checkpoints] == ["training"]
+        assert h.checkpoints[-1]["samples_seen"] == h.trainer.samples_seen
+        await iterate(h.trainer)
+        assert len(h.checkpoints) == 1                  # not again until the interval passes
+        h.send("stop")
+        h.send("stop")                                  # stopping a stopped model saves nothing
+        h.send("set_weights", 4)
+    run(scenario())
+    assert [c["reason"] for c in h.checkpoints] == ["training", "stop", "set_weights"]
+    assert h.checkpoints[-1]["samples_seen"] == 0
+
+
+def test_an_idle_worker_still_sends_a_status_every_heartbeat():
+    clock = FakeClock()
+    h = Harness(clock=clock)
+
+    async def scenario():
+        task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
+        await until(lambda: h.trainer.cache_state()[0] == h.cache.size)
+        await asyncio.sleep(0.05)
+        count = len(h.published)
+        await asyncio.sleep(0.05)
+        assert len(h.published) == count               # nothing new to say: quiet
+        clock.now += trainer_module.HEARTBEAT_S
+        assert await until(lambda: len(h.published) > count)
+        await stop_task(task)
+    run(scenario())
 
 
 # -- signals that change state ------------------------------------------------------
@@ -216,12 +260,16 @@ def test_set_weights_seed():
     assert status["loss"] is None and status["acc"] is None
 
 
-def test_set_weights_file_of_another_size():
+def file_of(model, **meta):
+    return b64(weights_file.encode(model, trainer_module.CLASSES, **meta))
+
+
+def test_set_weights_file_of_another_size_with_its_counts():
     h = Harness()
     other = MLP(5, 77)
     other.b1 += 0.5
     other.b2 -= 0.25
-    assert h.send("set_weights", b64(weights_to_bytes(other))) == {"ok": True}
+    assert h.send("set_weights", file_of(other, samples_seen=1234, iteration=56)) == {"ok": True}
     model = h.trainer.model
     assert model.hidden == 5
     for got, want in zip(model.params(), other.params()):
@@ -229,21 +277,21 @@ def test_set_weights_file_of_another_size():
         assert got.flags.writeable and got.dtype == np.float32
     status = h.last()
     assert status["inference"] == snapshots.inference_weights(other)
-    h.send("status", True)
-    assert base64.b64decode(h.last()["weights"]) == weights_to_bytes(other)
+    assert status["samples_seen"] == 1234 and status["iteration"] == 56
     X, y = held_out()
     assert status["test_acc"] == pytest.approx(other.accuracy(X, y))
 
 
-def test_set_weights_accepts_numpy_saved_file():
+def test_set_weights_accepts_the_npy_of_earlier_versions():
     h = Harness()
     rng = np.random.default_rng(0)
-    matrix = (rng.standard_normal((4, weights_file.COLUMNS)) * 0.1).astype(np.float32)
+    matrix = (rng.standard_normal((4, 795)) * 0.1).astype(np.float32)
     buffer = io.BytesIO()
     np.save(buffer, matrix)
     assert h.send("set_weights", b64(buffer.getvalue())) == {"ok": True}
     np.testing.assert_array_equal(h.trainer.model.W1, matrix[:3, :784].T)
     np.testing.assert_array_equal(h.trainer.model.b2, matrix[3, 785:])
+    assert h.last()["samples_seen"] == 0
 
 
 def test_set_weights_after_training_clears_loss():
@@ -257,14 +305,14 @@ def test_set_weights_after_training_clears_loss():
 
 def float64_file():
     buffer = io.BytesIO()
-    np.save(buffer, np.zeros((4, weights_file.COLUMNS)))
+    np.save(buffer, np.zeros((4, 795)))
     return buffer.getvalue()
 
 
 def nan_file():
-    matrix = np.zeros((4, weights_file.COLUMNS), np.float32)
-    matrix[1, 3] = np.nan
-    return weights_file.encode(3, matrix.tobytes())
+    model = MLP(3, 1)
+    model.W1[3, 1] = np.nan
+    return weights_file.encode(model, trainer_module.CLASSES)
 
 
 BAD_SIGNALS = [
@@ -287,7 +335,7 @@ BAD_SIGNALS = [
     json.dumps({"type": "set_weights", "value": b64(b"hello, these are not weights")}),
     json.dumps({"type": "set_weights", "value": b64(float64_file())}),
     json.dumps({"type": "set_weights", "value": b64(nan_file())}),
-    json.dumps({"type": "set_weights", "value": b64(weights_to_bytes(MLP(3, 1))[:-8])}),
+    json.dumps({"type": "set_weights", "value": file_of(MLP(3, 1))[:-12]}),
 ]
 
 
@@ -334,7 +382,6 @@ def test_steps_publish_views_only_when_the_interval_passes():
             status = h.last()
             assert status["iteration"] == i
             assert status["samples_seen"] == 16 * i
-            assert "weights" not in status             # the file only when asked for
             assert "inference" not in status           # views not on every iteration
             assert isinstance(status["loss"], float) and 0 <= status["acc"] <= 1
         assert len(h.published) == 5
@@ -343,7 +390,6 @@ def test_steps_publish_views_only_when_the_interval_passes():
         status = h.last()
         assert status["inference"] == snapshots.inference_weights(h.trainer.model)
         assert status["units_png"].startswith("data:image/png;base64,")
-        assert "weights" not in status
         await iterate(h.trainer)
         assert "inference" not in h.last()              # only a few times a second
         h.clock.now += trainer_module.WEIGHTS_EVERY_S / 2
@@ -498,10 +544,38 @@ def test_rate_meter():
     assert meter.rate() == 0.0
 
 
-def test_weights_helpers_round_trip_via_trainer_status():
+# -- divergence ----------------------------------------------------------------------
+
+def test_a_diverging_run_stops_and_puts_back_the_weights_from_before():
     h = Harness()
-    h.send("set_weights", 3)
-    h.send("status", True)
-    W1, b1, W2, b2 = weights_from_bytes(base64.b64decode(h.last()["weights"]))
-    for got, want in zip((W1, b1, W2, b2), h.trainer.model.params()):
-        np.testing.assert_array_equal(got, want)
+    h.send("set_learning_rate", 10)
+    start_weights = h.weights()
+    start_acc = h.trainer.test_acc
+
+    async def scenario():
+        h.send("start")
+        for _ in range(200):
+            await iterate(h.trainer)
+            if not h.trainer.training:
+                return
+    run(scenario())
+    assert h.trainer.training is False
+    assert "diverging" in h.trainer.error and "smaller learning rate" in h.trainer.error
+    assert h.weights() == start_weights
+    assert h.trainer.test_acc == start_acc
+    assert h.trainer.samples_seen == 0 and h.trainer.iteration == 0
+    assert h.checkpoints[-1]["reason"] == "diverged"
+    assert h.last()["training"] is False and h.last()["error"] == h.trainer.error
+
+
+def test_a_healthy_run_is_not_stopped():
+    clock = FakeClock()
+    h = Harness(clock=clock)
+
+    async def scenario():
+        h.send("start")
+        for _ in range(60):
+            await iterate(h.trainer)
+            clock.now += 0.1
+    run(scenario())
+    assert h.trainer.training is True and h.trainer.error is None

@@ -1,192 +1,194 @@
-"""shared/weights_file.py and the numpy side in worker/trainer.py."""
+"""worker/weights_file.py: the .npz weights file, round trips, and every kind
+of file that must be refused (with a reason, never unpickling)."""
 import io
+import json
+import pickle
+import zipfile
 
 import numpy as np
 import pytest
 
-from shared import weights_file
+from worker import weights_file
 from worker.model import MLP
-from worker.trainer import weights_from_bytes, weights_to_bytes
+from worker.trainer import CLASSES
+from worker.weights_file import BadWeights
 
-COLUMNS = weights_file.COLUMNS
 
-
-def random_model(hidden=12, seed=0):
-    """An MLP with every parameter non-trivial (biases are zero after init)."""
+def trained_like(hidden=6, seed=1):
     model = MLP(hidden, seed)
-    rng = np.random.default_rng(seed + 1)
-    model.set_params(model.W1, rng.standard_normal(hidden), model.W2,
-                     rng.standard_normal(weights_file.OUTPUTS))
+    model.b1 += 0.25
+    model.b2 -= 0.5
     return model
 
 
-def npy_bytes(array):
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    return buffer.getvalue()
+def encode(model=None, **meta):
+    return weights_file.encode(model or trained_like(), CLASSES, **meta)
 
 
-def test_columns_constant():
-    assert COLUMNS == 795 == 28 * 28 + 1 + 10
+def npz(members):
+    """An .npz written by numpy itself from {name: array}."""
+    out = io.BytesIO()
+    np.savez(out, **members)
+    return out.getvalue()
 
 
-@pytest.mark.parametrize("hidden", [1, 12, 128])
-def test_round_trip_is_exact(hidden):
-    model = random_model(hidden, seed=hidden)
-    W1, b1, W2, b2 = weights_from_bytes(weights_to_bytes(model))
-    assert W1.shape == (784, hidden) and b1.shape == (hidden,)
-    assert W2.shape == (hidden, 10) and b2.shape == (10,)
-    for got, want in zip((W1, b1, W2, b2), model.params()):
-        assert got.dtype == np.float32
+def members_of(model, **meta_changes):
+    meta = json.loads(str(np.load(io.BytesIO(encode(model)))["meta"]))
+    meta.update(meta_changes)
+    members = dict(model.named_params())
+    members["meta"] = np.array(json.dumps(meta))
+    return members
+
+
+# -- what numpy sees ----------------------------------------------------------------
+
+def test_numpy_reads_it_without_pickle(tmp_path):
+    model = trained_like()
+    path = tmp_path / "w.npz"
+    path.write_bytes(encode(model, samples_seen=1234, iteration=20, saved="2026-11-24T14:02:00+00:00"))
+    with np.load(path, allow_pickle=False) as f:
+        assert sorted(f.files) == ["hidden.bias", "hidden.weight", "meta", "output.bias",
+                                   "output.weight"]
+        assert f["hidden.weight"].shape == (784, 6) and f["hidden.weight"].dtype == np.float32
+        np.testing.assert_array_equal(f["output.bias"], model.b2)
+        meta = json.loads(str(f["meta"]))
+    assert meta["format"] == "digits-weights" and meta["version"] == 1
+    assert meta["architecture"] == "mlp"
+    assert [layer["name"] for layer in meta["layers"]] == ["hidden", "output"]
+    assert meta["layers"][0]["units"] == 6
+    assert meta["classes"] == list(CLASSES)
+    assert meta["input"]["shape"] == [28, 28]
+    assert meta["samples_seen"] == 1234 and meta["iteration"] == 20
+    assert meta["saved"].startswith("2026-11-24")
+
+
+def test_round_trip_gives_the_same_model_and_meta():
+    model = trained_like(hidden=9, seed=4)
+    back, meta = weights_file.decode(encode(model, samples_seen=5))
+    assert back.hidden == 9 and meta["samples_seen"] == 5
+    for got, want in zip(back.params(), model.params()):
         np.testing.assert_array_equal(got, want)
-    copy = MLP(3, 99)
-    copy.set_params(W1, b1, W2, b2)
-    assert copy.hidden == hidden
-    for got, want in zip(copy.params(), model.params()):
+        assert got.flags.writeable and got.flags.c_contiguous
+
+
+def test_the_same_weights_give_the_same_bytes():
+    assert encode(trained_like(), saved="x") == encode(trained_like(), saved="x")
+
+
+def test_a_file_numpy_wrote_is_read_too():
+    model = trained_like()
+    back, _ = weights_file.decode(npz(members_of(model)))
+    np.testing.assert_array_equal(back.W1, model.W1)
+
+
+def test_compressed_npz_is_read_too():
+    model = trained_like()
+    out = io.BytesIO()
+    np.savez_compressed(out, **members_of(model))
+    back, _ = weights_file.decode(out.getvalue())
+    np.testing.assert_array_equal(back.W2, model.W2)
+
+
+def test_the_npy_of_earlier_versions_still_reads():
+    model = trained_like(hidden=3)
+    matrix = np.zeros((4, 795), np.float32)
+    matrix[:3, :784] = model.W1.T
+    matrix[:3, 784] = model.b1
+    matrix[:3, 785:] = model.W2
+    matrix[3, 785:] = model.b2
+    out = io.BytesIO()
+    np.save(out, matrix)
+    back, meta = weights_file.decode(out.getvalue())
+    assert meta == {}
+    for got, want in zip(back.params(), model.params()):
         np.testing.assert_array_equal(got, want)
-    assert weights_to_bytes(copy) == weights_to_bytes(model)
 
 
-def test_file_loads_with_plain_numpy():
-    hidden = 7
-    model = random_model(hidden)
-    data = weights_to_bytes(model)
-    matrix = np.load(io.BytesIO(data))
-    assert matrix.shape == (hidden + 1, COLUMNS)
-    assert matrix.dtype == np.float32
-    np.testing.assert_array_equal(matrix[:hidden, :784], model.W1.T)
-    np.testing.assert_array_equal(matrix[:hidden, 784], model.b1)
-    np.testing.assert_array_equal(matrix[:hidden, 785:], model.W2)
-    np.testing.assert_array_equal(matrix[hidden, :785], np.zeros(785, np.float32))
-    np.testing.assert_array_equal(matrix[hidden, 785:], model.b2)
-    # unit j's input weights are a ready-made 28x28 picture
-    np.testing.assert_array_equal(matrix[2, :784].reshape(28, 28),
-                                  model.W1[:, 2].reshape(28, 28))
+# -- refused, with the reason -----------------------------------------------------------
+
+def replaced(name, array):
+    members = members_of(trained_like())
+    members[name] = array
+    return npz(members)
 
 
-def test_npy_header_is_64_byte_aligned():
-    data = weights_to_bytes(random_model(5))
-    header_len = data[8] | (data[9] << 8)
-    assert (10 + header_len) % 64 == 0
-    assert data[10 + header_len - 1:10 + header_len] == b"\n"
+def without(name):
+    members = members_of(trained_like())
+    del members[name]
+    return npz(members)
 
 
-def test_decode_accepts_numpy_save_output():
-    matrix = np.random.default_rng(0).standard_normal((4, COLUMNS)).astype(np.float32)
-    hidden, payload = weights_file.decode(npy_bytes(matrix))
-    assert hidden == 3
-    assert bytes(payload) == matrix.tobytes()
-    W1, b1, W2, b2 = weights_from_bytes(npy_bytes(matrix))
-    np.testing.assert_array_equal(W1, matrix[:3, :784].T)
-    np.testing.assert_array_equal(b2, matrix[3, 785:])
+def pickled_member():
+    members = members_of(trained_like())
+    members["hidden.bias"] = np.array([object()] * 6, dtype=object)
+    out = io.BytesIO()
+    np.savez(out, **members)        # numpy pickles object arrays
+    return out.getvalue()
 
 
-def test_encode_rejects_payload_of_wrong_size():
-    with pytest.raises(ValueError):
-        weights_file.encode(2, bytes(3 * COLUMNS * 4 - 4))
+def extra_member():
+    out = io.BytesIO(npz(members_of(trained_like())))
+    with zipfile.ZipFile(out, "a") as archive:
+        archive.writestr("readme.txt", "hello")
+    return out.getvalue()
 
 
-def good_file(hidden=3):
-    return npy_bytes(np.ones((hidden + 1, COLUMNS), np.float32))
-
-
-def fortran_file():
-    array = np.asfortranarray(np.ones((4, COLUMNS), np.float32))
-    data = npy_bytes(array)
-    assert b"'fortran_order': True" in data[:128]
-    return data
+def corrupted():
+    data = bytearray(encode())
+    data[len(data) // 2] ^= 0xFF      # inside an array: the zip's CRC catches it
+    return bytes(data)
 
 
 BAD_FILES = {
-    "empty": lambda: b"",
-    "not npy": lambda: b"this is not a weights file at all, sorry" * 10,
-    "png": lambda: b"\x89PNG\r\n\x1a\n" + bytes(100),
-    "npy version 2": lambda: good_file()[:6] + b"\x02\x00" + good_file()[8:],
-    "float64": lambda: npy_bytes(np.ones((4, COLUMNS), np.float64)),
-    "big-endian float32": lambda: npy_bytes(np.ones((4, COLUMNS), ">f4")),
-    "int32": lambda: npy_bytes(np.ones((4, COLUMNS), np.int32)),
-    "794 columns": lambda: npy_bytes(np.ones((4, COLUMNS - 1), np.float32)),
-    "796 columns": lambda: npy_bytes(np.ones((4, COLUMNS + 1), np.float32)),
-    "1-d": lambda: npy_bytes(np.ones(COLUMNS, np.float32)),
-    "3-d": lambda: npy_bytes(np.ones((2, 4, COLUMNS), np.float32)),
-    "truncated payload": lambda: good_file()[:-4],
-    "truncated to header": lambda: good_file()[:128],
-    "extra bytes": lambda: good_file() + b"\0\0\0\0",
-    "fortran order": fortran_file,
-    "hidden=0": lambda: npy_bytes(np.ones((1, COLUMNS), np.float32)),
-    "hidden too large": lambda: npy_bytes(
-        np.zeros((weights_file.MAX_HIDDEN + 2, COLUMNS), np.float32)),
+    "empty": (lambda: b"", "empty"),
+    "text": (lambda: b"hello, these are not weights", "not a weights file"),
+    "png": (lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), "not a weights file"),
+    "pickle": (lambda: pickle.dumps({"W1": [1, 2, 3]}), "not a weights file"),
+    "truncated": (lambda: encode()[:5000], "damaged or truncated"),
+    "cut at the end": (lambda: encode()[:-30], "damaged or truncated"),
+    "corrupted": (corrupted, "damaged"),
+    "oversized": (lambda: encode() + bytes(weights_file.MAX_BYTES), "at most"),
+    "no meta": (lambda: without("meta"), "no meta"),
+    "meta not json": (lambda: replaced("meta", np.array("{nope")), "not JSON"),
+    "meta of another format": (lambda: replaced("meta", np.array('{"format": "x"}')),
+                               "does not describe"),
+    "newer version": (lambda: npz(members_of(trained_like(), version=99)), "newer"),
+    "unknown architecture": (lambda: npz(members_of(trained_like(), architecture="rnn")),
+                             "unknown architecture"),
+    "meta as numbers": (lambda: replaced("meta", np.zeros(3, np.float32)), "JSON string"),
+    "missing array": (lambda: without("output.bias"), "expected arrays"),
+    "extra array": (lambda: replaced("extra.weight", np.zeros(3, np.float32)), "expected arrays"),
+    "extra file": (extra_member, "not an array"),
+    "integer": (lambda: replaced("hidden.weight", np.zeros((784, 6), np.int32)), "float32"),
+    "float64": (lambda: replaced("hidden.weight", np.zeros((784, 6))), "float32"),
+    "pickled array": (pickled_member, "pickled"),
+    "wrong shape": (lambda: replaced("hidden.weight", np.zeros((784, 7), np.float32)),
+                    "shape"),
+    "not 28x28 inputs": (lambda: replaced("hidden.weight", np.zeros((100, 6), np.float32)),
+                         "shape"),
+    "too many units": (lambda: npz(members_of(MLP(1025, 0))), "1 to 1024"),
+    "nan": (lambda: replaced("output.weight", np.full((6, 10), np.nan, np.float32)), "NaN"),
+    "infinity": (lambda: replaced("hidden.bias", np.full(6, np.inf, np.float32)), "infinity"),
+    "old npy of the wrong shape": (lambda: npy(np.zeros((5, 7), np.float32)), "shape"),
+    "old npy of float64": (lambda: npy(np.zeros((4, 795))), "float32"),
+    "old npy fortran order": (lambda: npy(np.asfortranarray(np.ones((4, 795), np.float32))),
+                              "C order"),
 }
 
 
+def npy(array):
+    out = io.BytesIO()
+    np.save(out, array)
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
-def test_decode_rejects_bad_files(name):
-    data = BAD_FILES[name]()
-    with pytest.raises(weights_file.BadWeights) as info:
-        weights_file.decode(data)
-    assert str(info.value).strip()
-    # the numpy side surfaces the same error
-    with pytest.raises(weights_file.BadWeights):
-        weights_from_bytes(data)
-
-
-def test_largest_hidden_is_accepted():
-    hidden, payload = weights_file.decode(
-        npy_bytes(np.zeros((weights_file.MAX_HIDDEN + 1, COLUMNS), np.float32)))
-    assert hidden == weights_file.MAX_HIDDEN
-    assert len(payload) == (hidden + 1) * COLUMNS * 4
-
-
-@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-@pytest.mark.parametrize("where", [(0, 0), (2, 784), (1, 790), (3, 794)])
-def test_weights_from_bytes_rejects_non_finite(bad, where):
-    matrix = np.zeros((4, COLUMNS), np.float32)
-    matrix[where] = bad
-    data = weights_file.encode(3, matrix.tobytes())
-    weights_file.decode(data)        # a valid file format ...
-    with pytest.raises(weights_file.BadWeights) as info:
-        weights_from_bytes(data)     # ... but not usable weights
-    assert "NaN" in str(info.value) or "infinity" in str(info.value)
+def test_bad_files_are_refused_with_a_reason(name):
+    make, reason = BAD_FILES[name]
+    with pytest.raises(BadWeights) as info:
+        weights_file.decode(make())
+    assert reason in str(info.value)
 
 
 def test_bad_weights_is_a_value_error():
-    assert issubclass(weights_file.BadWeights, ValueError)
-
-
-# -- header-only checks (the page checks a file before sending it to the worker) --
-
-def test_parse_header_needs_only_the_header():
-    data = weights_to_bytes(random_model(9))
-    hidden, offset = weights_file.parse_header(data[:offset_of(data)])
-    assert hidden == 9 and offset == offset_of(data) == 128
-    assert weights_file.parse_header(data[:384]) == (9, 128)
-    assert weights_file.parse_header(data) == (9, 128)
-    weights_file.check_size(hidden, offset, len(data))
-
-
-def offset_of(data):
-    return 10 + (data[8] | (data[9] << 8))
-
-
-@pytest.mark.parametrize("delta", [-4, -1, 1, 4, -COLUMNS * 4])
-def test_check_size_rejects_other_lengths(delta):
-    data = weights_to_bytes(random_model(4))
-    hidden, offset = weights_file.parse_header(data)
-    with pytest.raises(weights_file.BadWeights) as info:
-        weights_file.check_size(hidden, offset, len(data) + delta)
-    assert "hidden units" in str(info.value)
-
-
-@pytest.mark.parametrize("cut", [10, 20, 60, 127])
-def test_parse_header_rejects_a_cut_header(cut):
-    data = weights_to_bytes(random_model(4))
-    with pytest.raises(weights_file.BadWeights) as info:
-        weights_file.parse_header(data[:cut])
-    assert "truncated" in str(info.value)
-
-
-@pytest.mark.parametrize("name", sorted(set(BAD_FILES) - {
-    "empty", "truncated payload", "truncated to header", "extra bytes"}))
-def test_parse_header_rejects_bad_headers(name):
-    with pytest.raises(weights_file.BadWeights):
-        weights_file.parse_header(BAD_FILES[name]())
+    assert issubclass(BadWeights, ValueError)

@@ -1,0 +1,82 @@
+"""What autosave keeps beside the weights file, and the words for where the
+model in use came from.
+
+The autosave record (ui/model_store.py) is the worker's checkpoint (the
+weights file, the inference view) plus `meta`: this module's JSON of the
+settings, counts, chart history and origin, so that all of it comes back on
+the next visit or in a new worker.
+
+Plain Python: MicroPython on the page, CPython in tests.
+"""
+import json
+
+from shared import protocol
+
+VERSION = 1
+SETTINGS = {"batch_size": protocol.SET_BATCH_SIZE, "lrate": protocol.SET_LEARNING_RATE,
+            "cache_size": protocol.SET_CACHE_SIZE}
+ORIGINS = ("shipped", "random", "imported", "autosaved")
+
+
+def encode(checkpoint, status, history, origin):
+    """checkpoint: the counts of the weights kept (saved, samples_seen,
+    iteration, test_acc, architecture); status: the latest status (settings);
+    history: {"loss": Series.state(), "accuracy": ...}; origin: see describe()."""
+    meta = {"version": VERSION, "origin": origin, "history": history,
+            "settings": {name: status[name] for name in SETTINGS}}
+    for name in ("saved", "samples_seen", "iteration", "test_acc", "architecture"):
+        meta[name] = checkpoint[name]
+    return json.dumps(meta)
+
+
+def decode(text):
+    """The metadata as a dict, or ValueError saying why it cannot be used.
+    Settings that fail the protocol's checks are left out (defaults apply)."""
+    try:
+        meta = json.loads(text)
+    except ValueError:
+        raise ValueError("its metadata is not JSON")
+    if not isinstance(meta, dict) or meta.get("version") != VERSION:
+        raise ValueError("it was saved by another version of the page")
+    for name in ("saved", "samples_seen", "origin", "settings", "history"):
+        if name not in meta:
+            raise ValueError("its metadata has no %s" % name)
+    settings = meta["settings"] if isinstance(meta["settings"], dict) else {}
+    meta["settings"] = {}
+    for name, kind in SETTINGS.items():
+        try:
+            meta["settings"][name] = protocol.check_setting(kind, settings.get(name))
+        except protocol.ProtocolError:
+            pass
+    if not isinstance(meta["origin"], dict) or meta["origin"].get("kind") not in ORIGINS:
+        meta["origin"] = {"kind": "unknown"}
+    return meta
+
+
+def thousands(n):
+    """12345 -> "12,345" (MicroPython's format has no "," option)."""
+    text = str(int(n))
+    head = len(text) % 3 or 3
+    return ",".join([text[:head]] + [text[i:i + 3] for i in range(head, len(text), 3)])
+
+
+def describe(origin):
+    """Words for where the weights in use came from. origin: {"kind": "shipped"},
+    {"kind": "random", "seed"}, {"kind": "imported", "file"}, or
+    {"kind": "autosaved", "time" (as shown), "samples", "origin" (the one before)}."""
+    kind = origin.get("kind")
+    if kind == "shipped":
+        return "Shipped pretrained weights"
+    if kind == "random":
+        return "Random weights (seed %s)" % origin.get("seed")
+    if kind == "imported":
+        return "Imported from %s" % origin.get("file")
+    if kind == "autosaved":
+        text = "Autosaved at %s after %s samples" % (origin.get("time"),
+                                                      thousands(origin.get("samples", 0)))
+        first = origin.get("origin") or {}
+        if first.get("kind") in ("shipped", "random", "imported"):
+            words = describe(first)
+            text += " (it began as %s%s)" % (words[0].lower(), words[1:])
+        return text
+    return "Weights of unknown origin"

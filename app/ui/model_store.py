@@ -1,0 +1,115 @@
+"""The visitor's model, kept in IndexedDB as binary (the weights file stays a
+Uint8Array from the worker to the disk: no base64, no Python bytes).
+
+One record under one key: the worker's checkpoint object (weights, inference
+text) with the page's autosave metadata (shared/autosave.py) added as JSON.
+Operations run one at a time, so one pair of handlers serves them all.
+Any failure (storage blocked in private browsing or in another site's iframe,
+quota full, a timeout) raises StorageError with the browser's reason.
+"""
+import asyncio
+
+import js
+from pyscript.ffi import create_proxy
+
+DB_NAME, STORE, KEY = "digits-in-your-browser", "models", "autosave"
+TIMEOUT_S = 10
+
+
+class StorageError(Exception):
+    pass
+
+
+def reason(error):
+    if error is None:
+        return "no reason given"
+    name = getattr(error, "name", None)
+    message = getattr(error, "message", None)
+    return "%s: %s" % (name, message) if name else str(error)
+
+
+class ModelStore:
+    def __init__(self):
+        self.db = None
+        self.lock = asyncio.Lock()
+        self.finished = asyncio.Event()
+        self.failure = None
+        self.result = None
+        self.ok_proxy = create_proxy(self.ok)
+        self.fail_proxy = create_proxy(self.fail)
+        self.upgrade_proxy = create_proxy(self.upgrade)
+
+    def ok(self, event):
+        self.result = getattr(event.target, "result", None)
+        self.finished.set()
+
+    def fail(self, event):
+        target = event.target
+        self.failure = reason(getattr(target, "error", None))
+        self.finished.set()
+
+    def upgrade(self, event):
+        event.target.result.createObjectStore(STORE)
+
+    async def settle(self, target, done_event):
+        """Wait for a request ("onsuccess") or a transaction ("oncomplete")."""
+        self.finished.clear()
+        self.failure = self.result = None
+        setattr(target, done_event, self.ok_proxy)
+        target.onerror = self.fail_proxy
+        if done_event == "oncomplete":
+            target.onabort = self.fail_proxy
+        try:
+            await asyncio.wait_for(self.finished.wait(), TIMEOUT_S)
+        except asyncio.TimeoutError:
+            raise StorageError("the browser's storage did not answer within %d s" % TIMEOUT_S)
+        if self.failure:
+            raise StorageError(self.failure)
+        return self.result
+
+    async def open(self):
+        if self.db is None:
+            try:
+                request = js.indexedDB.open(DB_NAME, 1)
+            except Exception as error:   # SecurityError where storage is blocked
+                raise StorageError(reason(error))
+            request.onupgradeneeded = self.upgrade_proxy
+            self.db = await self.settle(request, "onsuccess")
+        return self.db
+
+    async def run(self, mode, action):
+        """action(object store) starts one request; returns its result once
+        the transaction is complete (written to disk, for writes)."""
+        async with self.lock:
+            try:
+                db = await self.open()
+                transaction = db.transaction(STORE, mode)
+                request = action(transaction.objectStore(STORE))
+            except StorageError:
+                raise
+            except Exception as error:   # InvalidStateError, DataCloneError, ...
+                raise StorageError(reason(error))
+            if mode == "readonly":
+                return await self.settle(request, "onsuccess")
+            await self.settle(transaction, "oncomplete")
+            return None
+
+    async def load(self):
+        """The kept record (a JS object), or None."""
+        found = await self.run("readonly", lambda store: store.getAll(KEY))
+        return found[0] if found.length else None     # getAll: no JS undefined to test for
+
+    async def save(self, record):
+        await self.run("readwrite", lambda store: store.put(record, KEY))
+
+    def save_now(self, record):
+        """For pagehide: start the write synchronously, while the page still
+        runs; nobody waits for it. Silent if the database is not open."""
+        if self.db is not None:
+            try:
+                self.db.transaction(STORE, "readwrite").objectStore(STORE).put(record, KEY)
+            except Exception:        # the page is going away: nothing left to tell
+                pass
+
+    async def forget(self):
+        await self.run("readwrite", lambda store: store.delete(KEY))
