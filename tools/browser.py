@@ -1,4 +1,5 @@
 """Drive the app in headless Chromium: used by the browser tests and `make bench`."""
+import base64
 import functools
 import http.server
 import os
@@ -121,6 +122,25 @@ class Page:
         field.click()
         field.send_keys(Keys.CONTROL, "a")
         field.send_keys(str(value) + Keys.ENTER)
+
+    def probabilities(self):
+        """The ten probabilities the page shows (its data-p attributes)."""
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll('#probs > [data-digit]')].map(e => +e.dataset.p)")
+
+    def worker(self):
+        """The worker's state: loading, ready, lost (being replaced) or failed."""
+        return self.driver.execute_script("return document.documentElement.dataset.worker")
+
+    def drop_file(self, name, data):
+        """Drop a file on the page, as a person dragging it from their desktop would."""
+        self.driver.execute_script(
+            "const bytes = Uint8Array.from(atob(arguments[1]), c => c.charCodeAt(0));"
+            "const transfer = new DataTransfer();"
+            "transfer.items.add(new File([bytes], arguments[0]));"
+            "document.querySelector('main').dispatchEvent(new DragEvent('drop', "
+            "{dataTransfer: transfer, bubbles: true, cancelable: true}));",
+            name, base64.b64encode(data).decode())
 
     def wait_for(self, condition, timeout=20, poll=0.1):
         deadline = time.monotonic() + timeout

@@ -254,12 +254,10 @@ async def recover(reason):
     enable_controls(False)
     say("The training worker stopped working (%s). Starting a new one with your model "
         "as last saved… Drawing still works." % reason, error=True)
+    settings = keeper.settings()       # before the new worker's statuses replace them
     try:
         await worker.restart()
-        if keeper.checkpoint is not None:
-            settings = {} if keeper.status is None else {
-                name: keeper.status[name] for name in ("batch_size", "lrate", "cache_size")}
-            await keeper.put_back(send, keeper.checkpoint, settings)
+        await keeper.put_back(send, keeper.checkpoint, settings)
     except (WorkerLost, OSError) as error:
         html.dataset.worker = "failed"
         fail("The training worker could not be restarted (%s). Drawing still works; "

@@ -1,10 +1,11 @@
 """Keeps the visitor's model: autosave, where the weights came from, undo.
 
-The worker sends checkpoints (worker/trainer.py): every 10 s while training,
+The worker sends checkpoints (worker/trainer.py): every 2 s while training,
 on Stop, after new weights, and when asked (the page asks when it is hidden).
-Each is saved with the settings and chart history (shared/autosave.py) in
-IndexedDB (ui/model_store.py); the newest stays in memory too, so a new
-worker can get it back even where storage is blocked. Storage that fails
+They are saved with the settings and chart history (shared/autosave.py) in
+IndexedDB (ui/model_store.py): every 10 s while training, all others at once,
+and the newest when the page goes away. The newest stays in memory too, so a
+new worker can get it back even where storage is blocked. Storage that fails
 says so once, in #storage-warning, and everything else goes on.
 """
 import asyncio
@@ -16,6 +17,7 @@ from ui import weights_io
 from ui.model_store import ModelStore, StorageError
 
 CHECKPOINT_TIMEOUT_S = 10
+SAVE_EVERY_MS = 10000          # while training; any other checkpoint is saved at once
 SAVED_ON = ("training", "stop", "diverged", "asked")   # set_weights: saved by the replacer
 
 
@@ -38,6 +40,7 @@ class ModelKeeper:
         self.status = None           # the newest rendered status: settings to save
         self.forgotten = False       # nothing to save until the model changes
         self.warned = False
+        self.saved_ms = 0            # when the last save started
         self.previous = None         # what undo puts back
         self.source = document.querySelector("#weights-source")
         self.state = document.querySelector("#autosave-state")
@@ -66,15 +69,24 @@ class ModelKeeper:
         if self.base_samples is None:
             self.base_samples = status["samples_seen"]
 
+    def settings(self):
+        """The settings in use, as autosave keeps them."""
+        if self.status is None:
+            return {}
+        return {name: self.status[name] for name in autosave.SETTINGS}
+
     # -- checkpoints and saving ---------------------------------------------------------
 
     def receive(self, checkpoint):
         """A checkpoint posted by the worker."""
         self.checkpoint = checkpoint
         self.checkpoints += 1
-        self.forgotten = False
+        if checkpoint.reason != "asked":      # the model changed: worth keeping again
+            self.forgotten = False
         self.show_source()
-        if checkpoint.reason in SAVED_ON:
+        reason = checkpoint.reason
+        due = js.performance.now() - self.saved_ms >= SAVE_EVERY_MS
+        if reason in SAVED_ON and (reason != "training" or due):
             asyncio.create_task(self.save())
 
     async def fresh_checkpoint(self, send):
@@ -101,8 +113,9 @@ class ModelKeeper:
     async def save(self):
         if self.checkpoint is None or self.status is None or self.forgotten:
             return
+        self.saved_ms = js.performance.now()
         try:
-            await self.store.save(self.record())
+            await self.store.save(self.record(), wanted=lambda: not self.forgotten)
         except StorageError as error:
             self.storage_failed(error)
             return
@@ -126,8 +139,8 @@ class ModelKeeper:
             warning.hidden = False
 
     async def forget(self):
+        self.forgotten = True        # a save still waiting for its turn is dropped
         await self.store.forget()
-        self.forgotten = True
         self.state.textContent = "Not saved: the next visit starts with the shipped weights."
         self.state.dataset.saved = ""
 
@@ -162,11 +175,12 @@ class ModelKeeper:
         message.classList.add("error")
 
     async def put_back(self, send, checkpoint, settings):
-        """Hand a kept checkpoint to the worker; settings: {status name: value}.
-        Returns whether the worker took the weights (if not, send said why)."""
-        text = await weights_io.read_base64(weights_io.blob_of(checkpoint.weights))
-        if not await send(protocol.SET_WEIGHTS, text):
-            return False
+        """Hand a kept checkpoint (if any) and settings ({status name: value}) to
+        the worker. Returns whether it took the weights (if not, send said why)."""
+        if checkpoint is not None:
+            text = await weights_io.read_base64(weights_io.blob_of(checkpoint.weights))
+            if not await send(protocol.SET_WEIGHTS, text):
+                return False
         for name, kind in autosave.SETTINGS.items():
             if name in settings:
                 await send(kind, settings[name])
@@ -193,10 +207,9 @@ class ModelKeeper:
     async def replace(self, send, value, origin):
         """Load new weights (set weights' value) and keep what undo needs."""
         before = await self.fresh_checkpoint(send)
-        settings = {} if self.status is None else {
-            name: self.status[name] for name in autosave.SETTINGS}
         previous = (before, self.origin, self.restored,
-                    {name: series.state() for name, series in self.history.items()}, settings)
+                    {name: series.state() for name, series in self.history.items()},
+                    self.settings())
         if not await send(protocol.SET_WEIGHTS, value):
             return False
         self.previous = previous if before is not None else None

@@ -6,6 +6,11 @@ text) with the page's autosave metadata (shared/autosave.py) added as JSON.
 Operations run one at a time, so one pair of handlers serves them all.
 Any failure (storage blocked in private browsing or in another site's iframe,
 quota full, a timeout) raises StorageError with the browser's reason.
+
+MicroPython cannot catch an exception thrown by JavaScript (it escapes the
+task), so nothing here may throw: IndexedDB reports real failures as error
+and abort events, and the one thing that throws, touching `indexedDB` from
+an opaque origin (a sandboxed iframe), is checked for first.
 """
 import asyncio
 
@@ -38,6 +43,7 @@ class ModelStore:
         self.ok_proxy = create_proxy(self.ok)
         self.fail_proxy = create_proxy(self.fail)
         self.upgrade_proxy = create_proxy(self.upgrade)
+        self.closed_proxy = create_proxy(self.closed)
 
     def ok(self, event):
         self.result = getattr(event.target, "result", None)
@@ -69,26 +75,29 @@ class ModelStore:
 
     async def open(self):
         if self.db is None:
-            try:
-                request = js.indexedDB.open(DB_NAME, 1)
-            except Exception as error:   # SecurityError where storage is blocked
-                raise StorageError(reason(error))
+            if js.window.origin == "null" or not js.Reflect.has(js.window, "indexedDB"):
+                raise StorageError("this page has no storage of its own here (a sandboxed frame?)")
+            request = js.indexedDB.open(DB_NAME, 1)
             request.onupgradeneeded = self.upgrade_proxy
             self.db = await self.settle(request, "onsuccess")
+            self.db.onclose = self.closed_proxy      # the browser may close it (storage cleared)
+            self.db.onversionchange = self.closed_proxy
         return self.db
 
-    async def run(self, mode, action):
+    def closed(self, _event):
+        if self.db is not None:
+            self.db.close()
+            self.db = None           # opened again on the next operation
+
+    async def run(self, mode, action, wanted=lambda: True):
         """action(object store) starts one request; returns its result once
-        the transaction is complete (written to disk, for writes)."""
+        the transaction is complete (written to disk, for writes). wanted()
+        is asked once this operation's turn comes."""
         async with self.lock:
-            try:
-                db = await self.open()
-                transaction = db.transaction(STORE, mode)
-                request = action(transaction.objectStore(STORE))
-            except StorageError:
-                raise
-            except Exception as error:   # InvalidStateError, DataCloneError, ...
-                raise StorageError(reason(error))
+            if not wanted():
+                return None
+            transaction = (await self.open()).transaction(STORE, mode)
+            request = action(transaction.objectStore(STORE))
             if mode == "readonly":
                 return await self.settle(request, "onsuccess")
             await self.settle(transaction, "oncomplete")
@@ -99,17 +108,16 @@ class ModelStore:
         found = await self.run("readonly", lambda store: store.getAll(KEY))
         return found[0] if found.length else None     # getAll: no JS undefined to test for
 
-    async def save(self, record):
-        await self.run("readwrite", lambda store: store.put(record, KEY))
+    async def save(self, record, wanted=lambda: True):
+        await self.run("readwrite", lambda store: store.put(record, KEY), wanted)
 
     def save_now(self, record):
         """For pagehide: start the write synchronously, while the page still
         runs; nobody waits for it. Silent if the database is not open."""
         if self.db is not None:
-            try:
-                self.db.transaction(STORE, "readwrite").objectStore(STORE).put(record, KEY)
-            except Exception:        # the page is going away: nothing left to tell
-                pass
+            transaction = self.db.transaction(STORE, "readwrite")
+            transaction.objectStore(STORE).put(record, KEY)
+            transaction.commit()     # to disk now, not when this task ends
 
     async def forget(self):
         await self.run("readwrite", lambda store: store.delete(KEY))

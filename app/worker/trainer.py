@@ -3,9 +3,9 @@
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
 publishes a status. Signals are applied between iterations. Checkpoints (the
-weights file and what the page needs to predict with it) go to the page for
-autosave every AUTOSAVE_EVERY_S while training, on Stop, after set weights
-and when asked for.
+weights file and what the page needs to predict with it) go to the page every
+CHECKPOINT_EVERY_S while training (it stores one every 10 s, and the newest
+when the visitor leaves), on Stop, after set weights and when asked for.
 """
 import asyncio
 import base64
@@ -21,7 +21,7 @@ from worker.model import BATCH_SIZE, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
-AUTOSAVE_EVERY_S = 10.0  # a checkpoint for the page to keep, while training
+CHECKPOINT_EVERY_S = 2.0  # while training; about 3 ms of the worker's time each
 HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the page's sign of life
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
@@ -74,7 +74,7 @@ class Trainer:
         self.error = None
         self.rate = RateMeter(clock)
         self.watch = LossWatch(clock, len(self.classes))
-        self.last_eval = self.last_weights = self.last_autosave = self.last_publish = clock()
+        self.last_eval = self.last_weights = self.last_checkpoint = self.last_publish = clock()
         self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
 
@@ -107,6 +107,7 @@ class Trainer:
                 self.training = False
                 self.cache.wake()          # a step waiting for data gives up now
                 self.evaluate()
+                self.views_due = True      # the page predicts with the final weights
                 self.send_checkpoint("stop")
         elif kind == protocol.STATUS:
             if value:
@@ -171,7 +172,7 @@ class Trainer:
         }
 
     def send_checkpoint(self, reason):
-        self.last_autosave = self.clock()
+        self.last_checkpoint = self.clock()
         self.publish_checkpoint(self.checkpoint(reason))
 
     # -- status --------------------------------------------------------------
@@ -227,7 +228,7 @@ class Trainer:
         if now - self.last_weights >= WEIGHTS_EVERY_S:
             self.views_due = True
             self.last_weights = now
-        if now - self.last_autosave >= AUTOSAVE_EVERY_S:
+        if now - self.last_checkpoint >= CHECKPOINT_EVERY_S:
             self.send_checkpoint("training")
         self.send_status()
 

@@ -1,17 +1,23 @@
-"""Weights leave and enter the page as .npy files; bad files are refused."""
+"""Weights leave and enter the page as .npz files; bad files are refused and
+change nothing; a replaced model comes back with one click (undo)."""
+import io
+import json
 import os
 import sys
 import time
 
 import numpy as np
+import pytest
 
-from browser import ROOT, Page, make_driver, page_errors
+from browser import DIGITS, ROOT, Page, draw, make_driver, page_errors
 
 sys.path.insert(0, os.path.join(ROOT, "app"))
+from worker import weights_file  # noqa: E402
 from worker.model import MLP  # noqa: E402
-from worker.trainer import weights_to_bytes  # noqa: E402
+from worker.trainer import CLASSES  # noqa: E402
 
-PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npy")
+PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
+EXPORTED = "mnist-mlp-weights.npz"
 
 
 def wait_for_file(path, timeout=10):
@@ -23,64 +29,127 @@ def wait_for_file(path, timeout=10):
     return False
 
 
-def test_export_gives_the_models_weights_as_npy(server, tmp_path):
+def drawn(page, digit="7"):
+    page.click("#clear")
+    draw(page, DIGITS[digit])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
+    return page.probabilities()
+
+
+def test_export_gives_an_npz_that_numpy_reads(server, tmp_path):
     driver = make_driver(download_dir=tmp_path)
     try:
         page = Page(driver, server + "/").open()
         page.click("#export")
-        exported = tmp_path / "mnist-mlp-weights.npy"
+        exported = tmp_path / EXPORTED
         assert wait_for_file(exported)
+        assert page.wait_for(lambda: EXPORTED in page.text("#message"))
         assert page_errors(driver) == []
     finally:
         driver.quit()
-    assert np.load(exported).shape == (129, 795)
-    assert exported.read_bytes() == open(PRETRAINED, "rb").read()
+    with np.load(exported, allow_pickle=False) as got, np.load(PRETRAINED) as shipped:
+        for name in MLP.PARAM_NAMES:
+            np.testing.assert_array_equal(got[name], shipped[name])
+        meta = json.loads(str(got["meta"]))
+    assert meta["architecture"] == "mlp" and meta["samples_seen"] == 170000
 
 
-def test_import_replaces_weights_and_pretrained_restores_them(page, tmp_path):
-    random_weights = tmp_path / "random.npy"
-    random_weights.write_bytes(weights_to_bytes(MLP(hidden=64, seed=3)))
-    page.find("#import").send_keys(str(random_weights))
-    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
-    assert page.text("#message") == "Imported weights."
-    page.click("#pretrained")
-    assert page.wait_for(lambda: page.number("test_acc") >= 0.95)
+def test_export_then_import_gives_the_same_predictions(server, tmp_path):
+    driver = make_driver(download_dir=tmp_path)
+    try:
+        page = Page(driver, server + "/").open()
+        page.click("#randomize")
+        assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+        page.click("#start")
+        assert page.wait_for(lambda: page.number("samples_seen") > 3000)
+        page.click("#stop")
+        assert page.wait_for(lambda: page.status("training") == "False")
+        trained = drawn(page)
+        page.click("#export")
+        assert wait_for_file(tmp_path / EXPORTED)
+        page.click("#pretrained")
+        assert page.wait_for(lambda: page.probabilities() != trained)
+        page.find("#import").send_keys(str(tmp_path / EXPORTED))
+        assert page.wait_for(lambda: page.text("#message") == "Imported %s." % EXPORTED)
+        assert page.wait_for(lambda: page.probabilities() == trained)
+        assert page.find("#weights-source").get_attribute("data-source") == "imported"
+        assert EXPORTED in page.text("#weights-source")
+        assert page_errors(driver) == []
+    finally:
+        driver.quit()
 
 
-def test_bad_weights_file_is_refused_and_nothing_changes(page, tmp_path):
-    before = page.number("test_acc")
-    for name, content, reason in [("notes.npy", b"hello", "npy"),
-                                  ("empty.npy", b"", "empty"),
-                                  ("wrong-shape.npy", None, "shape")]:
+def npz_with(**changes):
+    model = MLP(128, 3)
+    members = dict(model.named_params())
+    meta = json.loads(str(np.load(io.BytesIO(weights_file.encode(model, CLASSES)))["meta"]))
+    members["meta"] = np.array(json.dumps(meta))
+    members.update(changes)
+    out = io.BytesIO()
+    np.savez(out, **members)
+    return out.getvalue()
+
+
+BAD_FILES = [
+    ("notes.npz", b"hello", "not a weights file"),
+    ("empty.npz", b"", "empty"),
+    ("cut.npz", weights_file.encode(MLP(128, 1), CLASSES)[:9000], "truncated"),
+    ("nan.npz", npz_with(**{"output.bias": np.full(10, np.nan, np.float32)}), "NaN"),
+    ("integer.npz", npz_with(**{"hidden.weight": np.zeros((784, 128), np.int16)}), "float32"),
+    ("pickled.npz", npz_with(**{"hidden.bias": np.array([object()] * 128)}), "pickled"),
+    ("shape.npz", npz_with(**{"output.weight": np.zeros((128, 7), np.float32)}), "shape"),
+    ("huge.npz", bytes(17 * 1024 * 1024), "at most 16 MB"),
+]
+
+
+def test_bad_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+    before = drawn(page)
+    source = page.text("#weights-source")
+    for name, content, reason in BAD_FILES:
         path = tmp_path / name
-        if content is None:
-            np.save(path, np.zeros((5, 7), np.float32))
-        else:
-            path.write_bytes(content)
+        path.write_bytes(content)
         page.find("#import").send_keys(str(path))
-        assert page.wait_for(lambda: reason in page.text("#message")), page.text("#message")
-        assert page.find("#message").get_attribute("class") == "message error"
+        assert page.wait_for(lambda: reason in page.text("#message")), (name, page.text("#message"))
+        assert "error" in page.find("#message").get_attribute("class")
+        assert page.probabilities() == before
+        assert page.text("#weights-source") == source
+        assert page.find("#undo-weights").is_displayed() is False
         page.driver.execute_script("document.querySelector('#message').textContent = ''")
-    assert page.number("test_acc") == before
+    assert page.number("test_acc") >= 0.95
 
 
-def test_kept_weights_come_back_after_a_reload(page):
+def test_a_dropped_file_is_imported_and_an_old_npy_still_reads(page):
+    model = MLP(32, 9)
+    matrix = np.zeros((33, 795), np.float32)
+    matrix[:32, :784], matrix[:32, 784], matrix[:32, 785:] = model.W1.T, model.b1, model.W2
+    out = io.BytesIO()
+    np.save(out, matrix)
+    page.drop_file("old-weights.npy", out.getvalue())
+    assert page.wait_for(lambda: page.text("#message") == "Imported old-weights.npy.")
+    assert page.number("test_acc") < 0.5
+    assert page.text("#weights-source") == "Imported from old-weights.npy"
+
+
+def test_each_replacement_can_be_undone_in_one_step(page):
+    shipped = drawn(page)
     page.click("#randomize")
-    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
-    kept_acc = page.number("test_acc")
-    page.click("#keep")
-    assert page.wait_for(lambda: page.text("#message").startswith("Kept"))
-    page.open()                                     # reload: the kept weights are restored
-    assert page.wait_for(lambda: page.number("test_acc") == kept_acc)
-    assert "kept" in page.text("#message")
-    page.click("#pretrained")                       # and the shipped ones are one click away
-    assert page.wait_for(lambda: page.number("test_acc") >= 0.95)
-    page.driver.execute_script("localStorage.clear()")
+    assert page.wait_for(lambda: page.probabilities() != shipped)
+    assert page.find("#weights-source").get_attribute("data-source") == "random"
+    undo = page.find("#undo-weights")
+    assert undo.is_displayed() and "shipped" in undo.text.lower()
+    undo.click()
+    assert page.wait_for(lambda: page.probabilities() == shipped)
+    assert page.text("#weights-source") == "Shipped pretrained weights"
+    assert page.number("test_acc") >= 0.95 and page.number("samples_seen") == 170000
+    assert not page.find("#undo-weights").is_displayed()
 
 
-def test_unreadable_kept_weights_are_dropped_with_a_message(page):
-    page.driver.execute_script("localStorage.setItem('mnist-mlp-weights', 'bm90IHdlaWdodHM=')")
-    page.open()
-    assert "unreadable" in page.text("#message")
-    assert page.number("test_acc") >= 0.95          # the shipped weights stay
-    assert page.driver.execute_script("return localStorage.getItem('mnist-mlp-weights')") is None
+@pytest.mark.parametrize("setting", ["#learning-rate"])
+def test_learning_rate_10_stops_by_itself_and_puts_back_good_weights(page, setting):
+    page.set_input(setting, 10)
+    assert page.wait_for(lambda: page.number("lrate") == 10)
+    page.click("#start")
+    assert page.wait_for(lambda: page.status("training") == "False" and
+                         "diverging" in page.text("#message"), timeout=30)
+    assert "smaller learning rate" in page.text("#message")
+    assert page.number("test_acc") > 0.9

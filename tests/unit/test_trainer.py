@@ -179,7 +179,7 @@ def test_checkpoints_while_training_on_stop_and_after_new_weights():
         for _ in range(3):
             await iterate(h.trainer)
         assert h.checkpoints == []
-        clock.now += trainer_module.AUTOSAVE_EVERY_S
+        clock.now += trainer_module.CHECKPOINT_EVERY_S
         await iterate(h.trainer)
         assert [c["reason"] for c in h.checkpoints] == ["training"]
         assert h.checkpoints[-1]["samples_seen"] == h.trainer.samples_seen

@@ -1,0 +1,121 @@
+"""The visitor's model is never lost: autosave to IndexedDB, restored on load;
+storage that is blocked or full warns once and everything else works."""
+import pytest
+
+from browser import DIGITS, Page, draw, page_errors
+
+
+def drawn(page, digit="4"):
+    page.click("#clear")
+    draw(page, DIGITS[digit])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
+    return page.probabilities()
+
+
+def source(page):
+    return page.find("#weights-source").get_attribute("data-source")
+
+
+def train_from_random(page, samples=3000):
+    page.click("#randomize")
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > samples, timeout=30)
+
+
+def test_first_visit_uses_the_shipped_weights(page):
+    assert source(page) == "shipped"
+    assert page.text("#weights-source") == "Shipped pretrained weights"
+    assert page.number("samples_seen") == 170000 and page.number("test_acc") >= 0.95
+
+
+def test_train_stop_reload_gives_the_same_model_settings_and_charts(page):
+    page.set_input("#batch-size", 32)
+    assert page.wait_for(lambda: page.number("batch_size") == 32)
+    train_from_random(page)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
+    before = drawn(page)
+    seen, acc = page.number("samples_seen"), page.number("test_acc")
+    points = page.find("#loss-chart").get_attribute("data-points")
+    page.open()
+    assert page.wait_for(lambda: source(page) == "autosaved")
+    assert page.text("#weights-source").startswith("Autosaved at ")
+    assert "random weights" in page.text("#weights-source")
+    assert page.number("samples_seen") == seen and page.number("test_acc") == acc
+    assert page.number("batch_size") == 32
+    assert page.find("#loss-chart").get_attribute("data-points") == points
+    assert drawn(page) == before
+
+
+def test_leaving_while_training_keeps_the_trained_weights(page):
+    # Past the worker's first 2-s checkpoint, before the page's 10-s save is due:
+    # only the save on leaving can keep these weights.
+    train_from_random(page, samples=30000)
+    page.driver.get("about:blank")               # leave the page mid-training
+    page.open()
+    assert page.wait_for(lambda: source(page) == "autosaved")
+    assert 10000 < page.number("samples_seen") < 170000    # trained from random, not shipped
+    assert page.number("test_acc") > 0.8
+
+
+def test_forget_removes_the_saved_model(page):
+    train_from_random(page, samples=1000)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
+    page.click("#forget")
+    assert page.wait_for(lambda: "Forgot" in page.text("#message"))
+    assert page.number("test_acc") < 0.96        # the model in use stays
+    page.open()
+    assert source(page) == "shipped" and page.number("samples_seen") == 170000
+
+
+def test_an_unreadable_saved_model_is_dropped_with_a_message(page):
+    page.driver.execute_script("""
+        const open = indexedDB.open('digits-in-your-browser', 1);
+        open.onsuccess = () => open.result.transaction('models', 'readwrite')
+            .objectStore('models').put({meta: '{"version": 1}', inference: 'x',
+                                        weights: new Uint8Array(3)}, 'autosave');
+        open.onupgradeneeded = () => open.result.createObjectStore('models');""")
+    page.wait_for(lambda: False, timeout=0.5)
+    page.open()
+    assert "could not be used" in page.text("#message")
+    assert source(page) == "shipped" and page.number("test_acc") >= 0.95
+    page.open()
+    assert page.text("#message") == ""             # dropped: said once
+
+
+# Storage that refuses the page: a database it cannot open (here one of a newer
+# version, as another copy of the app might leave), reported as an error event.
+BLOCKED = """(() => {
+    const open = indexedDB.open('digits-in-your-browser', 2);
+    open.onupgradeneeded = () => open.result.createObjectStore('other');
+    open.onsuccess = () => open.result.close();
+})();"""
+
+
+@pytest.mark.parametrize("storage, reason", [("blocked", "VersionError"),
+                                             ("full", "QuotaExceededError")])
+def test_storage_blocked_or_full_warns_once_and_all_else_works(driver, server, storage, reason):
+    if storage == "blocked":
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": BLOCKED})
+    else:
+        driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin",
+                               {"origin": server, "quotaSize": 1000})
+    page = Page(driver, server + "/").open()
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > 175000)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.find("#storage-warning").is_displayed())
+    assert reason in page.text("#storage-warning") and "Export" in page.text("#storage-warning")
+    assert "Not saved" in page.text("#autosave-state")
+    probabilities = drawn(page, "7")
+    assert probabilities[7] == max(probabilities)
+    page.driver.execute_script("document.querySelector('#storage-warning').textContent = ''")
+    page.click("#randomize")                      # another save fails: no second warning
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+    assert page.wait_for(lambda: "Random weights" in page.text("#message"))
+    assert page.text("#storage-warning") == ""
+    assert page_errors(driver) == []

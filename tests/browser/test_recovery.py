@@ -1,0 +1,36 @@
+"""A dead or hung model worker is noticed, said in words, and replaced by a new
+one with the last checkpoint and settings; drawing never stops meanwhile."""
+from browser import DIGITS, draw
+
+KILL = "document.querySelector('script[type=py][worker]').xworker.terminate()"
+
+
+def test_a_terminated_worker_is_replaced_and_trains_again(page):
+    page.set_input("#batch-size", 32)
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > 200000, timeout=30)
+    page.driver.execute_script(KILL)                     # as a crashed worker process
+    assert page.wait_for(lambda: page.worker() == "lost", timeout=10)
+    assert "stopped working" in page.text("#message")
+    assert page.find("#start").is_enabled() is False
+    page.click("#clear")                                 # drawing goes on meanwhile
+    draw(page, DIGITS["1"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "1")
+    assert page.wait_for(lambda: page.worker() == "ready", timeout=60)
+    assert "Recovered" in page.text("#message")
+    assert page.number("samples_seen") > 170000          # the last checkpoint, not the shipped
+    assert page.number("batch_size") == 32               # and the settings
+    seen = page.number("samples_seen")
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > seen + 5000)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+
+
+def test_an_idle_worker_that_dies_is_noticed_too(page):
+    page.driver.execute_script(KILL)
+    assert page.wait_for(lambda: page.worker() == "lost", timeout=10)
+    assert page.wait_for(lambda: page.worker() == "ready", timeout=60)
+    assert page.number("samples_seen") == 170000 and page.number("test_acc") >= 0.95
+    page.click("#randomize")
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
