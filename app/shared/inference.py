@@ -2,7 +2,9 @@
 
 MicroPython boxes every float it computes but not small ints, so the first
 layer (the only big one) runs on integers: pixel levels 0..255 times weights
-scaled by SCALE and rounded to int16. Only inked pixels are visited, and each
+scaled by "scale" and rounded to int16 (worker/snapshots.py picks the largest
+power of two that fits, which keeps probabilities within about 2e-4 of the
+float model's). Only inked pixels are visited, and each
 visit walks one pixel's row of hidden-unit weights.
 
 Inference weights are a dict {"scale", "hidden", "b1", "w2", "b2", "w1"}:
@@ -14,8 +16,6 @@ pretrained ones as a status file, static/weights/pretrained-inference.txt.
 """
 import array
 import math
-
-SCALE = 4096
 
 
 class InferenceModel:

@@ -222,8 +222,12 @@ panel = WeightsPanel(document, keeper, send, say)
 # -- keeping the model: autosave on leaving, and a dead worker replaced -------------------
 
 def page_hidden(_event):
-    if document.visibilityState == "hidden" and html.dataset.worker == "ready":
-        asyncio.create_task(guarded(keeper.fresh_checkpoint(send)))   # saved as it arrives
+    """Hidden (another tab, minimised, or on the way out): keep what is here now,
+    then the worker's newest weights if the page lives long enough to get them."""
+    if document.visibilityState == "hidden":
+        keeper.save_before_leaving()
+        if html.dataset.worker == "ready":
+            asyncio.create_task(guarded(keeper.fresh_checkpoint(send)))   # saved as it arrives
 
 
 def dropped(event):

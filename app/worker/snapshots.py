@@ -2,7 +2,6 @@
 numpy is, so the main thread only decodes JSON and shows them."""
 import numpy as np
 
-from shared import inference
 from worker import png
 
 UNITS_SHOWN, MOSAIC_COLUMNS, GAP = 16, 4, 2
@@ -12,11 +11,21 @@ BLUE = np.array([37, 99, 235], np.float32)    # strong negative weight
 PAPER = np.array([255, 255, 255], np.float32)
 
 
+def int16_scale(weights, top=2 ** 15):
+    """The largest power of two (at most `top`) that keeps weights x scale in int16."""
+    largest = float(np.abs(weights).max())
+    scale = top
+    while scale > 1 and largest * scale > 32767:
+        scale //= 2
+    return scale
+
+
 def inference_weights(model):
     """The model in shared/inference.py's form (first layer as int16)."""
-    w1 = np.clip(np.rint(model.W1 * inference.SCALE), -32768, 32767).astype("<i2")
+    scale = int16_scale(model.W1)
+    w1 = np.clip(np.rint(model.W1 * scale), -32768, 32767).astype("<i2")
     return {
-        "scale": inference.SCALE, "hidden": model.hidden, "w1": w1.tobytes().hex(),
+        "scale": scale, "hidden": model.hidden, "w1": w1.tobytes().hex(),
         "b1": model.b1.tolist(), "w2": model.W2.tolist(), "b2": model.b2.tolist(),
     }
 

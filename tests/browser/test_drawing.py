@@ -74,6 +74,7 @@ def test_eraser_and_undo(page):
 
 
 def test_samples_agree_with_their_labels(page):
+    assert page.wait_for(lambda: page.find("#sample").is_enabled())
     agree = 0
     for _ in range(20):
         before = page.find("#sample-label").get_attribute("data-index")

@@ -153,3 +153,44 @@ def test_learning_rate_10_stops_by_itself_and_puts_back_good_weights(page, setti
                          "diverging" in page.text("#message"), timeout=30)
     assert "smaller learning rate" in page.text("#message")
     assert page.number("test_acc") > 0.9
+
+
+def test_weights_trained_here_predict_natively_as_on_the_page(server, tmp_path):
+    """tools/predict.py with the exported file gives the page's probabilities."""
+    import subprocess
+    from train_weights import load_split
+    X_test, _ = load_split("test")
+    driver = make_driver(download_dir=tmp_path)
+    try:
+        page = Page(driver, server + "/").open()
+        page.click("#randomize")
+        assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+        page.click("#start")
+        assert page.wait_for(lambda: page.number("samples_seen") > 5000)
+        page.click("#stop")
+        assert page.wait_for(lambda: page.status("training") == "False")
+        page.click("#export")
+        assert wait_for_file(tmp_path / EXPORTED)
+        shown = {}
+        assert page.wait_for(lambda: page.find("#sample").is_enabled())
+        for _ in range(6):
+            page.click("#sample")
+            assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index")
+                                 and int(page.find("#sample-label").get_attribute("data-index"))
+                                 not in shown)
+            index = int(page.find("#sample-label").get_attribute("data-index"))
+            assert page.wait_for(lambda: sum(page.probabilities()) > 0.99)
+            shown[index] = page.probabilities()
+        assert page_errors(driver) == []
+    finally:
+        driver.quit()
+    files = []
+    for index in shown:
+        files.append(str(tmp_path / ("sample-%d.npy" % index)))
+        np.save(files[-1], X_test[index].reshape(28, 28))
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "predict.py"),
+                          str(tmp_path / EXPORTED), *files, "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    for index, line in zip(shown, out.splitlines()):
+        native = json.loads(line)["probabilities"]
+        assert np.abs(np.array(native) - shown[index]).max() < 1e-3, (index, native, shown[index])

@@ -1,0 +1,102 @@
+"""Predict digits natively with weights from the page.
+
+    python tools/predict.py WEIGHTS IMAGE... [--json]
+
+WEIGHTS: an .npz the page exported (or the .npy of earlier versions).
+IMAGE: a PNG or JPEG of one digit (dark ink on light paper or light on dark,
+any size), or an .npy array of 28x28 (or 784) pixels with ink high: uint8
+0..255 or floats 0..1. Each is made an MNIST digit with the page's own
+preprocessing (app/shared/preprocess.py) and run through the project's model
+code in float32, so it prints what the page shows (the page's integer first
+layer agrees within 5e-4): the digit and the ten probabilities.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "app"))
+from shared import preprocess  # noqa: E402
+from worker import weights_file  # noqa: E402
+
+SIZE = 28
+
+
+def grid_from_image(path):
+    """A picture of one digit as 784 floats in [0, 1], ink high, fitted into 28x28."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        image = Image.open(path).convert("L")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValueError("not an image this tool reads (%s)" % error)
+    grey = np.asarray(image, np.float32) / 255
+    border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
+    if border.mean() > 0.5:             # dark ink on light paper: make the ink high
+        grey = 1 - grey
+    if grey.shape != (SIZE, SIZE):      # keep the aspect; the page's preprocessing crops and centres
+        scale = SIZE / max(grey.shape)
+        size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
+        small = Image.fromarray(np.uint8(np.rint(grey * 255))).resize(size, Image.Resampling.BOX)
+        grey = np.zeros((SIZE, SIZE), np.float32)
+        grey[:size[1], :size[0]] = np.asarray(small, np.float32) / 255
+    return grey.reshape(-1)
+
+
+def grid_from_npy(path):
+    array = np.load(path, allow_pickle=False)
+    if array.size != SIZE * SIZE:
+        raise ValueError("shape %s; expected 28x28 or 784 pixels" % (array.shape,))
+    if array.dtype == np.uint8:
+        return array.reshape(-1).astype(np.float32) / 255
+    if array.dtype.kind != "f" or not np.isfinite(array).all() or array.min() < 0 or array.max() > 1:
+        raise ValueError("pixels must be uint8 0..255 or floats in [0, 1]")
+    return array.reshape(-1).astype(np.float32)
+
+
+def probabilities(model, pixels):
+    """The ten probabilities for 784 raw pixels, or None for a blank image."""
+    digit = preprocess.preprocess([float(p) for p in pixels])
+    if digit is None:
+        return None
+    z = model.logits(np.array([digit], np.float32))[0].astype(np.float64)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("weights")
+    parser.add_argument("images", nargs="+")
+    parser.add_argument("--json", action="store_true", help="one JSON object per image")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.weights, "rb") as f:
+            model, _meta = weights_file.decode(f.read())
+    except (OSError, weights_file.BadWeights) as error:
+        parser.exit(2, "%s: %s\n" % (args.weights, error))
+    failed = False
+    for path in args.images:
+        try:
+            reader = grid_from_npy if path.lower().endswith(".npy") else grid_from_image
+            p = probabilities(model, reader(path))
+            if p is None:
+                raise ValueError("no ink: nothing to read")
+        except (OSError, ValueError) as error:
+            failed = True
+            print("%s: %s" % (path, error), file=sys.stderr)
+            continue
+        digit = int(p.argmax())
+        if args.json:
+            print(json.dumps({"file": path, "digit": digit,
+                              "probabilities": [round(float(q), 6) for q in p]}))
+        else:
+            print("%s: %d (%.1f%%)  %s" % (path, digit, 100 * p[digit],
+                                           " ".join("%d:%.4f" % (d, q) for d, q in enumerate(p))))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
