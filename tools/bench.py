@@ -1,7 +1,9 @@
 """`make bench`: training speed in the browser worker against native CPython,
-measured in the same run; time to 95% held-out accuracy in the browser; and,
-while the worker trains at full speed, the drawing latency (pointer event to
-updated probability bars) and the longest main-thread tasks.
+measured in the same run; time to 95% held-out accuracy in the browser;
+while the worker trains at full speed (and autosaves), the drawing latency
+(pointer event to updated probability bars) and the longest main-thread
+tasks; how fast a killed worker is noticed and replaced; and how fast
+learning rate 10 is stopped.
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -67,7 +69,9 @@ WATCH_MAIN_THREAD = """
 window.__latencies = []; window.__longtasks = [];
 new PerformanceObserver(list => list.getEntries().forEach(
     e => window.__longtasks.push(e.duration))).observe({type: 'longtask'});
-window.__computes = []; window.__input_delays = [];
+window.__computes = []; window.__input_delays = []; window.__saves = 0;
+new MutationObserver(() => window.__saves++).observe(
+    document.querySelector('#autosave-state'), {attributeFilter: ['data-saved']});
 document.querySelector('#grid').addEventListener('pointermove',
     e => window.__input_delays.push(performance.now() - e.timeStamp), true);
 new MutationObserver(() => {
@@ -90,8 +94,10 @@ def drawing_while_training(page, rounds=3):
     browser's input delay (event time to handler); and main-thread long tasks
     (over 50 ms) meanwhile."""
     page.click("#pretrained")
+    page.wait_for(lambda: page.text("#message").startswith("Loaded"))
+    seen = page.number("samples_seen")
     page.click("#start")
-    page.wait_for(lambda: page.number("samples_seen") and page.number("samples_seen") > 5000)
+    page.wait_for(lambda: page.number("samples_seen") > seen + 5000)
     page.driver.execute_script(WATCH_MAIN_THREAD)
     for _ in range(rounds):
         for digit in sorted(DIGITS):
@@ -99,7 +105,8 @@ def drawing_while_training(page, rounds=3):
             draw(page, DIGITS[digit], step=0.25)   # chromedriver paces moves ~16.7 ms apart
     time.sleep(0.5)
     seen = page.driver.execute_script(
-        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks]")
+        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
+        " window.__saves]")
     page.click("#stop")
     return seen
 
@@ -118,6 +125,34 @@ def baseline_input_delay(page):
     for digit in sorted(DIGITS):
         draw(page, DIGITS[digit], step=0.25)
     return page.driver.execute_script("return window.__input_delays")
+
+
+def worker_recovery(page):
+    """Kill the worker while it trains (as a crashed process leaves it): seconds
+    until the page notices, and until a new worker has the model back."""
+    page.click("#start")
+    page.wait_for(lambda: page.status("training") == "True")
+    start = time.monotonic()
+    page.driver.execute_script("document.querySelector('script[type=py][worker]').xworker.terminate()")
+    page.wait_for(lambda: page.worker() == "lost", timeout=30, poll=0.02)
+    noticed = time.monotonic() - start
+    page.wait_for(lambda: page.worker() == "ready", timeout=120, poll=0.05)
+    return round(noticed, 2), round(time.monotonic() - start, 2)
+
+
+def divergence(page):
+    """Learning rate 10 on the shipped weights: seconds until training stops
+    by itself, and the held-out accuracy of the weights put back."""
+    page.click("#pretrained")
+    page.wait_for(lambda: page.text("#message").startswith("Loaded"))
+    page.set_input("#learning-rate", 10)
+    page.wait_for(lambda: page.number("lrate") == 10)
+    start = time.monotonic()
+    page.click("#start")
+    stopped = page.wait_for(lambda: "diverging" in page.text("#message"), timeout=60, poll=0.02)
+    elapsed = time.monotonic() - start
+    page.set_input("#learning-rate", LRATE)
+    return (round(elapsed, 2) if stopped else None), page.number("test_acc")
 
 
 def seconds_to_first_prediction(page):
@@ -141,7 +176,9 @@ def main():
         browser = browser_samples_per_s(page)
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
-        latencies, computes, input_delays, longtasks = drawing_while_training(page)
+        latencies, computes, input_delays, longtasks, saves = drawing_while_training(page)
+        noticed_s, recovered_s = worker_recovery(page)
+        diverged_s, acc_after_divergence = divergence(page)
         blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
     finally:
@@ -167,6 +204,11 @@ def main():
         "draw_updates_measured": len(latencies),
         "main_thread_longtasks_while_training": len(longtasks),
         "main_thread_longest_task_ms": max(longtasks, default=0),
+        "autosaves_while_drawing": saves,
+        "worker_loss_noticed_s": noticed_s,
+        "worker_replaced_s": recovered_s,
+        "lr10_stopped_after_s": diverged_s,
+        "heldout_acc_after_lr10": acc_after_divergence,
         "page_errors": len(errors),
     }))
 

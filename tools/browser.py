@@ -142,6 +142,16 @@ class Page:
             "{dataTransfer: transfer, bubbles: true, cancelable: true}));",
             name, base64.b64encode(data).decode())
 
+    def train_from_random(self, samples=3000, stop=True):
+        """Random weights, then train until `samples` were seen (and Stop)."""
+        self.click("#randomize")
+        assert self.wait_for(lambda: self.number("test_acc") < 0.5)
+        self.click("#start")
+        assert self.wait_for(lambda: self.number("samples_seen") > samples, timeout=30)
+        if stop:
+            self.click("#stop")
+            assert self.wait_for(lambda: self.status("training") == "False")
+
     def wait_for(self, condition, timeout=20, poll=0.1):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -16,13 +16,6 @@ def source(page):
     return page.find("#weights-source").get_attribute("data-source")
 
 
-def train_from_random(page, samples=3000):
-    page.click("#randomize")
-    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
-    page.click("#start")
-    assert page.wait_for(lambda: page.number("samples_seen") > samples, timeout=30)
-
-
 def test_first_visit_uses_the_shipped_weights(page):
     assert source(page) == "shipped"
     assert page.text("#weights-source") == "Shipped pretrained weights"
@@ -32,9 +25,7 @@ def test_first_visit_uses_the_shipped_weights(page):
 def test_train_stop_reload_gives_the_same_model_settings_and_charts(page):
     page.set_input("#batch-size", 32)
     assert page.wait_for(lambda: page.number("batch_size") == 32)
-    train_from_random(page)
-    page.click("#stop")
-    assert page.wait_for(lambda: page.status("training") == "False")
+    page.train_from_random()
     assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
     before = drawn(page)
     seen, acc = page.number("samples_seen"), page.number("test_acc")
@@ -50,20 +41,19 @@ def test_train_stop_reload_gives_the_same_model_settings_and_charts(page):
 
 
 def test_leaving_while_training_keeps_the_trained_weights(page):
-    # Past the worker's first 2-s checkpoint, before the page's 10-s save is due:
-    # only the save on leaving can keep these weights.
-    train_from_random(page, samples=30000)
+    # Once the worker's first checkpoint (2 s) is in, and before the page's
+    # 10-s save is due: only the save on leaving can keep these weights.
+    page.train_from_random(samples=1000, stop=False)
+    assert page.wait_for(lambda: "trained here" in page.text("#weights-source"))
     page.driver.get("about:blank")               # leave the page mid-training
     page.open()
     assert page.wait_for(lambda: source(page) == "autosaved")
-    assert 10000 < page.number("samples_seen") < 170000    # trained from random, not shipped
+    assert 0 < page.number("samples_seen") < 170000    # trained from random, not shipped
     assert page.number("test_acc") > 0.8
 
 
 def test_forget_removes_the_saved_model(page):
-    train_from_random(page, samples=1000)
-    page.click("#stop")
-    assert page.wait_for(lambda: page.status("training") == "False")
+    page.train_from_random(samples=1000)
     assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
     page.click("#forget")
     assert page.wait_for(lambda: "Forgot" in page.text("#message"))

@@ -58,12 +58,7 @@ def test_export_then_import_gives_the_same_predictions(server, tmp_path):
     driver = make_driver(download_dir=tmp_path)
     try:
         page = Page(driver, server + "/").open()
-        page.click("#randomize")
-        assert page.wait_for(lambda: page.number("test_acc") < 0.5)
-        page.click("#start")
-        assert page.wait_for(lambda: page.number("samples_seen") > 3000)
-        page.click("#stop")
-        assert page.wait_for(lambda: page.status("training") == "False")
+        page.train_from_random()
         trained = drawn(page)
         page.click("#export")
         assert wait_for_file(tmp_path / EXPORTED)
@@ -163,12 +158,7 @@ def test_weights_trained_here_predict_natively_as_on_the_page(server, tmp_path):
     driver = make_driver(download_dir=tmp_path)
     try:
         page = Page(driver, server + "/").open()
-        page.click("#randomize")
-        assert page.wait_for(lambda: page.number("test_acc") < 0.5)
-        page.click("#start")
-        assert page.wait_for(lambda: page.number("samples_seen") > 5000)
-        page.click("#stop")
-        assert page.wait_for(lambda: page.status("training") == "False")
+        page.train_from_random(samples=5000)
         page.click("#export")
         assert wait_for_file(tmp_path / EXPORTED)
         shown = {}
