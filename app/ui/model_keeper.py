@@ -119,7 +119,7 @@ class ModelKeeper:
         except StorageError as error:
             self.storage_failed(error)
             return
-        self.state.textContent = "Saved in this browser at %s (%s samples)." % (
+        self.state.textContent = "Saved in this browser at %s (%s samples seen)." % (
             local_time(self.checkpoint.saved), autosave.thousands(self.checkpoint.samples_seen))
         self.state.dataset.saved = self.checkpoint.saved
 

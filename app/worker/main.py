@@ -68,7 +68,10 @@ def post_checkpoint(checkpoint):
 def signal(text):
     if trainer is None:
         return protocol.reply("the model is still loading")
-    return trainer.signal(text)
+    try:
+        return trainer.signal(text)
+    except Exception as error:   # never a rejected call: the page could not catch it
+        return protocol.reply("the model worker failed: %s: %s" % (type(error).__name__, error))
 
 
 __export__ = ["boot", "signal"]

@@ -18,6 +18,7 @@ numpy and the standard library only: CPython (tools, tests) and the Pyodide work
 """
 import io
 import json
+import math
 import zipfile
 
 import numpy as np
@@ -89,6 +90,8 @@ def _from_npz(data):
         members = {name[:-4]: archive.read(name) for name in names}
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:  # bad CRC, cut short
         raise BadWeights("the .npz is damaged or truncated (%s)" % error)
+    except (NotImplementedError, RuntimeError) as error:  # an unknown compression, a password
+        raise BadWeights("the .npz cannot be read here (%s): save it with numpy.savez" % error)
     meta = _meta(read_npy(members.pop("meta"), "meta", text=True))
     params = {name: read_npy(body, name) for name, body in members.items()}
     try:
@@ -124,7 +127,7 @@ def read_npy(data, name, text=False):
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                        else np.lib.format.read_array_header_2_0)
         shape, fortran_order, dtype = read_header(stream)
-    except (ValueError, EOFError, SyntaxError) as error:
+    except (ValueError, EOFError, SyntaxError, TypeError) as error:
         raise BadWeights("%s: not a readable .npy array (%s)" % (name, error))
     if dtype.hasobject:
         raise BadWeights("%s holds Python objects (pickled data): refused" % name)
@@ -136,7 +139,7 @@ def read_npy(data, name, text=False):
                          % (name, dtype.name))
     if fortran_order and len(shape) > 1:
         raise BadWeights("%s must be stored in C order" % name)
-    count = int(np.prod(shape))
+    count = math.prod(shape)          # exact: a forged huge shape cannot wrap around
     body = data[stream.tell():]
     if len(body) != count * dtype.itemsize:
         raise BadWeights("%s: %d bytes of data, its shape %s needs %d (truncated?)"

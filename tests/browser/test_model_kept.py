@@ -47,7 +47,7 @@ def test_leaving_while_training_keeps_the_trained_weights(page):
     saved = page.find("#autosave-state").get_attribute("data-saved")
     assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved") != saved,
                          timeout=30)
-    assert "(0 samples)" not in page.text("#autosave-state")
+    assert "(0 samples seen)" not in page.text("#autosave-state")
     page.driver.get("about:blank")               # leave the page mid-training
     page.open()
     assert page.wait_for(lambda: source(page) == "autosaved")

@@ -192,3 +192,23 @@ def test_bad_files_are_refused_with_a_reason(name):
 
 def test_bad_weights_is_a_value_error():
     assert issubclass(BadWeights, ValueError)
+
+
+def test_a_zip_of_another_compression_or_a_forged_header_is_refused():
+    members = {name + ".npy": body for name, body in (
+        (n, npy(a)) for n, a in members_of(trained_like()).items())}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, body in members.items():
+            archive.writestr(name, body)
+    data = bytearray(out.getvalue())
+    central = data.index(b"PK\x01\x02")               # the first entry's central directory record
+    data[central + 10:central + 12] = (99).to_bytes(2, "little")   # compression 99: AES
+    with pytest.raises(BadWeights):
+        weights_file.decode(bytes(data))
+    forged = npy(np.zeros(3, np.float32)).replace(b"(3,)", b"(99999999999, 99999999999)")
+    with pytest.raises(BadWeights):
+        weights_file.decode(forged)
+    bad_dtype = npy(np.zeros(3, np.float32)).replace(b"'<f4'", b"'<zz'")
+    with pytest.raises(BadWeights):
+        weights_file.decode(bad_dtype)
