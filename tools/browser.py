@@ -27,6 +27,7 @@ BOOT_TIMEOUT_S = 60
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files."""
     faults = {}      # path suffix -> "corrupt" | "fail-once" | "missing"
+    extra_headers = {}   # sent with every response (a test's Content-Security-Policy)
 
     def log_message(self, *args):
         pass
@@ -60,6 +61,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def end_headers(self):
         # Faults change between tests; stop the browser from caching around them.
         self.send_header("Cache-Control", "no-store")
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
         super().end_headers()
 
 

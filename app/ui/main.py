@@ -239,6 +239,11 @@ def dropped(event):
         asyncio.create_task(guarded(panel.import_file(files.item(0))))
 
 
+# Enter in a setting commits it ("change"), never submits the form and reloads.
+document.querySelector("#settings").addEventListener(
+    "submit", create_proxy(lambda event: event.preventDefault()))
+document.querySelector("#reload").addEventListener(
+    "click", create_proxy(lambda _event: window.location.reload()))
 document.addEventListener("visibilitychange", create_proxy(page_hidden))
 window.addEventListener("pagehide", create_proxy(lambda _event: keeper.save_before_leaving()))
 document.addEventListener("dragover", create_proxy(lambda event: event.preventDefault()))

@@ -17,36 +17,70 @@ class NetworkView:
         self.examples_by_cell = {}
         self.selected = None
         self.table = document.querySelector("#confusion")
-        self.table.innerHTML = "<thead><tr><th scope='col'><span class='visually-hidden'>" \
-            "true \\ predicted</span></th>%s</tr></thead><tbody>%s</tbody>" % (
-                "".join("<th scope='col'>%d</th>" % p for p in range(10)),
-                self.body_html([[0] * 10 for _ in range(10)]))
-        # One listener for all cells: the body is rewritten on every evaluation.
+        self.cells = self.build_table()      # [true][predicted] buttons, made once
+        self.shown = None                    # the counts they show
         self.click_proxy = create_proxy(self.cell_clicked)
         self.table.addEventListener("click", self.click_proxy)
 
-    @staticmethod
-    def body_html(counts):
-        rows = []
+    def element(self, tag, text=None, **attributes):
+        node = self.document.createElement(tag)
+        if text is not None:
+            node.textContent = text
+        for name, value in attributes.items():
+            node.setAttribute(name.replace("_", "-"), value)
+        return node
+
+    def build_table(self):
+        """DOM nodes, not HTML text: nothing is parsed, and a strict CSP allows it."""
+        head = self.element("tr")
+        corner = self.element("th", scope="col")
+        corner.appendChild(self.element("span", "true \\ predicted", **{"class": "visually-hidden"}))
+        head.appendChild(corner)
+        for p in range(10):
+            head.appendChild(self.element("th", str(p), scope="col"))
+        thead, tbody = self.element("thead"), self.element("tbody")
+        thead.appendChild(head)
+        cells = []
         for t in range(10):
-            total = sum(counts[t]) or 1
-            cells = []
+            row = self.element("tr")
+            row.appendChild(self.element("th", str(t), scope="row"))
+            buttons = []
             for p in range(10):
-                n = counts[t][p]
-                tint = ("rgba(37,99,235,%.2f)" % (n / total) if t == p else
-                        "rgba(220,38,38,%.2f)" % min(1, 6 * n / total))
-                cells.append("<td><button type='button' data-true='%d' data-pred='%d' style='background:%s'"
-                             " aria-label='true %d, predicted %d: %d'>%d</button></td>"
-                             % (t, p, tint, t, p, n, n))
-            rows.append("<tr><th scope='row'>%d</th>%s</tr>" % (t, "".join(cells)))
-        return "".join(rows)
+                button = self.element("button", "0", type="button", data_true=str(t),
+                                      data_pred=str(p))
+                cell = self.element("td")
+                cell.appendChild(button)
+                row.appendChild(cell)
+                buttons.append(button)
+            tbody.appendChild(row)
+            cells.append(buttons)
+        self.table.appendChild(thead)
+        self.table.appendChild(tbody)
+        return cells
+
+    @staticmethod
+    def tint(t, p, n, total):
+        if t == p:
+            return "rgba(37,99,235,%.2f)" % (n / total)
+        return "rgba(220,38,38,%.2f)" % min(1, 6 * n / total)
 
     def show_units(self, data_url):
         self.units.src = data_url
 
     def show_confusion(self, counts, examples):
+        """Only the cells whose count changed are touched (CSSOM, not style attributes)."""
         self.examples_by_cell = examples
-        self.table.tBodies[0].innerHTML = self.body_html(counts)
+        for t in range(10):
+            total = sum(counts[t]) or 1
+            row_changed = self.shown is None or sum(self.shown[t]) != sum(counts[t])
+            for p in range(10):
+                n = counts[t][p]
+                if row_changed or self.shown[t][p] != n:      # a row's total tints all its cells
+                    button = self.cells[t][p]
+                    button.textContent = str(n)
+                    button.style.background = self.tint(t, p, n, total)
+                    button.setAttribute("aria-label", "true %d, predicted %d: %d" % (t, p, n))
+        self.shown = counts
         if self.selected:
             self.show_examples(*self.selected)
 
@@ -62,7 +96,7 @@ class NetworkView:
             "Held-out %ss the model reads as %d:" % (true, pred) if indices else
             "Correct predictions of %d." % true if true == pred else
             "No held-out %d is read as %d." % (true, pred))
-        self.examples.innerHTML = ""
+        self.examples.replaceChildren()
         for index in indices:
             label, pixels = self.samples.get(index)
             canvas = self.document.createElement("canvas")

@@ -16,10 +16,14 @@ class PredictionView:
             row.className = "prob"
             row.dataset.digit = str(d)
             row.dataset.p = "0"
-            row.innerHTML = '<span class="prob-digit">%d</span><span class="prob-track">' \
-                            '<span class="prob-bar"></span></span>' % d
+            label, track, bar = (document.createElement("span") for _ in range(3))
+            label.className, track.className, bar.className = "prob-digit", "prob-track", "prob-bar"
+            label.textContent = str(d)
+            track.appendChild(bar)
+            row.appendChild(label)
+            row.appendChild(track)
             probs.appendChild(row)
-            self.bars.append((row, row.querySelector(".prob-bar")))
+            self.bars.append((row, bar))
 
     def show(self, probabilities):
         if probabilities is None:
