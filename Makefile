@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-inference.txt
 
-.PHONY: setup serve test unit bench vendor data weights browser clean
+.PHONY: setup serve test unit bench dist vendor data weights browser clean
 
 setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
 
@@ -52,5 +52,9 @@ test: setup browser
 bench: setup browser
 	$(PY) tools/bench.py
 
+# dist/: only what the page needs at run time, for any static host and sub-path.
+dist: setup
+	$(PY) tools/dist.py
+
 clean:
-	rm -rf $(VENV) node_modules static/vendor static/data static/weights .cache
+	rm -rf $(VENV) node_modules static/vendor static/data static/weights .cache dist

@@ -34,8 +34,8 @@ def test_train_stop_reload_gives_the_same_model_settings_and_charts(page):
     assert page.wait_for(lambda: source(page) == "autosaved")
     assert page.text("#weights-source").startswith("Autosaved at ")
     assert "random weights" in page.text("#weights-source")
-    assert page.number("samples_seen") == seen and page.number("test_acc") == acc
-    assert page.number("batch_size") == 32
+    assert page.wait_for(lambda: page.number("samples_seen") == seen
+                         and page.number("test_acc") == acc and page.number("batch_size") == 32)
     assert page.find("#loss-chart").get_attribute("data-points") == points
     assert drawn(page) == before
 
@@ -51,7 +51,7 @@ def test_leaving_while_training_keeps_the_trained_weights(page):
     page.driver.get("about:blank")               # leave the page mid-training
     page.open()
     assert page.wait_for(lambda: source(page) == "autosaved")
-    assert 0 < page.number("samples_seen") < 170000    # trained from random, not shipped
+    assert page.wait_for(lambda: 0 < page.number("samples_seen") < 170000)   # not the shipped
     assert page.number("test_acc") > 0.8
 
 

@@ -121,7 +121,7 @@ def test_a_dropped_file_is_imported_and_an_old_npy_still_reads(page):
     np.save(out, matrix)
     page.drop_file("old-weights.npy", out.getvalue())
     assert page.wait_for(lambda: page.text("#message") == "Imported old-weights.npy.")
-    assert page.number("test_acc") < 0.5
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
     assert page.text("#weights-source") == "Imported from old-weights.npy"
 
 
