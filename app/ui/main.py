@@ -8,8 +8,14 @@ updates the numbers, the charts, the picture of the network and the weights
 used for predicting. Its checkpoints are autosaved; a worker that dies is
 replaced by a new one with the last of them.
 """
-import asyncio
-import json
+import js
+
+# The shipped weights are what drawing needs first: asked for before the rest compiles.
+PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
+shipped_weights = js.fetch(PRETRAINED_INFERENCE)
+
+import asyncio  # noqa: E402
+import json  # noqa: E402
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
@@ -27,7 +33,6 @@ from ui.samples import TestSamples
 from ui.status_view import StatusView
 from ui.weights_panel import WeightsPanel
 
-PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
@@ -83,6 +88,7 @@ def on(selector, event, action):
 predictor = Predictor(PredictionView(document))
 grid = GridManager(document.querySelector("#grid"), predictor.predict)
 samples = TestSamples()
+html.dataset.grid = "ready"                 # drawing works from here on
 
 
 def toggle_eraser(_event):
@@ -287,7 +293,7 @@ async def boot():
         weights = protocol.decode_status(kept[0].inference)["inference"]
     else:
         weights = protocol.decode_status(
-            await (await fetch_ok(PRETRAINED_INFERENCE)).text())["inference"]
+            await (await fetch_ok(PRETRAINED_INFERENCE, shipped_weights)).text())["inference"]
     predictor.use_weights(weights)
     html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")

@@ -47,16 +47,16 @@ class ModelWorker:
     # -- start and replace --------------------------------------------------------
 
     async def start(self):
-        """Boot the worker (the page's own <script> first, a new one after a loss);
-        raises WorkerLost if it does not come up."""
+        """Boot a worker: its <script> is added only now, so that loading Pyodide
+        does not slow the page's first predictions down. Raises WorkerLost if
+        it does not come up."""
         name = "model" if self.generation == 0 else "model-%d" % self.generation
-        if self.generation:
-            script = js.document.createElement("script")
-            script.type = "py"
-            script.src = SRC
-            for attribute, value in (("worker", ""), ("name", name), ("config", CONFIG)):
-                script.setAttribute(attribute, value)
-            js.document.body.append(script)
+        script = js.document.createElement("script")
+        script.type = "py"
+        script.src = SRC
+        for attribute, value in (("worker", ""), ("name", name), ("config", CONFIG)):
+            script.setAttribute(attribute, value)
+        js.document.body.append(script)
         try:
             sync = await asyncio.wait_for(settled(workers[name]), BOOT_TIMEOUT_S)
         except asyncio.TimeoutError:

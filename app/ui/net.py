@@ -4,8 +4,9 @@ import json
 import js
 
 
-async def fetch_ok(url):
-    response = await js.fetch(url)
+async def fetch_ok(url, started=None):
+    """The response to `url`; `started` is a js.fetch(url) already under way."""
+    response = await (started or js.fetch(url))
     if not response.ok:
         raise OSError("%s: HTTP %d" % (url, response.status))
     return response

@@ -44,8 +44,9 @@ async def boot(page_url):
     base = page_url.split("#")[0].split("?")[0].rsplit("/", 1)[0] + "/"
     try:
         manifest = json.loads((await fetch_bytes(base + DATA_DIR + "manifest.json")).decode())
-        test_set = await load_test_set(base + DATA_DIR, manifest["test"])
-        model, meta = weights_file.decode(await fetch_bytes(base + PRETRAINED))
+        test_set, pretrained = await asyncio.gather(
+            load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED))
+        model, meta = weights_file.decode(pretrained)
     except (OSError, ValueError, KeyError) as error:
         return protocol.reply("could not start the model: %s" % error)
 

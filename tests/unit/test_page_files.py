@@ -1,0 +1,32 @@
+"""Every file the page names exists: a renamed vendor chunk or module would
+otherwise surface only as a failed load in a visitor's console."""
+import json
+import os
+import re
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def read(name):
+    with open(os.path.join(ROOT, name)) as f:
+        return f.read()
+
+
+def test_every_link_and_script_of_the_page_exists():
+    names = re.findall(r'(?:href|src)="\./([^"]+)"', read("index.html"))
+    assert "static/vendor/pyscript/core.js" in names
+    missing = [n for n in names if not os.path.isfile(os.path.join(ROOT, n))]
+    assert missing == []
+
+
+def test_every_python_file_the_interpreters_load_exists():
+    page_config = json.loads(re.search(r"config='(\{.*?\})'", read("index.html"), re.S).group(1))
+    worker_config = tomllib.loads(read("pyscript.toml"))
+    for files in (page_config["files"], worker_config["files"]):
+        folders = {target: source for target, source in files.items() if not target.endswith(".py")}
+        modules = [target.split("/", 1) for target in files if target.endswith(".py")]
+        assert modules
+        missing = [(folder, name) for folder, name in modules
+                   if not os.path.isfile(os.path.join(ROOT, folders[folder], name))]
+        assert missing == []
