@@ -17,7 +17,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILES = ("index.html", "pyscript.toml")
-TREES = ("app", "static/css", "static/data", "static/weights", "static/vendor")
+TREES = ("app", "static/css", "static/js", "static/data", "static/weights", "static/vendor")
 LEFT_OUT = ("*.map", "*.pyc", "__pycache__", "codemirror*", "xterm*")
 
 

@@ -10,9 +10,12 @@ replaced by a new one with the last of them.
 """
 import js
 
-# The shipped weights are what drawing needs first: asked for before the rest compiles.
+# What predicting needs first, the shipped weights and the class names, is asked
+# for before the rest compiles.
 PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
+MANIFEST = "./static/data/manifest.json"
 shipped_weights = js.fetch(PRETRAINED_INFERENCE)
+data_manifest = js.fetch(MANIFEST)
 
 import asyncio  # noqa: E402
 import json  # noqa: E402
@@ -20,7 +23,8 @@ import json  # noqa: E402
 from pyscript import document, window
 from pyscript.ffi import create_proxy
 
-from shared import inference, protocol
+from shared import classes, inference, protocol
+from shared.autosave import thousands
 from shared.series import Series
 from ui.charts import LineChart
 from ui.grid import GridManager
@@ -86,6 +90,7 @@ def on(selector, event, action):
 # -- drawing and predicting (work before the worker is up) ----------------------------
 
 predictor = Predictor(PredictionView(document))
+class_names = [classes.DIGITS]          # until the manifest names them
 grid = GridManager(document.querySelector("#grid"), predictor.predict)
 samples = TestSamples()
 html.dataset.grid = "ready"                 # drawing works from here on
@@ -107,8 +112,10 @@ async def show_sample(_event):
     tag.dataset.digit = str(label)
     tag.dataset.index = str(index)
     tag.dataset.correct = "true" if guess == label else "false"
-    tag.textContent = "Held-out sample #%d: true label %d, the model says %s (%s)" % (
-        index, label, guess, "right" if guess == label else "wrong")
+    names = class_names[0]
+    tag.textContent = "Held-out sample #%d: true label %s, the model says %s (%s)" % (
+        index, names[label], "nothing" if guess is None else names[guess],
+        "right" if guess == label else "wrong")
 
 
 def clear_sample_label(_event=None):
@@ -125,6 +132,19 @@ for selector, handler in (("#eraser", toggle_eraser),
                           ("#clear", lambda _e: (grid.clear(), clear_sample_label()))):
     document.querySelector(selector).addEventListener("click", create_proxy(handler))
 on("#sample", "click", show_sample)
+
+
+# -- embedded (?embed): everything but drawing and Start folded behind "More" ------------
+
+def toggle_more(_event):
+    opened = html.dataset.embed != "open"
+    html.dataset.embed = "open" if opened else ""
+    button = document.querySelector("#more")
+    button.setAttribute("aria-expanded", "true" if opened else "false")
+    button.textContent = "Less" if opened else "More"
+
+
+document.querySelector("#more").addEventListener("click", create_proxy(toggle_more))
 
 
 # -- training: signals to the worker ---------------------------------------------------
@@ -173,6 +193,7 @@ charts = (LineChart(document.querySelector("#loss-chart"), loss, "#dc2626", "tra
           LineChart(document.querySelector("#accuracy-chart"), accuracy, "#2563eb",
                     "held-out accuracy", percent=True))
 network = NetworkView(document, samples)
+progress = document.querySelector("#progress")
 last_chart_ms = [0]
 
 
@@ -212,6 +233,9 @@ def rendered(status, views):
     if status["error"]:              # training stopped; Start tries again
         say(status["error"], error=True)
     show_cache(status)
+    if status["test_acc"] is not None:
+        progress.textContent = "%.1f%% right on held-out digits after %s samples" % (
+            100 * status["test_acc"], thousands(status["samples_seen"]))
     now = window.performance.now()
     if now - last_chart_ms[0] >= CHART_EVERY_MS or not training:
         last_chart_ms[0] = now
@@ -294,10 +318,12 @@ async def boot():
     else:
         weights = protocol.decode_status(
             await (await fetch_ok(PRETRAINED_INFERENCE, shipped_weights)).text())["inference"]
+    manifest = await read_manifest()
     predictor.use_weights(weights)
     html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
-    asyncio.create_task(load_samples())
+    if manifest:
+        asyncio.create_task(load_samples(manifest))
     try:
         await worker.start()
     except WorkerLost as error:
@@ -322,10 +348,25 @@ async def boot():
     html.dataset.state = "ready"
 
 
-async def load_samples():
+async def read_manifest():
+    """The data's manifest, its class names shown everywhere; None (digits
+    shown, the reason said) if it cannot be read: drawing still works."""
+    try:
+        manifest = json.loads(await (await fetch_ok(MANIFEST, data_manifest)).text())
+        names = classes.from_manifest(manifest)
+    except (OSError, ValueError) as error:
+        say("The data's manifest could not be read: %s" % error, error=True)
+        return None
+    class_names[0] = names
+    predictor.view.name_classes(names)
+    network.name_classes(names)
+    return manifest
+
+
+async def load_samples(manifest):
     """Held-out samples are for the Sample button only: without them, all else works."""
     try:
-        await samples.load()
+        await samples.load(manifest)
     except Exception as error:
         say("Held-out samples could not be loaded: %s" % error, error=True)
         return

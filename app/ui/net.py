@@ -1,6 +1,4 @@
 """Fetching from the page's own origin, with errors a user can read."""
-import json
-
 import js
 
 
@@ -10,7 +8,3 @@ async def fetch_ok(url, started=None):
     if not response.ok:
         raise OSError("%s: HTTP %d" % (url, response.status))
     return response
-
-
-async def fetch_json(url):
-    return json.loads(await (await fetch_ok(url)).text())

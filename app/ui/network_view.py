@@ -3,6 +3,7 @@ worker draws) and the held-out confusion matrix; clicking a cell shows the
 held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
+from shared import classes
 from shared.grid_state import SIZE
 from ui.grid import paint
 
@@ -15,6 +16,7 @@ class NetworkView:
         self.examples = document.querySelector("#confusion-examples")
         self.caption = document.querySelector("#confusion-caption")
         self.examples_by_cell = {}
+        self.names = classes.DIGITS
         self.selected = None
         self.table = document.querySelector("#confusion")
         self.cells = self.build_table()      # [true][predicted] buttons, made once
@@ -36,14 +38,17 @@ class NetworkView:
         corner = self.element("th", scope="col")
         corner.appendChild(self.element("span", "true \\ predicted", **{"class": "visually-hidden"}))
         head.appendChild(corner)
+        self.headers = []                    # column, then row, header per class
         for p in range(10):
-            head.appendChild(self.element("th", str(p), scope="col"))
+            self.headers.append(self.element("th", str(p), scope="col"))
+            head.appendChild(self.headers[-1])
         thead, tbody = self.element("thead"), self.element("tbody")
         thead.appendChild(head)
         cells = []
         for t in range(10):
             row = self.element("tr")
-            row.appendChild(self.element("th", str(t), scope="row"))
+            self.headers.append(self.element("th", str(t), scope="row"))
+            row.appendChild(self.headers[-1])
             buttons = []
             for p in range(10):
                 button = self.element("button", "0", type="button", data_true=str(t),
@@ -57,6 +62,19 @@ class NetworkView:
         self.table.appendChild(thead)
         self.table.appendChild(tbody)
         return cells
+
+    def name_classes(self, names):
+        self.names = names
+        self.table.classList.toggle("spelled", not classes.are_digits(names))
+        for i, header in enumerate(self.headers):
+            header.textContent = names[i % 10]
+        for t, row in enumerate(self.cells):
+            for p, button in enumerate(row):
+                self.label_cell(button, t, p)
+
+    def label_cell(self, button, t, p):
+        button.setAttribute("aria-label", "true %s, predicted %s: %s"
+                            % (self.names[t], self.names[p], button.textContent))
 
     @staticmethod
     def tint(t, p, n, total):
@@ -79,7 +97,7 @@ class NetworkView:
                     button = self.cells[t][p]
                     button.textContent = str(n)
                     button.style.background = self.tint(t, p, n, total)
-                    button.setAttribute("aria-label", "true %d, predicted %d: %d" % (t, p, n))
+                    self.label_cell(button, t, p)
         self.shown = counts
         if self.selected:
             self.show_examples(*self.selected)
@@ -92,10 +110,11 @@ class NetworkView:
     def show_examples(self, true, pred):
         self.selected = (true, pred)
         indices = self.examples_by_cell.get("%d,%d" % (true, pred), []) if true != pred else []
+        names = self.names
         self.caption.textContent = (
-            "Held-out %ss the model reads as %d:" % (true, pred) if indices else
-            "Correct predictions of %d." % true if true == pred else
-            "No held-out %d is read as %d." % (true, pred))
+            "Held-out %s read as %s:" % (names[true], names[pred]) if indices else
+            "Correct predictions of %s." % names[true] if true == pred else
+            "No held-out %s is read as %s." % (names[true], names[pred]))
         self.examples.replaceChildren()
         for index in indices:
             label, pixels = self.samples.get(index)

@@ -3,7 +3,7 @@ integer-first-layer MLP of shared/inference.py, shown as a digit and ten bars.""
 import js
 from pyscript.ffi import create_proxy
 
-from shared import inference, preprocess
+from shared import classes, inference, preprocess
 
 
 class PredictionView:
@@ -24,6 +24,17 @@ class PredictionView:
             row.appendChild(track)
             probs.appendChild(row)
             self.bars.append((row, bar))
+        self.names = classes.DIGITS
+        self.probs = probs
+
+    def name_classes(self, names):
+        """Class names instead of digits: on the bars, and as the prediction."""
+        self.names = names
+        spelled = not classes.are_digits(names)
+        self.digit.classList.toggle("spelled", spelled)
+        self.probs.classList.toggle("spelled", spelled)
+        for (row, _), name in zip(self.bars, names):
+            row.firstChild.textContent = name
 
     def show(self, probabilities):
         if probabilities is None:
@@ -33,9 +44,9 @@ class PredictionView:
         else:
             best = inference.argmax(probabilities)
             self.digit.dataset.digit = str(best)
-            self.digit.textContent = str(best)
-            self.digit.setAttribute("aria-label", "prediction %d, %d percent"
-                                    % (best, round(100 * probabilities[best])))
+            self.digit.textContent = self.names[best]
+            self.digit.setAttribute("aria-label", "prediction %s, %d percent"
+                                    % (self.names[best], round(100 * probabilities[best])))
         for d in range(10):
             p = probabilities[d] if probabilities else 0.0
             row, bar = self.bars[d]

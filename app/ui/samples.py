@@ -6,7 +6,7 @@ import random
 import js
 
 from shared import blocks
-from ui.net import fetch_json, fetch_ok
+from ui.net import fetch_ok
 
 DATA_DIR = "./static/data/"
 
@@ -16,8 +16,7 @@ class TestSamples:
         self.buffers = []      # Uint8Array per block
         self.counts = []
 
-    async def load(self):
-        manifest = await fetch_json(DATA_DIR + "manifest.json")
+    async def load(self, manifest):
         for entry in manifest["test"]:
             buffer = js.Uint8Array.new(await (await fetch_ok(DATA_DIR + entry["file"])).arrayBuffer())
             if buffer.length != entry["bytes"]:

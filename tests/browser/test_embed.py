@@ -1,0 +1,74 @@
+"""?embed: made for an iframe of 640x480 and for 360 px wide. The grid and the
+prediction are first and whole on screen, nothing scrolls sideways, training
+is folded with Start one click away, and it works inside a blog's iframe."""
+import pytest
+
+from browser import DIGITS, SUBPATH, Page, draw, page_errors, serve
+
+ON_SCREEN = """
+const box = e => e.getBoundingClientRect();
+const inside = r => r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+const grid = box(document.querySelector('#grid'));
+return {
+  grid: inside(grid) && grid.width >= 140,
+  prediction: inside(box(document.querySelector('#prediction'))),
+  bars: [...document.querySelectorAll('#probs > [data-digit]')].every(e => inside(box(e))),
+  start: inside(box(document.querySelector('#start'))),
+  sideways: Math.max(0, document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth),
+  folded: document.querySelector('#settings').offsetParent === null
+       && document.querySelector('#confusion').offsetParent === null,
+};
+"""
+
+
+def viewport(driver, width, height):
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+@pytest.mark.parametrize("width, height", [(640, 480), (360, 480)])
+def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server, width, height):
+    viewport(driver, width, height)
+    page = Page(driver, server + SUBPATH + "?embed").open()
+    assert page.driver.execute_script(ON_SCREEN) == {
+        "grid": True, "prediction": True, "bars": True, "start": True, "sideways": 0, "folded": True}
+    draw(page, DIGITS["7"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    seen = page.number("samples_seen")
+    page.click("#start")                            # one click, nothing to unfold first
+    assert page.wait_for(lambda: page.number("samples_seen") > seen + 5000, timeout=30)
+    assert "right on held-out digits" in page.text("#progress")
+    page.click("#stop")
+    page.click("#more")                             # everything else, one click away
+    assert page.find("#settings").is_displayed() and page.find("#confusion").is_displayed()
+    assert page.find("#more").get_attribute("aria-expanded") == "true"
+    assert page.driver.execute_script(ON_SCREEN)["sideways"] == 0
+    page.click("#more")
+    assert not page.find("#settings").is_displayed()
+    assert page_errors(driver) == []
+
+
+def test_the_full_page_is_not_folded(page):
+    assert page.find("#settings").is_displayed() and not page.find("#more").is_displayed()
+    assert not page.find("#full-page").is_displayed()
+
+
+def test_in_a_blog_posts_iframe_on_another_site(driver, server, tmp_path):
+    """The README's snippet in a page of another site (localhost, not 127.0.0.1:
+    the app's storage is then a third party's)."""
+    (tmp_path / "post.html").write_text(
+        "<!doctype html><link rel=icon href=data:,><h1>My post</h1><iframe src='%s%s?embed' width='640' height='480' "
+        "title='Digits, learned in your browser'></iframe>" % (server, SUBPATH))
+    blog, httpd = serve(str(tmp_path))
+    try:
+        driver.get(blog.replace("127.0.0.1", "localhost") + "/post.html")
+        driver.switch_to.frame(driver.find_element("css selector", "iframe"))
+        page = Page(driver, None)
+        assert page.wait_for(lambda: page.state() == "ready", timeout=60)
+        assert page.driver.execute_script(ON_SCREEN)["grid"]
+        draw(page, DIGITS["0"])
+        assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
+        assert page.find("#full-page").get_attribute("target") == "_blank"
+        assert page_errors(driver) == []
+    finally:
+        httpd.shutdown()
