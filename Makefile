@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-inference.txt
 
-.PHONY: setup serve test unit bench dist vendor data weights browser clean
+.PHONY: setup serve test unit bench dist screenshots vendor data weights browser clean
 
 setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
 
@@ -55,6 +55,10 @@ bench: setup browser
 # dist/: only what the page needs at run time, for any static host and sub-path.
 dist: setup
 	$(PY) tools/dist.py
+
+# docs/page.png and docs/embed.png for the README, taken of the real page.
+screenshots: setup browser
+	$(PY) tools/screenshot.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/data static/weights .cache dist
