@@ -1,4 +1,6 @@
-"""`make bench`: training speed in the browser worker against native CPython,
+"""`make bench`: how fast the page starts (cold, warm and on a throttled
+network, against Pyodide + numpy alone in a bare worker: tools/startup.py);
+training speed in the browser worker against native CPython,
 measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
@@ -19,6 +21,7 @@ import numpy as np
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
 from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
+from startup import startup_figures  # noqa: E402
 from train_weights import load_split  # noqa: E402
 from worker.model import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE, MLP  # noqa: E402
 
@@ -155,23 +158,12 @@ def divergence(page):
     return (round(elapsed, 2) if stopped else None), page.number("test_acc")
 
 
-def seconds_to_first_prediction(page):
-    """From navigation until the page predicts from the shipped weights."""
-    page.driver.get(page.url)
-    page.wait_for(lambda: page.driver.execute_script(
-        "return document.documentElement.dataset.predict") == "ready", timeout=30, poll=0.02)
-    return page.driver.execute_script("return performance.now()") / 1000
-
-
 def main():
+    start = startup_figures()
     url, httpd = serve()
     driver = make_driver()
     try:
-        page = Page(driver, url + "/")
-        first_prediction_s = seconds_to_first_prediction(page)
-        boot_start = time.monotonic()
-        page.open()
-        boot_s = time.monotonic() - boot_start
+        page = Page(driver, url + "/").open()
         native_before = native_samples_per_s()
         browser = browser_samples_per_s(page)
         native_after = native_samples_per_s()
@@ -193,8 +185,7 @@ def main():
         "browser_vs_goal_10000": round(browser / 10000, 2),
         "seconds_to_95pct_heldout": to_target,
         "samples_to_95pct_heldout": samples,
-        "boot_to_ready_s": round(boot_s, 2),
-        "first_prediction_s": round(first_prediction_s, 2),
+        **start,
         "draw_latency_ms_p50": percentile(latencies, 0.5),
         "draw_latency_ms_p95": percentile(latencies, 0.95),
         "draw_compute_ms_p50": percentile(computes, 0.5),

@@ -9,22 +9,36 @@ visit walks one pixel's row of hidden-unit weights.
 
 Inference weights are a dict {"scale", "hidden", "b1", "w2", "b2", "w1"}:
 b1 (hidden floats), w2 (hidden rows of 10 floats), b2 (10 floats), and w1 as
-hex of little-endian int16, 784 pixel-major rows of `hidden` (bytes.fromhex is
-C-fast in MicroPython). worker/snapshots.py makes them from the model; they
+base64 of little-endian int16, 784 pixel-major rows of `hidden` (a2b_base64 is
+C-fast in MicroPython; autosaves of earlier versions hold hex, still read). worker/snapshots.py makes them from the model; they
 travel in statuses (shared/protocol.py), and `make weights` ships the
 pretrained ones as a status file, static/weights/pretrained-inference.txt.
 """
 import array
 import math
 
+try:
+    from ubinascii import a2b_base64    # MicroPython: C; its `binascii` is pure Python
+except ImportError:
+    from binascii import a2b_base64
+
+
+def first_layer(text, size):
+    """The first layer's `size` bytes from base64, or from hex (earlier autosaves)."""
+    try:
+        data = bytes.fromhex(text) if len(text) == 2 * size else a2b_base64(text)
+    except ValueError:
+        data = b""
+    if len(data) != size:
+        raise ValueError("inference weights have the wrong shape")
+    return data
+
 
 class InferenceModel:
     def __init__(self, weights):
         """weights: the decoded JSON dict described above."""
         hidden = weights["hidden"]
-        data = bytes.fromhex(weights["w1"])
-        if len(data) != 784 * hidden * 2:
-            raise ValueError("inference weights have the wrong shape")
+        data = first_layer(weights["w1"], 784 * hidden * 2)
         # One array and 784 small views of it: 784 separate row arrays cost up
         # to 50 ms to allocate in a busy MicroPython heap, the views ~1 ms.
         w1 = memoryview(array.array("h", data))

@@ -234,7 +234,7 @@ def rendered(status, views):
         say(status["error"], error=True)
     show_cache(status)
     if status["test_acc"] is not None:
-        progress.textContent = "%.1f%% right on held-out digits after %s samples" % (
+        progress.textContent = "Held-out: %.1f%% right after %s samples" % (
             100 * status["test_acc"], thousands(status["samples_seen"]))
     now = window.performance.now()
     if now - last_chart_ms[0] >= CHART_EVERY_MS or not training:

@@ -1,5 +1,7 @@
 """What the page sees of the model: compact views made in the worker, where
 numpy is, so the main thread only decodes JSON and shows them."""
+import base64
+
 import numpy as np
 
 from worker import png
@@ -25,7 +27,7 @@ def inference_weights(model):
     scale = int16_scale(model.W1)
     w1 = np.clip(np.rint(model.W1 * scale), -32768, 32767).astype("<i2")
     return {
-        "scale": scale, "hidden": model.hidden, "w1": w1.tobytes().hex(),
+        "scale": scale, "hidden": model.hidden, "w1": base64.b64encode(w1.tobytes()).decode(),
         "b1": model.b1.tolist(), "w2": model.W2.tolist(), "b2": model.b2.tolist(),
     }
 

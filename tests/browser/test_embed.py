@@ -37,7 +37,7 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     seen = page.number("samples_seen")
     page.click("#start")                            # one click, nothing to unfold first
     assert page.wait_for(lambda: page.number("samples_seen") > seen + 5000, timeout=30)
-    assert "right on held-out digits" in page.text("#progress")
+    assert page.text("#progress").startswith("Held-out: ")
     page.click("#stop")
     page.click("#more")                             # everything else, one click away
     assert page.find("#settings").is_displayed() and page.find("#confusion").is_displayed()

@@ -60,6 +60,19 @@ def test_wrong_shape_is_refused():
         inference.InferenceModel(weights)
 
 
+def test_hex_of_earlier_autosaves_still_reads_the_same(trained):
+    weights = snapshots.inference_weights(trained[0])
+    earlier = dict(weights, w1=base64.b64decode(weights["w1"]).hex())
+    x = [0.0] * 300 + [1.0] * 100 + [0.0] * 384
+    assert (inference.InferenceModel(earlier).probabilities(x)
+            == inference.InferenceModel(weights).probabilities(x))
+
+
+def test_base64_is_two_thirds_of_hex():
+    weights = snapshots.inference_weights(MLP(hidden=128))
+    assert len(weights["w1"]) == 4 * -(-784 * 128 * 2 // 3)
+
+
 def decode_png(url):
     data = base64.b64decode(url.split(",", 1)[1])
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
