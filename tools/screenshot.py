@@ -19,7 +19,8 @@ def full_page(driver, url):
     page.train_from_random(samples=40000)
     driver.execute_script(BIGGEST_MISTAKE)
     draw(page, DIGITS["4"])
-    page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
+    if not page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "4"):
+        raise SystemExit("the drawn 4 was not read as 4: the README's caption would be wrong")
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False})

@@ -72,7 +72,8 @@ def one_start(driver, url, log, reload=False, moments=MOMENTS):
     for key in moments:
         at = origin + times[key] / 1000
         figures[key + "_s"] = round(times[key] / 1000, 2)
-        figures[key + "_kb"] = round(sum(n for t, _, n in log if t <= at) / 1000)
+        # Logged when a response ends: from this navigation, ended by then.
+        figures[key + "_kb"] = round(sum(n for t, _, n in log if origin <= t <= at) / 1000)
     return figures
 
 

@@ -123,11 +123,23 @@ def install_wheels():
         print("  installed %s (sha256 verified)" % file_name)
 
 
+def remove_unused_wheels():
+    """Wheels an earlier setup installed that the page no longer loads (micropip,
+    packaging): `make dist` copies the folder whole."""
+    wanted = {file_name for file_name, _ in locked_wheels().values()}
+    folder = os.path.join(VENDOR, "pyodide")
+    for name in os.listdir(folder):
+        if name.endswith(".whl") and name not in wanted:
+            os.remove(os.path.join(folder, name))
+            print("  removed %s (no longer loaded)" % name)
+
+
 def main():
     try:
         os.makedirs(VENDOR, exist_ok=True)
         copy_npm_files()
         install_wheels()
+        remove_unused_wheels()
     except (SetupError, subprocess.CalledProcessError, KeyError, zipfile.BadZipFile) as error:
         sys.exit("vendor setup failed: %s" % error)
     print("static/vendor ready (PyScript, MicroPython, Pyodide %s + numpy)" % PYODIDE_VERSION)

@@ -8,17 +8,17 @@ updates the numbers, the charts, the picture of the network and the weights
 used for predicting. Its checkpoints are autosaved; a worker that dies is
 replaced by a new one with the last of them.
 """
-import js
+from ui.net import fetch_text, request
 
 # What predicting needs first, the shipped weights and the class names, is asked
-# for before the rest compiles.
+# for before the rest compiles (index.html preloads both).
 PRETRAINED_INFERENCE = "./static/weights/pretrained-inference.txt"
 MANIFEST = "./static/data/manifest.json"
-shipped_weights = js.fetch(PRETRAINED_INFERENCE)
-data_manifest = js.fetch(MANIFEST)
+shipped_weights = request(PRETRAINED_INFERENCE)
+data_manifest = request(MANIFEST)
 
-import asyncio  # noqa: E402
-import json  # noqa: E402
+import asyncio
+import json
 
 from pyscript import document, window
 from pyscript.ffi import create_proxy
@@ -30,7 +30,6 @@ from ui.charts import LineChart
 from ui.grid import GridManager
 from ui.model_keeper import ModelKeeper
 from ui.model_worker import ModelWorker, WorkerLost
-from ui.net import fetch_ok
 from ui.network_view import NetworkView
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
@@ -90,7 +89,11 @@ def on(selector, event, action):
 # -- drawing and predicting (work before the worker is up) ----------------------------
 
 predictor = Predictor(PredictionView(document))
-class_names = [classes.DIGITS]          # until the manifest names them
+
+
+def use_weights(weights):
+    predictor.use_weights(weights)
+    html.dataset.predict = "ready"
 grid = GridManager(document.querySelector("#grid"), predictor.predict)
 samples = TestSamples()
 html.dataset.grid = "ready"                 # drawing works from here on
@@ -112,7 +115,7 @@ async def show_sample(_event):
     tag.dataset.digit = str(label)
     tag.dataset.index = str(index)
     tag.dataset.correct = "true" if guess == label else "false"
-    names = class_names[0]
+    names = predictor.view.names
     tag.textContent = "Held-out sample #%d: true label %s, the model says %s (%s)" % (
         index, names[label], "nothing" if guess is None else names[guess],
         "right" if guess == label else "wrong")
@@ -225,7 +228,7 @@ def rendered(status, views):
         document.querySelector("#stop").disabled = not training
     # Each view in a task of its own, so none holds up a drawing frame for long.
     if "inference" in views:
-        later(predictor.use_weights, views["inference"])
+        later(use_weights, views["inference"])
     if "units_png" in views:
         later(network.show_units, views["units_png"])
     if "confusion" in views:
@@ -313,14 +316,13 @@ async def boot():
     html.dataset.worker = "loading"
     boot_step(1, "Loading your model…")
     kept = await keeper.load()
-    if kept:
-        weights = protocol.decode_status(kept[0].inference)["inference"]
-    else:
-        weights = protocol.decode_status(
-            await (await fetch_ok(PRETRAINED_INFERENCE, shipped_weights)).text())["inference"]
+    try:
+        text = kept[0].inference if kept else await fetch_text(PRETRAINED_INFERENCE, shipped_weights)
+        use_weights(protocol.decode_status(text)["inference"])   # live before the worker is
+    except (OSError, ValueError, KeyError) as error:
+        say("No weights to predict with yet (%s): predictions start once the training "
+            "worker is up." % error, error=True)
     manifest = await read_manifest()
-    predictor.use_weights(weights)
-    html.dataset.predict = "ready"          # drawing is live before the worker is
     boot_step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
     if manifest:
         asyncio.create_task(load_samples(manifest))
@@ -340,7 +342,10 @@ async def boot():
                              ("#forget", panel.forget)):
         on(selector, "click", action)
     on("#import", "change", panel.import_chosen)
-    if not (kept and await keeper.restore(send, *kept)):
+    if kept and await keeper.restore(send, *kept):
+        for chart in charts:            # the history is back: show it now, not at the next status
+            chart.draw()
+    else:
         keeper.show_source()
     enable_controls(True)
     asyncio.create_task(worker.watch())
@@ -349,15 +354,14 @@ async def boot():
 
 
 async def read_manifest():
-    """The data's manifest, its class names shown everywhere; None (digits
-    shown, the reason said) if it cannot be read: drawing still works."""
+    """The data's manifest, its class names shown everywhere; None if it
+    cannot be read (the reason said, digits shown): drawing still works."""
     try:
-        manifest = json.loads(await (await fetch_ok(MANIFEST, data_manifest)).text())
+        manifest = json.loads(await fetch_text(MANIFEST, data_manifest))
         names = classes.from_manifest(manifest)
     except (OSError, ValueError) as error:
         say("The data's manifest could not be read: %s" % error, error=True)
         return None
-    class_names[0] = names
     predictor.view.name_classes(names)
     network.name_classes(names)
     return manifest

@@ -57,12 +57,13 @@ class ModelWorker:
         for attribute, value in (("worker", ""), ("name", name), ("config", CONFIG)):
             script.setAttribute(attribute, value)
         js.document.body.append(script)
+        self.script = script           # so that stop() ends it, even half started
         try:
             sync = await asyncio.wait_for(settled(workers[name]), BOOT_TIMEOUT_S)
         except asyncio.TimeoutError:
+            self.stop()
             raise WorkerLost("the training worker did not start within %d s" % BOOT_TIMEOUT_S)
         # The worker posts nothing before boot(), so nothing is missed by listening now.
-        self.script = js.document.querySelector('script[name="%s"]' % name)
         self.script.xworker.onmessage = self.receive_proxy
         self.script.xworker.onerror = self.error_proxy
         self.sync = sync
@@ -81,8 +82,10 @@ class ModelWorker:
     def stop(self):
         self.sync = None
         if self.script is not None:
-            self.script.xworker.onmessage = None
-            self.script.xworker.terminate()
+            xworker = getattr(self.script, "xworker", None)   # none before PyScript takes it up
+            if xworker:
+                xworker.onmessage = None
+                xworker.terminate()
             self.script.remove()
             self.script = None
 

@@ -5,6 +5,7 @@ import js
 
 from shared import autosave
 from ui import weights_io
+from ui.net import body, fetch_ok
 
 PRETRAINED = "./static/weights/pretrained.npz"
 EXPORT_NAME = "mnist-%s-weights.npz"
@@ -27,10 +28,8 @@ class WeightsPanel:
             self.say(done)
 
     async def load_pretrained(self, _event):
-        response = await js.fetch(PRETRAINED)
-        if not response.ok:
-            raise OSError("%s: HTTP %d" % (PRETRAINED, response.status))
-        text = await weights_io.read_base64(await response.blob())
+        blob = await body(PRETRAINED, await fetch_ok(PRETRAINED), "blob")
+        text = await weights_io.read_base64(blob)
         await self.replace(text, {"kind": "shipped"}, "Loaded the shipped weights.")
 
     async def randomize(self, _event):

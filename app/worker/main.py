@@ -13,7 +13,7 @@ from polyscript import xworker
 from pyodide.ffi import to_js
 from pyodide.http import pyfetch
 
-from shared import blocks, protocol
+from shared import blocks, classes, protocol
 from worker import weights_file
 from worker.cache import BlockCache, decode_samples
 from worker.trainer import Trainer
@@ -44,6 +44,7 @@ async def boot(page_url):
     base = page_url.split("#")[0].split("?")[0].rsplit("/", 1)[0] + "/"
     try:
         manifest = json.loads((await fetch_bytes(base + DATA_DIR + "manifest.json")).decode())
+        names = classes.from_manifest(manifest)
         test_set, pretrained = await asyncio.gather(
             load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED))
         model, meta = weights_file.decode(pretrained)
@@ -55,7 +56,7 @@ async def boot(page_url):
 
     cache = BlockCache(manifest["train"], fetch_block)
     trainer = Trainer(model, cache, test_set, xworker.postMessage, post_checkpoint,
-                      classes=manifest["classes"], meta=meta)
+                      classes=names, meta=meta)
     asyncio.ensure_future(trainer.run())
     trainer.send_status()
     return protocol.reply()

@@ -36,7 +36,7 @@ def test_train_stop_reload_gives_the_same_model_settings_and_charts(page):
     assert "random weights" in page.text("#weights-source")
     assert page.wait_for(lambda: page.number("samples_seen") == seen
                          and page.number("test_acc") == acc and page.number("batch_size") == 32)
-    assert page.find("#loss-chart").get_attribute("data-points") == points
+    assert page.wait_for(lambda: page.find("#loss-chart").get_attribute("data-points") == points)
     assert drawn(page) == before
 
 

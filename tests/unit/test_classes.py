@@ -1,9 +1,7 @@
 import pytest
 
+from build_data import FASHION_NAMES as FASHION
 from shared import classes
-
-FASHION = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-           "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
 def test_digits_when_the_manifest_names_none():

@@ -53,9 +53,11 @@ def test_argmax_and_empty_input(trained):
     assert inference.argmax([0.5, 0.5]) == 0
 
 
-def test_wrong_shape_is_refused():
-    weights = snapshots.inference_weights(MLP(hidden=8))
-    weights["w1"] = weights["w1"][:-1]
+@pytest.mark.parametrize("w1", [lambda t: t[:-1], lambda t: t[:-4], lambda t: t + "AAAA",
+                                lambda t: t[:-2] + "!!", lambda t: ""])
+def test_wrong_shape_or_bad_base64_is_refused(w1):
+    weights = snapshots.inference_weights(MLP(hidden=9))     # 14,112 bytes: no padding
+    weights["w1"] = w1(weights["w1"])
     with pytest.raises(ValueError):
         inference.InferenceModel(weights)
 
@@ -68,9 +70,9 @@ def test_hex_of_earlier_autosaves_still_reads_the_same(trained):
             == inference.InferenceModel(weights).probabilities(x))
 
 
-def test_base64_is_two_thirds_of_hex():
+def test_base64_is_a_third_smaller_than_hex():
     weights = snapshots.inference_weights(MLP(hidden=128))
-    assert len(weights["w1"]) == 4 * -(-784 * 128 * 2 // 3)
+    assert len(weights["w1"]) <= 2 * 784 * 128 * 2 * 0.67
 
 
 def decode_png(url):

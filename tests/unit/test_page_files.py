@@ -30,3 +30,24 @@ def test_every_python_file_the_interpreters_load_exists():
         missing = [(folder, name) for folder, name in modules
                    if not os.path.isfile(os.path.join(ROOT, folders[folder], name))]
         assert missing == []
+
+
+def imported_modules(source):
+    """Package modules a file imports: `from shared.x import ...`, `from ui import a, b`."""
+    for package, module, names in re.findall(
+            r"^\s*from (shared|ui|worker)(?:\.(\w+))? import ([\w, ]+)", source, re.M):
+        for name in [module] if module else [n.strip() for n in names.split(",")]:
+            yield "%s/%s.py" % (package, name)
+
+
+def test_every_module_imported_is_loaded_too():
+    page_config = json.loads(re.search(r"config='(\{.*?\})'", read("index.html"), re.S).group(1))
+    worker_config = tomllib.loads(read("pyscript.toml"))
+    for entry, files in (("ui/main.py", page_config["files"]),
+                         ("worker/main.py", worker_config["files"])):
+        folders = {target: source for target, source in files.items() if not target.endswith(".py")}
+        loaded = {"%s/%s" % (folders[folder].rsplit("/", 1)[1], name)
+                  for folder, name in (t.split("/", 1) for t in files if t.endswith(".py"))}
+        for module in loaded | {entry}:
+            missing = set(imported_modules(read(os.path.join("app", module)))) - loaded
+            assert not missing, (module, missing)

@@ -1,0 +1,28 @@
+"""A file the page needs first cannot be fetched at all (a network error, not
+an HTTP status): the page says why, and drawing and predicting go on."""
+from browser import DIGITS, Page, draw, page_errors
+
+
+def blocked_page(driver, server, pattern):
+    """The page with the browser refusing requests to `pattern` (as offline would)."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [pattern]})
+    return Page(driver, server + "/").open()
+
+
+def test_an_unreachable_manifest_leaves_the_digits_and_says_why(driver, server):
+    page = blocked_page(driver, server, "*/manifest.json")
+    assert "manifest could not be read" in page.text("#message")
+    assert "the request failed" in page.text("#message")
+    draw(page, DIGITS["7"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    assert page_errors(driver) == []
+
+
+def test_unreachable_shipped_weights_predict_once_the_worker_is_up(driver, server):
+    page = blocked_page(driver, server, "*/pretrained-inference.txt")
+    assert page.wait_for(lambda: page.driver.execute_script(
+        "return document.documentElement.dataset.predict") == "ready")
+    draw(page, DIGITS["0"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
+    assert page_errors(driver) == []
