@@ -51,3 +51,15 @@ def test_every_module_imported_is_loaded_too():
         for module in loaded | {entry}:
             missing = set(imported_modules(read(os.path.join("app", module)))) - loaded
             assert not missing, (module, missing)
+
+
+def test_the_ui_python_is_preloaded_all_of_it():
+    """index.html preloads the files the MicroPython config lists (and main.py):
+    one missing would be fetched late, one extra twice."""
+    page = read("index.html")
+    config = json.loads(re.search(r"config='(\{.*?\})'", page, re.S).group(1))["files"]
+    folders = {target: source for target, source in config.items() if not target.endswith(".py")}
+    loaded = {"%s/%s" % (folders[folder], name)
+              for folder, name in (t.split("/", 1) for t in config if t.endswith(".py"))}
+    preloaded = set(re.findall(r'<link rel="preload" href="(\./app/[^"]+)"', page))
+    assert preloaded == loaded | {"./app/ui/main.py"}
