@@ -89,14 +89,15 @@ def on(selector, event, action):
 # -- drawing and predicting (work before the worker is up) ----------------------------
 
 predictor = Predictor(PredictionView(document))
-
-
-def use_weights(weights):
-    predictor.use_weights(weights)
-    html.dataset.predict = "ready"
 grid = GridManager(document.querySelector("#grid"), predictor.predict)
 samples = TestSamples()
 html.dataset.grid = "ready"                 # drawing works from here on
+
+
+def use_weights(weights):
+    """Predict with these weights from now on (the shipped, autosaved or worker's)."""
+    predictor.use_weights(weights)
+    html.dataset.predict = "ready"
 
 
 def toggle_eraser(_event):
