@@ -81,6 +81,12 @@ def make_driver(extra_flags=(), download_dir=None):
     return driver
 
 
+def viewport(driver, width, height):
+    """The page's viewport, as a window (or an iframe) of that size would give it."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
 def page_errors(driver):
     """Every error the page or its worker logged, plus PyScript's error banners."""
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
@@ -167,10 +173,10 @@ class Page:
 
 
 
-def serve(root=ROOT):
+def serve(root=ROOT, handler=Handler):
     """Start a static server on a free port in a thread; returns (url, server)."""
     httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=root))
+        ("127.0.0.1", 0), functools.partial(handler, directory=root))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return "http://127.0.0.1:%d" % httpd.server_address[1], httpd
 

@@ -3,7 +3,7 @@ page itself in headless Chromium: the full page after some training with a
 digit drawn, and the embed layout at 640x480 (docs/page.png, docs/embed.png)."""
 import os
 
-from browser import DIGITS, ROOT, SUBPATH, Page, draw, make_driver, page_errors, serve
+from browser import DIGITS, ROOT, SUBPATH, Page, draw, make_driver, page_errors, serve, viewport
 
 DOCS = os.path.join(ROOT, "docs")
 # Open the confusion matrix's cell with the most mistakes, to show its digits.
@@ -22,14 +22,12 @@ def full_page(driver, url):
     if not page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "4"):
         raise SystemExit("the drawn 4 was not read as 4: the README's caption would be wrong")
     height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 1280, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    viewport(driver, 1280, height)
     driver.save_screenshot(os.path.join(DOCS, "page.png"))
 
 
 def embed(driver, url):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": 640, "height": 480, "deviceScaleFactor": 1, "mobile": False})
+    viewport(driver, 640, 480)
     page = Page(driver, url + "?embed").open()
     draw(page, DIGITS["7"])
     page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")

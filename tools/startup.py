@@ -8,14 +8,12 @@ the bytes the server sent before each. The server here caches like a plain
 static host (no `no-store`), so a reload revalidates what it has.
 `python tools/startup.py [RUNS]` prints one JSON line.
 """
-import functools
 import http.server
 import json
 import sys
-import threading
 import time
 
-from browser import ROOT, make_driver
+from browser import ROOT, make_driver, serve
 
 # Runs before the page's own scripts, so no moment is missed by polling.
 WATCH_START = """
@@ -47,9 +45,8 @@ def serve_recording(root=ROOT):
             super().copyfile(source, outputfile)
             log.append((time.time(), self.path, source.tell() - start))
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=root))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return "http://127.0.0.1:%d" % httpd.server_address[1], httpd, log
+    url, httpd = serve(root, Handler)
+    return url, httpd, log
 
 
 def one_start(driver, url, log, reload=False, moments=MOMENTS):

@@ -8,7 +8,7 @@ updates the numbers, the charts, the picture of the network and the weights
 used for predicting. Its checkpoints are autosaved; a worker that dies is
 replaced by a new one with the last of them.
 """
-from ui.net import fetch_text, request
+from ui.net import fetch_body, request
 
 # What predicting needs first, the shipped weights and the class names, is asked
 # for before the rest compiles (index.html preloads both).
@@ -318,7 +318,8 @@ async def boot():
     boot_step(1, "Loading your model…")
     kept = await keeper.load()
     try:
-        text = kept[0].inference if kept else await fetch_text(PRETRAINED_INFERENCE, shipped_weights)
+        text = (kept[0].inference if kept else
+                await fetch_body(PRETRAINED_INFERENCE, "text", shipped_weights))
         use_weights(protocol.decode_status(text)["inference"])   # live before the worker is
     except (OSError, ValueError, KeyError) as error:
         say("No weights to predict with yet (%s): predictions start once the training "
@@ -358,7 +359,7 @@ async def read_manifest():
     """The data's manifest, its class names shown everywhere; None if it
     cannot be read (the reason said, digits shown): drawing still works."""
     try:
-        manifest = json.loads(await fetch_text(MANIFEST, data_manifest))
+        manifest = json.loads(await fetch_body(MANIFEST, "text", data_manifest))
         names = classes.from_manifest(manifest)
     except (OSError, ValueError) as error:
         say("The data's manifest could not be read: %s" % error, error=True)

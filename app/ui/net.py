@@ -24,13 +24,11 @@ async def fetch_ok(url, started=None):
     return response
 
 
-async def body(url, response, kind):
-    """The body as `kind` ("text", "arrayBuffer" or "blob"); OSError if it broke off."""
+async def fetch_body(url, kind, started=None):
+    """The body of `url` as `kind` ("text", "arrayBuffer" or "blob"); OSError
+    if the request failed or the download broke off."""
+    response = await fetch_ok(url, started)
     content = await getattr(response, kind)().catch(_failed)
     if content is None:
         raise OSError("%s: the download broke off" % url)
     return content
-
-
-async def fetch_text(url, started=None):
-    return await body(url, await fetch_ok(url, started), "text")

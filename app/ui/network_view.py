@@ -110,11 +110,11 @@ class NetworkView:
     def show_examples(self, true, pred):
         self.selected = (true, pred)
         indices = self.examples_by_cell.get("%d,%d" % (true, pred), []) if true != pred else []
-        names = self.names
         if indices and not len(self.samples):     # the held-out blocks failed to load
             self.examples.replaceChildren()
             self.caption.textContent = "The held-out samples could not be loaded."
             return
+        names = self.names
         self.caption.textContent = (
             "Held-out %s read as %s:" % (names[true], names[pred]) if indices else
             "Correct predictions of %s." % names[true] if true == pred else

@@ -6,7 +6,7 @@ import random
 import js
 
 from shared import blocks
-from ui.net import body, fetch_ok
+from ui.net import fetch_body
 
 DATA_DIR = "./static/data/"
 
@@ -18,8 +18,7 @@ class TestSamples:
 
     async def load(self, manifest):
         for entry in manifest["test"]:
-            url = DATA_DIR + entry["file"]
-            buffer = js.Uint8Array.new(await body(url, await fetch_ok(url), "arrayBuffer"))
+            buffer = js.Uint8Array.new(await fetch_body(DATA_DIR + entry["file"], "arrayBuffer"))
             if buffer.length != entry["bytes"]:
                 raise OSError("%s: %d bytes, expected %d" % (entry["file"], buffer.length, entry["bytes"]))
             self.buffers.append(buffer)

@@ -5,7 +5,7 @@ import js
 
 from shared import autosave
 from ui import weights_io
-from ui.net import body, fetch_ok
+from ui.net import fetch_body
 
 PRETRAINED = "./static/weights/pretrained.npz"
 EXPORT_NAME = "mnist-%s-weights.npz"
@@ -28,8 +28,7 @@ class WeightsPanel:
             self.say(done)
 
     async def load_pretrained(self, _event):
-        blob = await body(PRETRAINED, await fetch_ok(PRETRAINED), "blob")
-        text = await weights_io.read_base64(blob)
+        text = await weights_io.read_base64(await fetch_body(PRETRAINED, "blob"))
         await self.replace(text, {"kind": "shipped"}, "Loaded the shipped weights.")
 
     async def randomize(self, _event):

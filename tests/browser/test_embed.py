@@ -3,7 +3,7 @@ prediction are first and whole on screen, nothing scrolls sideways, training
 is folded with Start one click away, and it works inside a blog's iframe."""
 import pytest
 
-from browser import DIGITS, SUBPATH, Page, draw, page_errors, serve
+from browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
 
 ON_SCREEN = """
 const box = e => e.getBoundingClientRect();
@@ -19,11 +19,6 @@ return {
        && document.querySelector('#confusion').offsetParent === null,
 };
 """
-
-
-def viewport(driver, width, height):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
 @pytest.mark.parametrize("width, height", [(640, 480), (360, 480)])
