@@ -37,6 +37,8 @@ def test_the_main_flow_runs_from_dist_below_a_sub_path(driver, dist_server):
     assert page.wait_for(lambda: page.number("samples_seen") > 180000, timeout=30)
     page.click("#stop")
     assert page.wait_for(lambda: page.status("training") == "False")
+    # Stop's checkpoint is saved at once; reload only when the page says it is stored.
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
     page.open()                                   # and the model is kept there too
     assert page.wait_for(
         lambda: page.find("#weights-source").get_attribute("data-source") == "autosaved")
