@@ -12,6 +12,10 @@ posted apart (see worker/trainer.py): after set weights, on stop, every few
 seconds while training, and when status is sent with true.
 set_weights takes base64 of a weights file (worker/weights_file.py: .npz, or
 the .npy of earlier versions), or an int seed for random weights.
+set_my_digits, the one signal the original did not have, hands the worker the
+visitor's own digits (shared/my_digits.py), the whole set each time:
+{"x": base64 of n x 784 pixel bytes, "y": n labels, "learn": bool}; with
+learn, the worker takes a lesson on them at once (worker/lessons.py).
 
 Plain Python: runs under CPython, Pyodide and MicroPython.
 """
@@ -21,7 +25,12 @@ import math
 START, STOP, STATUS = "start", "stop", "status"
 SET_WEIGHTS, SET_BATCH_SIZE = "set_weights", "set_batch_size"
 SET_LEARNING_RATE, SET_CACHE_SIZE = "set_learning_rate", "set_cache_size"
-SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNING_RATE, SET_CACHE_SIZE)
+SET_MY_DIGITS = "set_my_digits"
+ORIGINAL_SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNING_RATE,
+                    SET_CACHE_SIZE)
+SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS,)
+MAX_MY_DIGITS = 1000
+CLASSES = 10
 
 # Inclusive limits of each setting: (low, high, is_integer).
 LIMITS = {
@@ -34,6 +43,7 @@ STATUS_FIELDS = (
     "training", "loss", "acc", "test_acc", "batch_size", "lrate", "data_len",
     "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
     "fetch_errors", "corrupt_blocks", "error",
+    "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
 )
 
 
@@ -91,7 +101,24 @@ def parse_signal(message):
         seed = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         if not (seed or isinstance(value, str)):
             raise ProtocolError("set weights needs a weights file (base64) or a random seed")
+    elif kind == SET_MY_DIGITS:
+        check_my_digits(message.get("value"))
     return message
+
+
+def check_my_digits(value):
+    """The value of set_my_digits, or ProtocolError saying what is wrong with it.
+    The pixel bytes are counted by the worker, which decodes them."""
+    if not isinstance(value, dict) or set(value) != {"x", "y", "learn"}:
+        raise ProtocolError('my digits need "x", "y" and "learn"')
+    labels = value["y"]
+    if not isinstance(labels, list) or len(labels) > MAX_MY_DIGITS:
+        raise ProtocolError("my digits: y must be a list of at most %d labels" % MAX_MY_DIGITS)
+    for label in labels:
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < CLASSES:
+            raise ProtocolError("my digits: labels must be whole numbers 0 to %d" % (CLASSES - 1))
+    if not isinstance(value["x"], str) or not isinstance(value["learn"], bool):
+        raise ProtocolError("my digits: x must be base64 text and learn true or false")
 
 
 def reply(error=None):

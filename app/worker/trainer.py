@@ -2,7 +2,9 @@
 
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
-publishes a status. Signals are applied between iterations. Checkpoints (the
+publishes a status. Signals are applied between iterations. The visitor's
+own digits (worker/lessons.py) take part in every batch, and teaching one
+starts a lesson: a short burst of training that ends by itself. Checkpoints (the
 weights file and what the page needs to predict with it) go to the page every
 CHECKPOINT_EVERY_S while training (it stores one every 10 s, and the newest
 when the visitor leaves), on Stop, after set weights and when asked for.
@@ -17,7 +19,9 @@ import numpy as np
 from shared import protocol
 from worker import snapshots, weights_file
 from worker.divergence import LossWatch
-from worker.model import BATCH_SIZE, LEARNING_RATE
+from worker.lessons import LESSON_STEPS, Lessons
+from worker.cache import to_unit_range
+from worker.model import BATCH_SIZE, INPUTS, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
@@ -68,6 +72,10 @@ class Trainer:
         self.lrate = LEARNING_RATE
         self.training = False
         self.iteration, self.samples_seen = counts(meta or {})
+        self.lessons = Lessons()
+        self.lesson_steps = 0      # left in the lesson under way, if any
+        self.learned_mine = my_digits_learned(meta or {})   # of my digits, in these weights
+        self.my_acc = None
         self.loss = self.acc = None
         self.test_acc = self.test_loss = self.confusion = None
         self.evaluate()
@@ -84,6 +92,7 @@ class Trainer:
             predicted, self.test_loss = self.model.evaluate(self.X_test, self.y_test)
             self.test_acc = float(np.mean(predicted == self.y_test))
             self.confusion = snapshots.confusion(self.y_test, predicted)
+        self.my_acc = self.lessons.accuracy(self.model)
 
     # -- signals -------------------------------------------------------------
 
@@ -92,23 +101,20 @@ class Trainer:
         try:
             message = protocol.parse_signal(text)
             self.apply(message["type"], message.get("value"))
-        except (protocol.ProtocolError, weights_file.BadWeights) as error:
+        except (protocol.ProtocolError, weights_file.BadWeights, ValueError) as error:
             return protocol.reply(error)
         return protocol.reply()
 
     def apply(self, kind, value):
         if kind == protocol.START:
+            self.lesson_steps = 0          # a lesson under way goes on as plain training
             self.training = True
             self.error = None
             self.rate.reset()
             self.watch.start(self.snapshot(), self.test_loss)
         elif kind == protocol.STOP:
             if self.training:
-                self.training = False
-                self.cache.wake()          # a step waiting for data gives up now
-                self.evaluate()
-                self.views_due = True      # the page predicts with the final weights
-                self.send_checkpoint("stop")
+                self.finish("stop")
         elif kind == protocol.STATUS:
             if value:
                 self.send_checkpoint("asked")
@@ -122,15 +128,47 @@ class Trainer:
             self.lrate = value
         elif kind == protocol.SET_CACHE_SIZE:
             self.cache.resize(value)
+        elif kind == protocol.SET_MY_DIGITS:
+            self.set_my_digits(value)
         self.wake.set()
         self.send_status()
+
+    def finish(self, reason):
+        """Stop training (or a lesson): evaluate, show and hand over the final weights."""
+        self.training = False
+        self.lesson_steps = 0
+        self.cache.wake()          # a step waiting for data gives up now
+        self.evaluate()
+        self.views_due = True      # the page predicts with the final weights
+        self.send_checkpoint(reason)
+
+    def set_my_digits(self, value):
+        """The visitor's digits, the whole set; with "learn", a lesson on them now
+        (while training, they simply join the batches from the next one on)."""
+        try:
+            data = base64.b64decode(value["x"], validate=True)
+        except ValueError:
+            raise ValueError("my digits: x is not valid base64")
+        labels = value["y"]
+        if len(data) != len(labels) * INPUTS:
+            raise ValueError("my digits: %d bytes of pixels for %d labels, expected %d"
+                             % (len(data), len(labels), len(labels) * INPUTS))
+        pixels = np.frombuffer(data, np.uint8).reshape(len(labels), INPUTS)
+        self.lessons.set(to_unit_range(pixels), labels)
+        self.my_acc = self.lessons.accuracy(self.model)
+        if value["learn"] and len(labels) and not self.training:
+            self.training = True
+            self.lesson_steps = LESSON_STEPS
+            self.error = None
+            self.rate.reset()
+            self.watch.start(self.snapshot(), self.test_loss)
 
     def set_weights(self, value):
         """value: base64 of a weights file, or an int seed for fresh random
         weights. A file's samples seen and iteration come with it."""
         if isinstance(value, int):
             self.model.reinitialise(value)
-            self.iteration = self.samples_seen = 0
+            self.iteration = self.samples_seen = self.learned_mine = 0
         else:
             try:
                 data = base64.b64decode(value, validate=True)
@@ -138,6 +176,7 @@ class Trainer:
                 raise weights_file.BadWeights("weights are not valid base64")
             self.model, meta = weights_file.decode(data)
             self.iteration, self.samples_seen = counts(meta)
+            self.learned_mine = my_digits_learned(meta)
         self.after_new_weights()
 
     def after_new_weights(self):
@@ -149,10 +188,11 @@ class Trainer:
     # -- checkpoints: weights kept to go back to, and for the page to save ----
 
     def snapshot(self):
-        return ([p.copy() for p in self.model.params()], self.iteration, self.samples_seen)
+        return ([p.copy() for p in self.model.params()], self.iteration, self.samples_seen,
+                self.learned_mine)
 
     def restore(self, snapshot):
-        params, self.iteration, self.samples_seen = snapshot
+        params, self.iteration, self.samples_seen, self.learned_mine = snapshot
         self.model.set_params(*params)
         self.after_new_weights()
 
@@ -166,7 +206,8 @@ class Trainer:
             "test_acc": self.test_acc, "architecture": self.model.ARCHITECTURE,
             "weights": weights_file.encode(self.model, self.classes, saved=saved,
                                            samples_seen=self.samples_seen,
-                                           iteration=self.iteration),
+                                           iteration=self.iteration,
+                                           my_digits=self.learned_mine),
             "inference": protocol.encode_status(
                 {"inference": snapshots.inference_weights(self.model)}),
         }
@@ -186,6 +227,7 @@ class Trainer:
             "samples_seen": self.samples_seen, "samples_per_s": round(self.rate.rate(), 1),
             "fetch_errors": self.cache.fetch_errors, "corrupt_blocks": self.cache.corrupt_blocks,
             "error": self.error,
+            "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
         }
 
     def views(self):
@@ -213,7 +255,9 @@ class Trainer:
         await self.cache.wait_for(self.batch_size, give_up=lambda: not self.training)
         if not self.training:     # stopped while waiting for data
             return
-        X, y = self.cache.take(self.batch_size)
+        X, y = self.lessons.mix(*self.cache.take(self.batch_size))
+        if len(self.lessons):
+            self.learned_mine = len(self.lessons)
         self.loss, self.acc = self.model.train_step(X, y, self.lrate)
         self.iteration += 1
         self.samples_seen += len(y)
@@ -221,6 +265,11 @@ class Trainer:
         trouble = self.watch.observe(self.loss, len(y), self.snapshot)
         if trouble:
             return self.diverged(trouble)
+        if self.lesson_steps:
+            self.lesson_steps -= 1
+            if not self.lesson_steps:
+                self.finish("lesson")
+                return self.send_status()
         now = self.clock()
         if now - self.last_eval >= EVAL_EVERY_S:
             self.evaluate()
@@ -235,6 +284,7 @@ class Trainer:
     def diverged(self, trouble):
         """Stop, put back the last good weights, and say why."""
         self.training = False
+        self.lesson_steps = 0
         self.restore(self.watch.good)
         self.error = ("Training stopped: %s at learning rate %g, so it was diverging. "
                       "The weights from before are back (held-out accuracy %.1f%%); "
@@ -272,8 +322,17 @@ class Trainer:
                     pass
 
 
+def count(meta, name):
+    """A count from a weights file's metadata; 0 where missing or bad."""
+    value = meta.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
 def counts(meta):
-    """(iteration, samples seen) from a weights file's metadata; 0 where missing or bad."""
-    def count(value):
-        return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-    return count(meta.get("iteration")), count(meta.get("samples_seen"))
+    """(iteration, samples seen) from a weights file's metadata."""
+    return count(meta, "iteration"), count(meta, "samples_seen")
+
+
+def my_digits_learned(meta):
+    """How many of the visitor's digits the weights learned from."""
+    return count(meta, "my_digits")

@@ -15,14 +15,32 @@ VALID = {
     protocol.SET_BATCH_SIZE: 32,
     protocol.SET_LEARNING_RATE: 0.01,
     protocol.SET_CACHE_SIZE: 4,
+    protocol.SET_MY_DIGITS: {"x": "AAAA", "y": [3], "learn": True},
 }
 SETTINGS = (protocol.SET_BATCH_SIZE, protocol.SET_LEARNING_RATE, protocol.SET_CACHE_SIZE)
 INTEGER_SETTINGS = (protocol.SET_BATCH_SIZE, protocol.SET_CACHE_SIZE)
 
 
-def test_seven_signals():
-    assert len(protocol.SIGNALS) == 7
+def test_the_seven_signals_of_the_original_and_my_digits():
+    assert len(protocol.ORIGINAL_SIGNALS) == 7
+    assert protocol.SIGNALS == protocol.ORIGINAL_SIGNALS + (protocol.SET_MY_DIGITS,)
     assert set(VALID) == set(protocol.SIGNALS)
+
+
+BAD_MY_DIGITS = [
+    None, 3, "x", [], {}, {"x": "", "y": []}, {"x": "", "y": [], "learn": True, "more": 1},
+    {"x": 5, "y": [], "learn": True}, {"x": "", "y": "12", "learn": True},
+    {"x": "", "y": [10], "learn": True}, {"x": "", "y": [-1], "learn": True},
+    {"x": "", "y": [1.5], "learn": True}, {"x": "", "y": [True], "learn": True},
+    {"x": "", "y": [1] * 1001, "learn": True}, {"x": "", "y": [], "learn": 1},
+]
+
+
+@pytest.mark.parametrize("value", BAD_MY_DIGITS, ids=repr)
+def test_my_digits_refuse_what_is_not_a_set_of_digits(value):
+    with pytest.raises(ProtocolError) as info:
+        protocol.signal(protocol.SET_MY_DIGITS, value)
+    assert "my digits" in str(info.value)
 
 
 @pytest.mark.parametrize("kind", protocol.SIGNALS)

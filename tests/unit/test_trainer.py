@@ -579,3 +579,82 @@ def test_a_healthy_run_is_not_stopped():
             clock.now += 0.1
     run(scenario())
     assert h.trainer.training is True and h.trainer.error is None
+
+
+# -- my digits and lessons -------------------------------------------------------
+
+def my_digits(n, label=3, learn=True):
+    pixels, _ = synthetic(n, seed=50)
+    return {"x": b64(pixels.tobytes()), "y": [label] * n, "learn": learn}
+
+
+def test_teaching_starts_a_lesson_that_ends_by_itself(monkeypatch):
+    monkeypatch.setattr(trainer_module, "LESSON_STEPS", 5)
+
+    async def scenario():
+        h = Harness()
+        assert h.send("set_my_digits", my_digits(4)) == {"ok": True}
+        status = h.last()
+        assert status["training"] is True and status["lesson"] is True
+        assert status["my_digits"] == 4 and status["my_acc"] is not None
+        for _ in range(5):
+            await iterate(h.trainer)
+        assert h.trainer.training is False and h.trainer.iteration == 5
+        assert h.last()["lesson"] is False and "inference" in h.last()
+        assert h.checkpoints[-1]["reason"] == "lesson"
+        _, meta = weights_file.decode(h.checkpoints[-1]["weights"])
+        assert meta["my_digits"] == 4
+    run(scenario())
+
+
+def test_my_digits_are_in_every_batch_while_training(monkeypatch):
+    taken = []
+
+    async def scenario():
+        h = Harness()
+        original = h.trainer.model.train_step
+        monkeypatch.setattr(h.trainer.model, "train_step",
+                            lambda X, y, lr: taken.append(y.copy()) or original(X, y, lr))
+        h.send("set_my_digits", my_digits(3, label=9, learn=False))
+        assert h.trainer.training is False            # no lesson without learn
+        h.send("start")
+        for _ in range(4):
+            await iterate(h.trainer)
+    run(scenario())
+    assert len(taken) == 4 and all(len(y) == 64 and (y[-3:] == 9).all() for y in taken)
+
+
+def test_start_during_a_lesson_trains_on_until_stopped(monkeypatch):
+    monkeypatch.setattr(trainer_module, "LESSON_STEPS", 3)
+
+    async def scenario():
+        h = Harness()
+        h.send("set_my_digits", my_digits(2))
+        await iterate(h.trainer)
+        h.send("start")
+        for _ in range(5):
+            await iterate(h.trainer)
+        assert h.trainer.training is True and h.last()["lesson"] is False
+    run(scenario())
+
+
+def test_forgetting_my_digits_keeps_what_the_weights_learned():
+    h = Harness()
+    h.send("set_my_digits", my_digits(2, learn=False))
+    h.send("set_my_digits", {"x": "", "y": [], "learn": True})
+    assert h.trainer.training is False and h.last()["my_digits"] == 0 and h.last()["my_acc"] is None
+
+
+@pytest.mark.parametrize("value", [
+    {"x": b64(b"\x00" * 783), "y": [1], "learn": True},
+    {"x": "not base64!", "y": [1], "learn": True},
+    {"x": b64(b"\x00" * 784 * 2), "y": [1], "learn": False},
+])
+def test_bad_my_digits_are_refused_and_change_nothing(value):
+    h = Harness()
+    h.send("set_my_digits", my_digits(2, learn=False))
+    before = len(h.published)
+    reply = h.send("set_my_digits", value)
+    assert reply["ok"] is False and reply["error"].startswith("my digits: ")
+    assert len(h.trainer.lessons) == 2 and h.trainer.training is False
+    assert len(h.published) == before
