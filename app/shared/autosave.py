@@ -11,6 +11,7 @@ Plain Python: MicroPython on the page, CPython in tests.
 import json
 
 from shared import protocol
+from shared.my_digits import MyDigits
 
 VERSION = 1
 SETTINGS = {"batch_size": protocol.SET_BATCH_SIZE, "lrate": protocol.SET_LEARNING_RATE,
@@ -18,12 +19,14 @@ SETTINGS = {"batch_size": protocol.SET_BATCH_SIZE, "lrate": protocol.SET_LEARNIN
 ORIGINS = ("shipped", "random", "imported", "autosaved")
 
 
-def encode(checkpoint, status, history, origin):
+def encode(checkpoint, status, history, origin, my_digits=None):
     """checkpoint: the counts of the weights kept (saved, samples_seen,
     iteration, test_acc, architecture); status: the latest status (settings);
-    history: {"loss": Series.state(), "accuracy": ...}; origin: see describe()."""
+    history: {"loss": Series.state(), "accuracy": ...}; origin: see describe();
+    my_digits: MyDigits.to_value() of the visitor's digits."""
     meta = {"version": VERSION, "origin": origin, "history": history,
-            "settings": {name: status[name] for name in SETTINGS}}
+            "settings": {name: status[name] for name in SETTINGS},
+            "my_digits": my_digits or MyDigits().to_value()}
     for name in ("saved", "samples_seen", "iteration", "test_acc", "architecture"):
         meta[name] = checkpoint[name]
     return json.dumps(meta)
@@ -50,6 +53,14 @@ def decode(text):
             pass
     if not isinstance(meta["origin"], dict) or meta["origin"].get("kind") not in ORIGINS:
         meta["origin"] = {"kind": "unknown"}
+    meta["my_digits_problem"] = None
+    if "my_digits" not in meta:          # saved before digits could be taught
+        meta["my_digits"] = MyDigits().to_value()
+    try:
+        MyDigits.from_value(meta["my_digits"])
+    except ValueError as error:          # damaged: the model still comes back, and says so
+        meta["my_digits"] = MyDigits().to_value()
+        meta["my_digits_problem"] = str(error)
     return meta
 
 

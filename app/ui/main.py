@@ -5,8 +5,9 @@ visitor's autosaved model (else the shipped one) while the model worker
 (Pyodide + numpy) is still loading; once the worker is up, it gets that
 model back, the controls drive its training, and every status it sends
 updates the numbers, the charts, the picture of the network and the weights
-used for predicting. Its checkpoints are autosaved; a worker that dies is
-replaced by a new one with the last of them.
+used for predicting. Digits the visitor teaches it join its training at once.
+Its checkpoints are autosaved; a worker that dies is replaced by a new one
+with the last of them.
 """
 from ui.net import fetch_body, request
 
@@ -25,6 +26,7 @@ from pyscript.ffi import create_proxy
 
 from shared import classes, inference, protocol
 from shared.autosave import thousands
+from shared.my_digits import MyDigits
 from shared.series import Series
 from ui.charts import LineChart
 from ui.grid import GridManager
@@ -34,6 +36,7 @@ from ui.network_view import NetworkView
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
 from ui.status_view import StatusView
+from ui.teach import TeachPanel
 from ui.weights_panel import WeightsPanel
 
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
@@ -41,7 +44,7 @@ SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
 WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
                    "#pretrained", "#randomize", "#export", "#import", "#undo-weights",
-                   "#forget")
+                   "#forget")           # and the teach buttons (ui/teach.py)
 CHART_EVERY_MS = 250
 
 html = document.documentElement
@@ -193,9 +196,11 @@ def on_setting(selector, kind):
 
 loss = Series(smoothing=0.7)
 accuracy = Series()
+mine_accuracy = Series()
 charts = (LineChart(document.querySelector("#loss-chart"), loss, "#dc2626", "training loss"),
           LineChart(document.querySelector("#accuracy-chart"), accuracy, "#2563eb",
-                    "held-out accuracy", percent=True))
+                    "held-out accuracy", percent=True,
+                    also=[(mine_accuracy, "#c2410c", "your digits")]))
 network = NetworkView(document, samples)
 progress = document.querySelector("#progress")
 last_chart_ms = [0]
@@ -219,11 +224,14 @@ def show_cache(status):
 
 def rendered(status, views):
     keeper.seen(status)
+    teach.seen(status)
     training = status["training"]
     if training and status["loss"] is not None:
         loss.add(status["samples_seen"], status["loss"])
     if "confusion" in views and training:       # a held-out evaluation ran
         accuracy.add(status["samples_seen"], status["test_acc"])
+        if status["my_acc"] is not None:
+            mine_accuracy.add(status["samples_seen"], status["my_acc"])
     if html.dataset.worker == "ready":
         document.querySelector("#start").disabled = training
         document.querySelector("#stop").disabled = not training
@@ -247,10 +255,14 @@ def rendered(status, views):
             chart.draw()
 
 
-keeper = ModelKeeper(document, {"loss": loss, "accuracy": accuracy})
+my_digits = MyDigits()
+keeper = ModelKeeper(document, {"loss": loss, "accuracy": accuracy, "mine": mine_accuracy},
+                     my_digits)
 status_view = StatusView(document, on_status=rendered, on_checkpoint=keeper.receive)
 worker = ModelWorker(status_view.receive, lambda reason: asyncio.create_task(recover(reason)))
 panel = WeightsPanel(document, keeper, send, say)
+teach = TeachPanel(document, my_digits, lambda: predictor.digit_input, send, say,
+                   lambda: asyncio.create_task(keeper.save()))
 
 
 # -- keeping the model: autosave on leaving, and a dead worker replaced -------------------
@@ -289,6 +301,7 @@ def enable_controls(enabled):
     for selector in WORKER_CONTROLS:
         document.querySelector(selector).disabled = not enabled
     document.querySelector("#stop").disabled = True
+    teach.enable(enabled)
 
 
 async def recover(reason):
@@ -317,6 +330,12 @@ async def boot():
     html.dataset.worker = "loading"
     boot_step(1, "Loading your model…")
     kept = await keeper.load()
+    if kept:                         # the visitor's digits are back before the worker is
+        my_digits.load(kept[1]["my_digits"])
+        teach.show()
+        if kept[1]["my_digits_problem"]:
+            say("Your saved digits could not be read (%s); the model came back without them."
+                % kept[1]["my_digits_problem"], error=True)
     try:
         text = (kept[0].inference if kept else
                 await fetch_body(PRETRAINED_INFERENCE, "text", shipped_weights))
@@ -341,7 +360,8 @@ async def boot():
     for selector, action in (("#pretrained", panel.load_pretrained),
                              ("#randomize", panel.randomize),
                              ("#export", panel.export), ("#undo-weights", panel.undo),
-                             ("#forget", panel.forget)):
+                             ("#forget", panel.forget),
+                             ("#forget-my-digits", teach.forget)):
         on(selector, "click", action)
     on("#import", "change", panel.import_chosen)
     if kept and await keeper.restore(send, *kept):
@@ -366,6 +386,8 @@ async def read_manifest():
         return None
     predictor.view.name_classes(names)
     network.name_classes(names)
+    teach.name_classes(names)
+    teach.show()
     return manifest
 
 

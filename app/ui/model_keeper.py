@@ -18,7 +18,7 @@ from ui.model_store import ModelStore, StorageError
 
 CHECKPOINT_TIMEOUT_S = 10
 SAVE_EVERY_MS = 10000          # while training; any other checkpoint is saved at once
-SAVED_ON = ("training", "stop", "diverged", "asked")   # set_weights: saved by the replacer
+SAVED_ON = ("training", "stop", "diverged", "asked", "lesson")   # set_weights: saved by the replacer
 
 
 def local_time(iso):
@@ -27,10 +27,12 @@ def local_time(iso):
 
 
 class ModelKeeper:
-    def __init__(self, document, history):
-        """history: {"loss": Series, "accuracy": Series}, saved and restored."""
+    def __init__(self, document, history, my_digits):
+        """history: {"loss": Series, "accuracy": Series, ...}, saved and restored;
+        my_digits: the visitor's MyDigits, saved and handed to every worker."""
         self.document = document
         self.history = history
+        self.my_digits = my_digits
         self.store = ModelStore()
         self.checkpoint = None       # the newest checkpoint (a JS object)
         self.checkpoints = 0         # how many arrived, to wait for a fresh one
@@ -107,7 +109,8 @@ class ModelKeeper:
                   "test_acc": c.test_acc, "architecture": c.architecture}
         history = {name: series.state(up_to=c.samples_seen)
                    for name, series in self.history.items()}
-        c.meta = autosave.encode(counts, self.status, history, self.origin)
+        c.meta = autosave.encode(counts, self.status, history, self.origin,
+                                 self.my_digits.to_value())
         return c
 
     async def save(self):
@@ -184,6 +187,8 @@ class ModelKeeper:
         for name, kind in autosave.SETTINGS.items():
             if name in settings:
                 await send(kind, settings[name])
+        if len(self.my_digits):
+            await send(protocol.SET_MY_DIGITS, self.my_digits.signal_value(learn=False))
         return True
 
     async def restore(self, send, record, meta):

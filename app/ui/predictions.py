@@ -63,6 +63,7 @@ class Predictor:
         self.model = None
         self.pixels = None
         self.probabilities = None      # of the last prediction
+        self.digit_input = None        # the last drawing as the model saw it (None: empty)
         self.repredict_proxy = create_proxy(self.repredict)
 
     def use_weights(self, weights):
@@ -77,7 +78,7 @@ class Predictor:
         self.pixels = pixels
         if self.model is None:
             return None
-        digit_input = preprocess.preprocess(pixels)
+        digit_input = self.digit_input = preprocess.preprocess(pixels)
         probabilities = None if digit_input is None else self.model.probabilities(digit_input)
         self.view.show(probabilities)
         self.probabilities = probabilities

@@ -10,7 +10,7 @@ from pyscript.ffi import create_proxy
 
 from shared import protocol
 
-PERCENT = ("acc", "test_acc")
+PERCENT = ("acc", "test_acc", "my_acc")
 RENDER_EVERY_MS = 100
 SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size"}
 
@@ -24,7 +24,7 @@ def format_value(name, value):
         return "%.4f" % value
     if name == "samples_per_s":
         return "%d" % round(value)
-    if name == "training":
+    if name in ("training", "lesson"):
         return "yes" if value else "no"
     return str(value)
 

@@ -69,3 +69,17 @@ def test_describe_says_where_the_weights_came_from():
     assert autosave.describe({"kind": "autosaved", "time": "14:02", "samples": 230000,
                               "origin": {"kind": "imported", "file": "mine.npz"}}) == (
         "Autosaved at 14:02 after 230,000 samples (it began as imported from mine.npz)")
+
+
+def test_my_digits_are_kept_and_a_damaged_set_is_dropped_with_its_reason():
+    from shared.my_digits import MyDigits
+    digits = MyDigits()
+    digits.add(4, [0.0] * 783 + [1.0])
+    meta = autosave.decode(autosave.encode(CHECKPOINT, STATUS, {}, {"kind": "shipped"}, digits.to_value()))
+    assert MyDigits.from_value(meta["my_digits"]).labels == [4] and meta["my_digits_problem"] is None
+    damaged = json.loads(autosave.encode(CHECKPOINT, STATUS, {}, {"kind": "shipped"}, digits.to_value()))
+    damaged["my_digits"]["x"] = "AAAA"
+    meta = autosave.decode(json.dumps(damaged))
+    assert meta["my_digits"] == {"x": "", "y": []} and "my digits" in meta["my_digits_problem"]
+    del damaged["my_digits"]                          # saved by the page before teaching existed
+    assert autosave.decode(json.dumps(damaged))["my_digits_problem"] is None

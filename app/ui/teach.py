@@ -1,0 +1,167 @@
+"""Teaching it your handwriting: "It's a N" under the prediction (or a digit
+key while the grid has focus) adds the drawing, as the digit the model sees,
+to "my digits"; the worker then takes a lesson on them at once, without
+Start. The gallery shows each taught digit (removable), the counts per
+class, and "Forget my digits". The set is kept with the autosave
+(ui/model_keeper.py) and handed to every new worker."""
+import asyncio
+import binascii
+
+from pyscript.ffi import create_proxy
+
+from shared import bmp, protocol
+from shared.classes import DIGITS
+
+
+def article(name):
+    return "an" if name[:1].lower() in "aeiou8" else "a"
+
+
+class TeachPanel:
+    def __init__(self, document, digits, current_digit, send, say, saved):
+        """digits: a MyDigits; current_digit() -> the drawing as the model sees it
+        (784 floats) or None; send(kind, value) -> bool; say(text, error=False);
+        saved(): the set changed, keep it."""
+        self.document = document
+        self.digits = digits
+        self.current_digit = current_digit
+        self.send = send
+        self.say = say
+        self.saved = saved
+        self.names = DIGITS
+        self.ready = False            # the worker is up: teaching can start lessons
+        self.learning = False
+        self.buttons = []
+        self.row = row = document.querySelector("#teach .teach-buttons")
+        for label in range(protocol.CLASSES):
+            button = document.createElement("button")
+            button.type = "button"
+            button.dataset.digit = str(label)
+            button.disabled = True
+            row.appendChild(button)
+            self.buttons.append(button)
+        self.name_classes(DIGITS)
+        self.gallery = document.querySelector("#my-digits")
+        self.counts = document.querySelector("#my-digits-counts")
+        self.summary = document.querySelector("#my-digits-summary")
+        self.forget_button = document.querySelector("#forget-my-digits")
+        self.proxies = [create_proxy(self.clicked), create_proxy(self.key),
+                        create_proxy(self.removed)]
+        row.addEventListener("click", self.proxies[0])
+        document.querySelector("#grid").addEventListener("keydown", self.proxies[1])
+        self.gallery.addEventListener("click", self.proxies[2])
+        self.show()
+
+    def name_classes(self, names):
+        self.names = names
+        for button, name in zip(self.buttons, names):
+            button.textContent = "It's %s %s" % (article(name), name)
+        self.row.classList.toggle("spelled", tuple(names) != DIGITS)
+
+    def enable(self, enabled):
+        self.ready = enabled
+        for button in self.buttons:
+            button.disabled = not enabled
+        self.forget_button.disabled = not enabled or not len(self.digits)
+
+    # -- teaching ------------------------------------------------------------------
+
+    def clicked(self, event):
+        label = event.target.dataset.digit
+        if label:
+            self.teach(int(label))
+
+    def key(self, event):
+        if len(event.key) == 1 and event.key in "0123456789" and not event.ctrlKey:
+            event.preventDefault()
+            self.teach(int(event.key))
+
+    def teach(self, label):
+        asyncio.create_task(self.lesson(label))
+
+    async def lesson(self, label):
+        if not self.ready:
+            self.say("The model is still loading: teach it once it is ready.", error=True)
+            return
+        digit = self.current_digit()
+        if digit is None:
+            self.say("Draw a digit first, then say what it is.", error=True)
+            return
+        try:
+            self.digits.add(label, digit)
+        except ValueError as error:
+            self.say(str(error), error=True)
+            return
+        self.show()
+        if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
+            self.say("Learning your %s…" % self.names[label])
+        self.saved()
+
+    def seen(self, status):
+        """Each rendered status: say when a lesson is over, and how it went."""
+        if status["lesson"]:
+            self.learning = True
+        elif self.learning:
+            self.learning = False
+            if status["my_acc"] is not None and not status["error"]:
+                self.say("Learned from your %d digit%s: it reads %d%% of them right, "
+                         "and %.1f%% of the held-out digits."
+                         % (status["my_digits"], "" if status["my_digits"] == 1 else "s", round(100 * status["my_acc"]),
+                            100 * (status["test_acc"] or 0)))
+
+    # -- the gallery ---------------------------------------------------------------
+
+    def removed(self, event):
+        index = event.target.dataset.index
+        if index:
+            self.digits.remove(int(index))
+            self.changed("Removed that digit. What the model learned from it stays until it trains on.")
+
+    async def forget(self, _event):
+        self.digits.clear()
+        self.changed("Forgot your digits. What the model learned from them stays until it trains on.")
+
+    def changed(self, words):
+        self.show()
+
+        async def tell():
+            if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=False)):
+                self.say(words)
+            self.saved()
+        asyncio.create_task(tell())
+
+    def show(self):
+        """The gallery, counts and summary, made again (a few hundred nodes at most)."""
+        self.gallery.replaceChildren()
+        for i, (label, pixels) in enumerate(zip(self.digits.labels, self.digits.pixels)):
+            name = self.names[label]
+            figure = self.document.createElement("figure")
+            figure.className = "my-digit"
+            figure.dataset.digit = str(label)
+            image = self.document.createElement("img")
+            image.src = "data:image/bmp;base64," + binascii.b2a_base64(bmp.digit_bmp(pixels)).decode().strip()
+            image.alt = "your %s" % name
+            caption = self.document.createElement("figcaption")
+            caption.textContent = name
+            remove = self.document.createElement("button")
+            remove.type = "button"
+            remove.className = "remove"
+            remove.dataset.index = str(i)
+            remove.textContent = "×"
+            remove.setAttribute("aria-label", "Remove this %s" % name)
+            for child in (image, caption, remove):
+                figure.appendChild(child)
+            self.gallery.appendChild(figure)
+        self.counts.replaceChildren()
+        for label, count in enumerate(self.digits.counts()):
+            chip = self.document.createElement("span")
+            chip.dataset.digit = str(label)
+            chip.dataset.count = str(count)
+            chip.textContent = "%s × %d" % (self.names[label], count)
+            self.counts.appendChild(chip)
+        n = len(self.digits)
+        self.summary.textContent = (
+            "%d taught. Each training batch carries some of them, lightly shifted, turned "
+            "and scaled, beside MNIST's digits." % n if n else
+            "None taught yet. Draw a digit, then press “It's a …” (or a digit key on the grid).")
+        self.forget_button.disabled = not self.ready or not n

@@ -1,0 +1,87 @@
+"""Teaching it your handwriting: "It's a N" (or a digit key on the grid) adds
+the drawing to "my digits" and the model learns it at once, without Start;
+the gallery is kept across visits, and each digit can be removed."""
+from browser import DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw
+
+SIX = ODD_DIGITS["6"]     # boxy: the shipped model reads it as a 5
+
+
+def prediction(page):
+    return page.find("#prediction").get_attribute("data-digit")
+
+
+def drawn(page, strokes, **placement):
+    page.click("#clear")
+    draw(page, strokes, **placement)
+    assert page.wait_for(lambda: prediction(page) != "")
+    return prediction(page)
+
+
+def gallery(page):
+    return page.driver.execute_script(
+        "return [...document.querySelectorAll('#my-digits > [data-digit]')].map(e => e.dataset.digit)")
+
+
+def count(page, digit):
+    return page.find('#my-digits-counts [data-digit="%s"]' % digit).get_attribute("data-count")
+
+
+def learned(page, n):
+    """The worker has n of my digits and no lesson under way."""
+    return page.wait_for(lambda: page.number("my_digits") == n and page.status("lesson") == "False",
+                         timeout=30)
+
+
+def teach(page, digit, strokes):
+    for place in TAUGHT_PLACES:
+        drawn(page, strokes, **place)
+        n = len(gallery(page))
+        page.click('#teach button[data-digit="%s"]' % digit)
+        assert learned(page, n + 1)
+
+
+def test_teaching_a_shape_changes_its_prediction_without_start(page):
+    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) != "6"
+    assert page.text('#teach button[data-digit="6"]') == "It's a 6"
+    teach(page, 6, SIX)
+    assert gallery(page) == ["6", "6"] and count(page, 6) == "2"
+    assert page.number("my_digits") == 2 and page.number("my_acc") == 1.0
+    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # a new drawing of it
+    assert drawn(page, DIGITS["7"]) == "7"                      # and plain digits stay right
+    assert page.number("test_acc") >= 0.95
+    assert page.status("training") == "False"                   # Start was never pressed
+    assert "Learned from your 2 digits" in page.text("#message")
+    assert page.find("#accuracy-chart").get_attribute("data-also-last") == "1.0000"
+
+
+def test_a_digit_key_on_the_grid_teaches_that_digit(page):
+    drawn(page, DIGITS["4"])
+    page.find("#grid").send_keys("4")
+    assert page.wait_for(lambda: gallery(page) == ["4"])
+    assert learned(page, 1)
+
+
+def test_teaching_an_empty_grid_says_what_to_do(page):
+    page.click('#teach button[data-digit="3"]')
+    assert page.wait_for(lambda: "Draw a digit first" in page.text("#message"))
+    assert gallery(page) == []
+
+
+def test_my_digits_come_back_and_can_be_removed_and_forgotten(page):
+    teach(page, 6, SIX)
+    drawn(page, DIGITS["1"])
+    page.click('#teach button[data-digit="1"]')
+    assert learned(page, 3)
+    assert page.wait_for(lambda: "(0 samples" not in page.text("#autosave-state")
+                         and page.find("#autosave-state").get_attribute("data-saved"))
+    page.open()
+    assert page.wait_for(lambda: gallery(page) == ["6", "6", "1"])
+    assert page.wait_for(lambda: page.number("my_digits") == 3)   # the new worker has them too
+    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # and the weights that learned them
+    page.find('#my-digits > [data-digit="1"] .remove').click()
+    assert page.wait_for(lambda: gallery(page) == ["6", "6"] and page.number("my_digits") == 2)
+    page.click("#forget-my-digits")
+    assert page.wait_for(lambda: gallery(page) == [] and page.number("my_digits") == 0)
+    assert count(page, 6) == "0"
+    page.open()
+    assert gallery(page) == [] and page.number("my_digits") == 0
