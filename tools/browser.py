@@ -173,6 +173,16 @@ class Page:
 
 
 
+def wait_for_file(path, timeout=10):
+    """A download has arrived: the file exists and is not empty."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and os.path.getsize(path):
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def serve(root=ROOT, handler=Handler):
     """Start a static server on a free port in a thread; returns (url, server)."""
     httpd = http.server.ThreadingHTTPServer(

@@ -361,9 +361,11 @@ async def boot():
                              ("#randomize", panel.randomize),
                              ("#export", panel.export), ("#undo-weights", panel.undo),
                              ("#forget", panel.forget),
-                             ("#forget-my-digits", teach.forget)):
+                             ("#forget-my-digits", teach.forget),
+                             ("#export-my-digits", teach.export)):
         on(selector, "click", action)
     on("#import", "change", panel.import_chosen)
+    on("#import-my-digits", "change", teach.import_chosen)
     if kept and await keeper.restore(send, *kept):
         for chart in charts:            # the history is back: show it now, not at the next status
             chart.draw()

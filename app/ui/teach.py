@@ -2,15 +2,19 @@
 key while the grid has focus) adds the drawing, as the digit the model sees,
 to "my digits"; the worker then takes a lesson on them at once, without
 Start. The gallery shows each taught digit (removable), the counts per
-class, and "Forget my digits". The set is kept with the autosave
-(ui/model_keeper.py) and handed to every new worker."""
+class, export and import as an .npz (shared/digits_file.py), and "Forget
+my digits". The set is kept with the autosave (ui/model_keeper.py) and
+handed to every new worker."""
 import asyncio
 import binascii
 
 from pyscript.ffi import create_proxy
 
-from shared import bmp, protocol
+from shared import bmp, digits_file, protocol
 from shared.classes import DIGITS
+from ui import weights_io
+
+EXPORT_NAME = "my-digits.npz"
 
 
 def article(name):
@@ -63,6 +67,8 @@ class TeachPanel:
         for button in self.buttons:
             button.disabled = not enabled
         self.forget_button.disabled = not enabled or not len(self.digits)
+        self.document.querySelector("#import-my-digits").disabled = not enabled
+        self.document.querySelector("#export-my-digits").disabled = not enabled
 
     # -- teaching ------------------------------------------------------------------
 
@@ -95,6 +101,44 @@ class TeachPanel:
         self.show()
         if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
             self.say("Learning your %s…" % self.names[label])
+        self.saved()
+
+    # -- export and import ---------------------------------------------------------
+
+    async def export(self, _event):
+        if not len(self.digits):
+            self.say("There are no digits of yours to export yet.", error=True)
+            return
+        data = digits_file.encode(self.digits.labels, self.digits.pixels)
+        weights_io.save_url("data:application/octet-stream;base64,"
+                            + binascii.b2a_base64(data).decode().strip(), EXPORT_NAME)
+        self.say("Exported %d digits as %s: numpy.load reads x and y." % (len(self.digits), EXPORT_NAME))
+
+    async def import_chosen(self, event):
+        field = event.target
+        if not field.files.length:
+            return
+        file = field.files.item(0)
+        field.value = ""               # choosing the same file again fires change again
+        if file.size > digits_file.MAX_BYTES:
+            self.say("%s is %.1f MB; a file of digits is at most %d MB"
+                     % (file.name, file.size / 1e6, digits_file.MAX_BYTES // 2 ** 20), error=True)
+            return
+        try:
+            text = await weights_io.read_base64(file)
+            labels, pixels = digits_file.decode(binascii.a2b_base64(text.encode()))
+        except (ValueError, OSError) as error:
+            self.say("%s: %s. Your digits are as they were." % (file.name, error), error=True)
+            return
+        if len(self.digits) + len(labels) > protocol.MAX_MY_DIGITS:
+            self.say("%s holds %d digits: with yours that is over %d. Remove some first."
+                     % (file.name, len(labels), protocol.MAX_MY_DIGITS), error=True)
+            return
+        for label, pixel_bytes in zip(labels, pixels):
+            self.digits.add(label, pixel_bytes)
+        self.show()
+        if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
+            self.say("Added %d digits from %s; learning them…" % (len(labels), file.name))
         self.saved()
 
     def seen(self, status):

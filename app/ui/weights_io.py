@@ -49,8 +49,13 @@ def check_file(file):
 def download(data, file_name):
     """Save a Uint8Array as a file, as the browser saves downloads."""
     url = js.URL.createObjectURL(blob_of(data))
+    save_url(url, file_name)
+    js.setTimeout(create_proxy(lambda: js.URL.revokeObjectURL(url)), 10000)
+
+
+def save_url(url, file_name):
+    """Save what a blob: or data: URL holds as a file."""
     link = js.document.createElement("a")
     link.href = url
     link.download = file_name
     link.click()
-    js.setTimeout(create_proxy(lambda: js.URL.revokeObjectURL(url)), 10000)

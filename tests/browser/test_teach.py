@@ -1,7 +1,12 @@
 """Teaching it your handwriting: "It's a N" (or a digit key on the grid) adds
 the drawing to "my digits" and the model learns it at once, without Start;
 the gallery is kept across visits, and each digit can be removed."""
-from browser import DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw
+import json
+
+import numpy as np
+
+from browser import (DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw, make_driver, page_errors,
+                     wait_for_file)
 
 SIX = ODD_DIGITS["6"]     # boxy: the shipped model reads it as a 5
 
@@ -85,3 +90,41 @@ def test_my_digits_come_back_and_can_be_removed_and_forgotten(page):
     assert count(page, 6) == "0"
     page.open()
     assert gallery(page) == [] and page.number("my_digits") == 0
+
+
+def test_my_digits_export_to_numpy_and_import_back(server, tmp_path):
+    driver = make_driver(download_dir=tmp_path)
+    try:
+        page = Page(driver, server + "/").open()
+        teach(page, 6, SIX)
+        page.click("#export-my-digits")
+        assert wait_for_file(tmp_path / "my-digits.npz")
+        with np.load(tmp_path / "my-digits.npz", allow_pickle=False) as f:
+            x, y = f["x"], f["y"]
+        assert x.dtype == np.uint8 and x.shape == (2, 28, 28) and y.tolist() == [6, 6]
+        assert 100 < x[0].astype(bool).sum() < 400 and x.max() == 255     # ink high, MNIST-like
+        page.click("#export")                  # the weights say what they learned from
+        assert wait_for_file(tmp_path / "mnist-mlp-weights.npz")
+        with np.load(tmp_path / "mnist-mlp-weights.npz", allow_pickle=False) as f:
+            assert json.loads(str(f["meta"]))["my_digits"] == 2
+        page.click("#forget-my-digits")
+        assert page.wait_for(lambda: gallery(page) == [])
+        mine = tmp_path / "theirs.npz"
+        np.savez_compressed(mine, x=np.concatenate([x, x[:1]]), y=np.array([6, 6, 9]))
+        page.find("#import-my-digits").send_keys(str(mine))
+        assert page.wait_for(lambda: gallery(page) == ["6", "6", "9"])
+        assert learned(page, 3)
+        assert "Added 3 digits from theirs.npz" in page.text("#message") or "Learned" in page.text("#message")
+        assert page_errors(driver) == []
+    finally:
+        driver.quit()
+
+
+def test_a_bad_file_of_digits_is_refused_and_changes_nothing(page, tmp_path):
+    teach(page, 6, SIX)
+    bad = tmp_path / "floats.npz"
+    np.savez(bad, x=np.zeros((2, 28, 28), np.float32), y=np.array([1, 2]))
+    page.find("#import-my-digits").send_keys(str(bad))
+    assert page.wait_for(lambda: "x must be uint8" in page.text("#message"))
+    assert "Your digits are as they were" in page.text("#message")
+    assert gallery(page) == ["6", "6"] and page.number("my_digits") == 2

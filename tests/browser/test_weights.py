@@ -4,12 +4,11 @@ import io
 import json
 import os
 import sys
-import time
 
 import numpy as np
 import pytest
 
-from browser import DIGITS, ROOT, Page, draw, make_driver, page_errors
+from browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for_file
 
 sys.path.insert(0, os.path.join(ROOT, "app"))
 from worker import weights_file  # noqa: E402
@@ -18,15 +17,6 @@ from worker.trainer import CLASSES  # noqa: E402
 
 PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 EXPORTED = "mnist-mlp-weights.npz"
-
-
-def wait_for_file(path, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if os.path.exists(path) and os.path.getsize(path):
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def drawn(page, digit="7"):
