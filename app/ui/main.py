@@ -33,6 +33,7 @@ from ui.grid import GridManager
 from ui.model_keeper import ModelKeeper
 from ui.model_worker import ModelWorker, WorkerLost
 from ui.network_view import NetworkView
+from ui.picture import PictureReader
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
 from ui.status_view import StatusView
@@ -132,6 +133,35 @@ def clear_sample_label(_event=None):
     tag.textContent = ""
 
 
+def show_picture(pixels, name):
+    grid.load_sample(pixels)
+    clear_sample_label()
+    document.querySelector("#sample-label").textContent = (
+        "Read from %s. Wrong? Say what it is below the prediction." % name)
+    say("")
+
+
+pictures = PictureReader(document, show_picture, say)
+
+
+async def picture_chosen(event):
+    field = event.target
+    if field.files.length:
+        file = field.files.item(0)
+        field.value = ""               # choosing the same file again fires change again
+        await pictures.read(file)
+
+
+def picture_dropped(event):
+    """A file dropped on the grid is a picture of a digit, not weights (taken
+    now: the browser empties the event's file list once this returns)."""
+    event.preventDefault()
+    event.stopPropagation()
+    files = event.dataTransfer.files
+    if files.length:
+        asyncio.create_task(guarded(pictures.read(files.item(0))))
+
+
 # Drawing over a sample makes it the visitor's own digit: its label no longer applies.
 document.querySelector("#grid").addEventListener("pointerdown", create_proxy(clear_sample_label))
 for selector, handler in (("#eraser", toggle_eraser),
@@ -139,6 +169,8 @@ for selector, handler in (("#eraser", toggle_eraser),
                           ("#clear", lambda _e: (grid.clear(), clear_sample_label()))):
     document.querySelector(selector).addEventListener("click", create_proxy(handler))
 on("#sample", "click", show_sample)
+on("#image-file", "change", picture_chosen)
+document.querySelector("#grid").addEventListener("drop", create_proxy(picture_dropped))
 
 
 # -- embedded (?embed): everything but drawing and Start folded behind "More" ------------
