@@ -120,6 +120,13 @@ def fit(levels, width, height):
     return grid
 
 
+def ink_split(lifted):
+    """Otsu's threshold, but never inside the paper's noise: a thin digit is
+    so few pixels that Otsu alone may split the noise instead. The paper is
+    most of the picture, so the median is the noise's level."""
+    return max(otsu(lifted), 3 * quantile(lifted, 0.5) + MIN_CONTRAST / 2)
+
+
 def despeckle(levels, width, height):
     """Specks (a pixel whose 3x3 neighbourhood holds less than one pixel of
     ink) are noise or dust, not strokes: left in, they would stretch the crop."""
@@ -141,7 +148,7 @@ def dark_ink(grey, width, height):
     make half the paper darker than the other half, but not darker than ink)."""
     border = grey[:width] + grey[-width:] + grey[::width] + grey[width - 1::width]
     paper = quantile(border, 0.5)
-    return paper - quantile(grey, 0.02) > quantile(grey, 0.98) - paper
+    return paper - quantile(grey, 0.003) > quantile(grey, 0.997) - paper   # a thin 1 is 1% of it
 
 
 def level(grey, paper, on_paper):
@@ -159,10 +166,10 @@ def from_picture(rgba, width, height):
     if on_paper:                               # ink high from here on
         grey = [255 - v for v in grey]
     lifted = level(grey, tile_background(grey, width, height), on_paper)
-    split = otsu(lifted)       # a first guess at the ink, to measure the paper without it
+    split = ink_split(lifted)  # a first guess at the ink, to measure the paper without it
     lifted = level(grey, tile_background(grey, width, height, [v > split for v in lifted]),
                    on_paper)
-    split = otsu(lifted)
+    split = ink_split(lifted)
     ink = [v for v in lifted if v > split]
     if not ink:
         raise ValueError("no digit found: the picture is blank")

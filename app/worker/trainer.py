@@ -144,7 +144,8 @@ class Trainer:
 
     def set_my_digits(self, value):
         """The visitor's digits, the whole set; with "learn", a lesson on them now
-        (while training, they simply join the batches from the next one on)."""
+        (a lesson under way starts over, so the newest digit gets a whole one;
+        while training, they simply join the batches from the next one on)."""
         try:
             data = base64.b64decode(value["x"], validate=True)
         except ValueError:
@@ -156,7 +157,9 @@ class Trainer:
         pixels = np.frombuffer(data, np.uint8).reshape(len(labels), INPUTS)
         self.lessons.set(to_unit_range(pixels), labels)
         self.my_acc = self.lessons.accuracy(self.model)
-        if value["learn"] and len(labels) and not self.training:
+        if value["learn"] and len(labels) and self.lesson_steps:
+            self.lesson_steps = LESSON_STEPS
+        elif value["learn"] and len(labels) and not self.training:
             self.training = True
             self.lesson_steps = LESSON_STEPS
             self.error = None

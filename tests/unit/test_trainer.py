@@ -658,3 +658,20 @@ def test_bad_my_digits_are_refused_and_change_nothing(value):
     assert reply["ok"] is False and reply["error"].startswith("my digits: ")
     assert len(h.trainer.lessons) == 2 and h.trainer.training is False
     assert len(h.published) == before
+
+
+def test_teaching_during_a_lesson_starts_it_over(monkeypatch):
+    monkeypatch.setattr(trainer_module, "LESSON_STEPS", 4)
+
+    async def scenario():
+        h = Harness()
+        h.send("set_my_digits", my_digits(1))
+        for _ in range(3):
+            await iterate(h.trainer)
+        h.send("set_my_digits", my_digits(2))
+        for _ in range(3):
+            await iterate(h.trainer)
+        assert h.trainer.training is True                  # 6 steps: the second lesson goes on
+        await iterate(h.trainer)
+        assert h.trainer.training is False and h.trainer.iteration == 7
+    run(scenario())
