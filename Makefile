@@ -50,6 +50,7 @@ test: setup browser
 	$(PY) -m pytest -q tests
 
 bench: setup browser
+	@sh tools/ensure_fonts.sh
 	$(PY) tools/bench.py
 
 # dist/: only what the page needs at run time, for any static host and sub-path.

@@ -5,7 +5,8 @@ measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
 tasks; how fast a killed worker is noticed and replaced; and how fast
-learning rate 10 is stopped.
+learning rate 10 is stopped; teaching it odd shapes of handwriting, and
+photos of other writers' digits (tools/teach_bench.py).
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -22,7 +23,9 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
 from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
 from startup import startup_figures  # noqa: E402
+from teach_bench import photographed, teaching  # noqa: E402
 from train_weights import load_split  # noqa: E402
+from worker import weights_file  # noqa: E402
 from worker.model import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE, MLP  # noqa: E402
 
 MEASURE_S = 6.0
@@ -175,7 +178,16 @@ def main():
         errors = page_errors(driver)
     finally:
         driver.quit()
+    driver = make_driver()          # a fresh visitor, with the shipped weights
+    try:
+        page = Page(driver, url + "/").open()
+        teach = teaching(page)
+        errors += page_errors(driver)
+    finally:
+        driver.quit()
         httpd.shutdown()
+    with open(os.path.join(os.path.dirname(TOOLS), "static", "weights", "pretrained.npz"), "rb") as f:
+        shipped, _ = weights_file.decode(f.read())
     native = (native_before + native_after) / 2
     print(json.dumps({
         "batch_size": BATCH,
@@ -200,6 +212,8 @@ def main():
         "worker_replaced_s": recovered_s,
         "lr10_stopped_after_s": diverged_s,
         "heldout_acc_after_lr10": acc_after_divergence,
+        **teach,
+        **photographed(shipped),
         "page_errors": len(errors),
     }))
 

@@ -1,0 +1,75 @@
+"""`make bench`'s figures for teaching it your handwriting.
+
+In the browser, on a fresh page with the shipped weights: a hand of odd
+shapes (browser.ODD_DIGITS) drawn as pointer strokes at 12 sizes and places
+each, before and after teaching two drawings of each (Start never pressed),
+and after 20 s of training on; plain digits alongside; held-out accuracy.
+Natively, through the page's own code (shared/paper.py, shared/preprocess.py):
+photos of digits in other writers' hands (tools/handwriting.py), read by the
+shipped weights.
+"""
+import time
+
+import numpy as np
+
+from browser import DIGITS, ODD_DIGITS, ODD_PLACES, TAUGHT_PLACES, draw
+from handwriting import photos
+from shared import paper, preprocess
+
+TRAIN_ON_S = 20
+
+
+def read(page, strokes, place):
+    page.click("#clear")
+    page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "", poll=0.02)
+    draw(page, strokes, **place)
+    page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "", poll=0.02)
+    return page.find("#prediction").get_attribute("data-digit")
+
+
+def share_right(page, hand):
+    right = [read(page, strokes, place) == digit for digit, strokes in hand.items()
+             for place in ODD_PLACES]
+    return round(sum(right) / len(right), 3)
+
+
+def teaching(page):
+    figures = {"odd_right_before": share_right(page, ODD_DIGITS),
+               "plain_right_before": share_right(page, DIGITS)}
+    taught = 0
+    for digit, strokes in ODD_DIGITS.items():
+        for place in TAUGHT_PLACES:
+            read(page, strokes, place)
+            page.click('#teach button[data-digit="%s"]' % digit)
+            taught += 1
+            page.wait_for(lambda: page.number("my_digits") == taught, poll=0.02)
+    last_lesson = time.monotonic()
+    page.wait_for(lambda: page.status("lesson") == "False", timeout=60, poll=0.02)
+    figures["lesson_done_after_last_teach_s"] = round(time.monotonic() - last_lesson, 2)
+    figures["odd_right_after_lesson"] = share_right(page, ODD_DIGITS)
+    figures["plain_right_after_lesson"] = share_right(page, DIGITS)
+    figures["heldout_after_lesson"] = page.number("test_acc")
+    figures["my_digits_right_after_lesson"] = page.number("my_acc")
+    figures["training_pressed_before_these"] = False
+    page.click("#start")
+    time.sleep(TRAIN_ON_S)
+    page.click("#stop")
+    page.wait_for(lambda: page.status("training") == "False")
+    figures["odd_right_after_20s_training"] = share_right(page, ODD_DIGITS)
+    figures["plain_right_after_20s_training"] = share_right(page, DIGITS)
+    figures["heldout_after_20s_training"] = page.number("test_acc")
+    return figures
+
+
+def photographed(model):
+    """Share of other writers' photographed digits the model reads right, overall
+    and for the writer it reads worst; each photo is made a digit as the page does."""
+    shots = photos()
+    digits = np.stack([np.array(preprocess.preprocess(paper.from_picture(rgba, w, h)), np.float32)
+                       for _, _, rgba, w, h in shots])
+    right = model.predict(digits) == np.array([label for _, label, *_ in shots])
+    writers = sorted({writer for writer, *_ in shots})
+    by_writer = [right[[w == writer for w, *_ in shots]].mean() for writer in writers]
+    return {"photos_writers": len(writers), "photos": len(shots),
+            "photos_right_mlp": round(float(right.mean()), 3),
+            "photos_right_worst_writer_mlp": round(float(min(by_writer)), 3)}
