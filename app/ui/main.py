@@ -28,6 +28,7 @@ from shared import classes, inference, protocol
 from shared.autosave import thousands
 from shared.my_digits import MyDigits
 from shared.series import Series
+from ui import weights_io
 from ui.charts import LineChart
 from ui.grid import GridManager
 from ui.model_keeper import ModelKeeper
@@ -145,10 +146,8 @@ pictures = PictureReader(document, show_picture, say)
 
 
 async def picture_chosen(event):
-    field = event.target
-    if field.files.length:
-        file = field.files.item(0)
-        field.value = ""               # choosing the same file again fires change again
+    file = weights_io.chosen_file(event)
+    if file is not None:
         await pictures.read(file)
 
 

@@ -115,11 +115,9 @@ class TeachPanel:
         self.say("Exported %d digits as %s: numpy.load reads x and y." % (len(self.digits), EXPORT_NAME))
 
     async def import_chosen(self, event):
-        field = event.target
-        if not field.files.length:
+        file = weights_io.chosen_file(event)
+        if file is None:
             return
-        file = field.files.item(0)
-        field.value = ""               # choosing the same file again fires change again
         if file.size > digits_file.MAX_BYTES:
             self.say("%s is %.1f MB; a file of digits is at most %d MB"
                      % (file.name, file.size / 1e6, digits_file.MAX_BYTES // 2 ** 20), error=True)

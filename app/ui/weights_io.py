@@ -32,6 +32,17 @@ async def read_base64(blob):
     return url[url.index(",") + 1:]
 
 
+def chosen_file(event):
+    """The file a file input's change event chose, or None; the input is
+    emptied, so choosing the same file again fires change again."""
+    field = event.target
+    if not field.files.length:
+        return None
+    file = field.files.item(0)
+    field.value = ""
+    return file
+
+
 def blob_of(data):
     """A Blob of a Uint8Array (as the worker and the store hand them over)."""
     return js.Blob.new(js.Array.of(data))

@@ -37,10 +37,8 @@ class WeightsPanel:
                            "Random weights (seed %d): press Start to watch them learn." % seed)
 
     async def import_chosen(self, event):
-        field = event.target
-        if field.files.length:
-            file = field.files.item(0)
-            field.value = ""           # choosing the same file again fires change again
+        file = weights_io.chosen_file(event)
+        if file is not None:
             await self.import_file(file)
 
     async def import_file(self, file):
