@@ -4,7 +4,8 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
-WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-inference.txt
+WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
+	static/weights/pretrained-inference.txt
 
 .PHONY: setup serve test unit bench dist screenshots vendor data weights browser clean
 
@@ -29,12 +30,13 @@ $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py 
 data: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
 
-$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/cache.py \
+$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/convnet.py \
+		app/worker/augment.py app/worker/cache.py \
 		app/worker/snapshots.py app/worker/weights_file.py app/shared/protocol.py
-	$(PY) tools/train_weights.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py
 
 weights: $(DATA)
-	$(PY) tools/train_weights.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py
 
 serve: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"

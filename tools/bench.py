@@ -186,8 +186,11 @@ def main():
     finally:
         driver.quit()
         httpd.shutdown()
-    with open(os.path.join(os.path.dirname(TOOLS), "static", "weights", "pretrained.npz"), "rb") as f:
-        shipped, _ = weights_file.decode(f.read())
+    shipped = {}
+    for name in ("pretrained", "pretrained-cnn"):
+        with open(os.path.join(os.path.dirname(TOOLS), "static", "weights", name + ".npz"), "rb") as f:
+            model, _ = weights_file.decode(f.read())
+        shipped[model.ARCHITECTURE] = model
     native = (native_before + native_after) / 2
     print(json.dumps({
         "batch_size": BATCH,

@@ -7,7 +7,7 @@ before and after teaching two drawings of each (Start never pressed), and
 after 20 s of training on; plain digits alongside; held-out accuracy.
 Natively, through the page's own code (shared/paper.py, shared/preprocess.py):
 photos of digits in other writers' hands (tools/handwriting.py), read by the
-shipped weights.
+shipped weights of each model.
 """
 import time
 
@@ -67,15 +67,19 @@ def teaching(page):
     return figures
 
 
-def photographed(model):
-    """Share of other writers' photographed digits the model reads right, overall
-    and for the writer it reads worst; each photo is made a digit as the page does."""
+def photographed(models):
+    """Share of other writers' photographed digits each model reads right, overall
+    and for the writer it reads worst; each photo is made a digit as the page does.
+    models: {architecture: model}."""
     shots = photos()
     digits = np.stack([np.array(preprocess.preprocess(paper.from_picture(rgba, w, h)), np.float32)
                        for _, _, rgba, w, h in shots])
-    right = model.predict(digits) == np.array([label for _, label, *_ in shots])
+    labels = np.array([label for _, label, *_ in shots])
     writers = sorted({writer for writer, *_ in shots})
-    by_writer = [right[[w == writer for w, *_ in shots]].mean() for writer in writers]
-    return {"photos_writers": len(writers), "photos": len(shots),
-            "photos_right_mlp": round(float(right.mean()), 3),
-            "photos_right_worst_writer_mlp": round(float(min(by_writer)), 3)}
+    figures = {"photos_writers": len(writers), "photos": len(shots)}
+    for name, model in models.items():
+        right = model.predict(digits) == labels
+        by_writer = [right[[w == writer for w, *_ in shots]].mean() for writer in writers]
+        figures["photos_right_" + name] = round(float(right.mean()), 3)
+        figures["photos_right_worst_writer_" + name] = round(float(min(by_writer)), 3)
+    return figures

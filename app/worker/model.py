@@ -31,6 +31,21 @@ else:
         return a.T @ b
 
 
+def softmax_gradient(Z, y):
+    """Mean cross-entropy of softmax(Z) against labels y, batch accuracy, and
+    the loss's gradient with respect to the logits Z (which it overwrites)."""
+    Z -= Z.max(axis=1, keepdims=True)
+    E = np.exp(Z, out=Z)
+    P = E / E.sum(axis=1, keepdims=True)
+    n = len(y)
+    rows = np.arange(n)
+    loss = float(-np.mean(np.log(P[rows, y] + 1e-12)))
+    acc = float(np.mean(np.argmax(P, axis=1) == y))
+    P[rows, y] -= 1
+    P /= n
+    return loss, acc, P
+
+
 class MLP:
     ARCHITECTURE = "mlp"
     PARAM_NAMES = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
@@ -125,16 +140,7 @@ class MLP:
         """Loss, batch accuracy and gradients of the mean cross-entropy.
         dW1 is returned as (active columns, dW1 rows for those columns)."""
         cols, Xa, Z1, H, Z2 = self.forward(X)
-        Z2 -= Z2.max(axis=1, keepdims=True)
-        E = np.exp(Z2)
-        P = E / E.sum(axis=1, keepdims=True)
-        n = len(y)
-        rows = np.arange(n)
-        loss = float(-np.mean(np.log(P[rows, y] + 1e-12)))
-        acc = float(np.mean(np.argmax(P, axis=1) == y))
-        dZ2 = P
-        dZ2[rows, y] -= 1
-        dZ2 /= n
+        loss, acc, dZ2 = softmax_gradient(Z2, y)
         dW2 = matmul_tn(H, dZ2)
         db2 = dZ2.sum(axis=0)
         dZ1 = matmul(dZ2, self.W2.T)
@@ -156,5 +162,3 @@ class MLP:
             p += v
         return loss, acc
 
-
-ARCHITECTURES = {MLP.ARCHITECTURE: MLP}

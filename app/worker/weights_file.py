@@ -23,7 +23,7 @@ import zipfile
 
 import numpy as np
 
-from worker.model import ARCHITECTURES
+from worker.architectures import ARCHITECTURES
 
 FORMAT, VERSION = "digits-weights", 1
 MAX_BYTES = 16 * 1024 * 1024          # far above any model the app builds

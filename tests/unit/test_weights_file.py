@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from worker import weights_file
+from worker.convnet import ConvNet
 from worker.model import MLP
 from worker.trainer import CLASSES
 from worker.weights_file import BadWeights
@@ -212,3 +213,25 @@ def test_a_zip_of_another_compression_or_a_forged_header_is_refused():
     bad_dtype = npy(np.zeros(3, np.float32)).replace(b"'<f4'", b"'<zz'")
     with pytest.raises(BadWeights):
         weights_file.decode(bad_dtype)
+
+
+def test_a_convnet_round_trips_and_says_its_architecture(tmp_path):
+    model = ConvNet(seed=2)
+    data = encode(model, samples_seen=7)
+    back, meta = weights_file.decode(data)
+    assert isinstance(back, ConvNet) and meta["architecture"] == "cnn"
+    assert [layer["type"] for layer in meta["layers"]] == ["conv", "conv", "dense"]
+    for got, want in zip(back.params(), model.params()):
+        np.testing.assert_array_equal(got, want)
+    path = tmp_path / "cnn.npz"
+    path.write_bytes(data)
+    with np.load(path, allow_pickle=False) as loaded:
+        assert loaded["conv1.weight"].shape == (5, 5, 1, 16)
+
+
+def test_convnet_arrays_under_the_mlp_name_are_refused():
+    members = dict(ConvNet(seed=1).named_params())
+    members["meta"] = np.array(json.dumps({"format": "digits-weights", "version": 1,
+                                           "architecture": "mlp"}))
+    with pytest.raises(weights_file.BadWeights, match="not mlp weights: expected arrays"):
+        weights_file.decode(npz(members))
