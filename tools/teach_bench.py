@@ -16,7 +16,6 @@ import numpy as np
 from browser import DIGITS, ODD_DIGITS, ODD_PLACES, TAUGHT_PLACES, draw
 from handwriting import photos
 from shared import paper, preprocess
-from worker.lessons import LESSON_STEPS
 
 TRAIN_ON_S = 20
 PLACES = ODD_PLACES[::2]
@@ -43,14 +42,14 @@ def teaching(page):
     for digit, strokes in ODD_DIGITS.items():
         for place in TAUGHT_PLACES:
             read(page, strokes, place)
-            before = page.number("iteration")
             page.click('#teach button[data-digit="%s"]' % digit)
             taught += 1
             page.wait_for(lambda: page.number("my_digits") == taught, poll=0.02)
     last_lesson = time.monotonic()
-    # The last teach starts a whole lesson over: done once its steps have run.
-    page.wait_for(lambda: page.status("lesson") == "False"
-                  and page.number("iteration") >= before + LESSON_STEPS, timeout=60, poll=0.02)
+    # The last teach starts a whole lesson over (its status says so at once): done
+    # once the lesson is over.
+    page.wait_for(lambda: page.status("lesson") == "True", timeout=10, poll=0.02)
+    page.wait_for(lambda: page.status("lesson") == "False", timeout=60, poll=0.02)
     figures["lesson_done_after_last_teach_s"] = round(time.monotonic() - last_lesson, 2)
     figures["odd_right_after_lesson"] = share_right(page, ODD_DIGITS)
     figures["plain_right_after_lesson"] = share_right(page, DIGITS)

@@ -72,12 +72,13 @@ def thousands(n):
 
 
 def describe(origin):
-    """Words for where the weights in use came from. origin: {"kind": "shipped"},
+    """Words for where the weights in use came from. origin: {"kind": "shipped", "architecture"},
     {"kind": "random", "seed"}, {"kind": "imported", "file"}, or
     {"kind": "autosaved", "time" (as shown), "samples", "origin" (the one before)}."""
     kind = origin.get("kind")
     if kind == "shipped":
-        return "Shipped pretrained weights"
+        return "Shipped pretrained %sweights" % ("convnet " if origin.get("architecture") == "cnn"
+                                                 else "")
     if kind == "random":
         return "Random weights (seed %s)" % origin.get("seed")
     if kind == "imported":

@@ -44,6 +44,7 @@ STATUS_FIELDS = (
     "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
     "fetch_errors", "corrupt_blocks", "error",
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
+    "architecture",                    # of the model in training: "mlp" or "cnn"
 )
 
 
@@ -125,15 +126,21 @@ def reply(error=None):
     return json.dumps({"ok": True} if error is None else {"ok": False, "error": str(error)})
 
 
+LONG_FIELDS = ("w1", "file")   # of "inference": the MLP's first layer, the convnet's file
+
+
 def encode_status(status):
-    """JSON text, with the long string (the inference weights' first layer)
-    moved after it as a "key=value" line: MicroPython
-    parses a long JSON string slowly, but splits text at C speed."""
+    """JSON text, with the long string of the inference weights (the MLP's
+    first layer, or the convnet's weights file) moved after it as a
+    "inference.<name>=value" line: MicroPython parses a long JSON string
+    slowly, but splits text at C speed."""
     head = dict(status)
     tails = []
     if "inference" in head:
         head["inference"] = dict(head["inference"])
-        tails.append("inference.w1=" + head["inference"].pop("w1"))
+        for name in LONG_FIELDS:
+            if name in head["inference"]:
+                tails.append("inference.%s=%s" % (name, head["inference"].pop(name)))
     return "\n".join([json.dumps(head)] + tails)
 
 
@@ -145,6 +152,7 @@ def carries_views(text):
 def decode_status(text):
     lines = text.split("\n")
     status = json.loads(lines[0])
-    if len(lines) > 1:
-        status["inference"]["w1"] = lines[1][len("inference.w1="):]
+    for line in lines[1:]:
+        name, value = line.split("=", 1)
+        status["inference"][name[len("inference."):]] = value
     return status

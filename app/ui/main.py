@@ -44,7 +44,7 @@ from ui.weights_panel import WeightsPanel
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
-WORKER_CONTROLS = ("#start", "#stop", "#batch-size", "#learning-rate", "#cache-size",
+WORKER_CONTROLS = ("#start", "#stop", "#architecture", "#batch-size", "#learning-rate", "#cache-size",
                    "#pretrained", "#randomize", "#export", "#import", "#undo-weights",
                    "#forget")           # and the teach buttons (ui/teach.py)
 CHART_EVERY_MS = 250
@@ -93,7 +93,7 @@ def on(selector, event, action):
 
 # -- drawing and predicting (work before the worker is up) ----------------------------
 
-predictor = Predictor(PredictionView(document))
+predictor = Predictor(PredictionView(document), lambda text: say(text, error=True))
 grid = GridManager(document.querySelector("#grid"), predictor.predict)
 samples = TestSamples()
 html.dataset.grid = "ready"                 # drawing works from here on
@@ -115,7 +115,7 @@ def toggle_eraser(_event):
 async def show_sample(_event):
     index, (label, pixels) = samples.random()
     grid.load_sample(pixels)
-    probabilities = predictor.probabilities
+    probabilities = await predictor.settled()
     guess = None if probabilities is None else inference.argmax(probabilities)
     tag = document.querySelector("#sample-label")
     tag.dataset.digit = str(label)
@@ -368,9 +368,12 @@ async def boot():
             say("Your saved digits could not be read (%s); the model came back without them."
                 % kept[1]["my_digits_problem"], error=True)
     try:
-        text = (kept[0].inference if kept else
-                await fetch_body(PRETRAINED_INFERENCE, "text", shipped_weights))
-        use_weights(protocol.decode_status(text)["inference"])   # live before the worker is
+        view = protocol.decode_status(kept[0].inference)["inference"] if kept else None
+        if view is None or view.get("architecture") == "cnn":   # the MLP predicts until then
+            shipped = await fetch_body(PRETRAINED_INFERENCE, "text", shipped_weights)
+            use_weights(protocol.decode_status(shipped)["inference"])   # live before the worker is
+        if view is not None:
+            use_weights(view)
     except (OSError, ValueError, KeyError) as error:
         say("No weights to predict with yet (%s): predictions start once the training "
             "worker is up." % error, error=True)
@@ -396,6 +399,7 @@ async def boot():
                              ("#export-my-digits", teach.export)):
         on(selector, "click", action)
     on("#import", "change", panel.import_chosen)
+    on("#architecture", "change", panel.switch_architecture)
     on("#import-my-digits", "change", teach.import_chosen)
     if kept and await keeper.restore(send, *kept):
         for chart in charts:            # the history is back: show it now, not at the next status

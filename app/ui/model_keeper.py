@@ -71,6 +71,10 @@ class ModelKeeper:
         if self.base_samples is None:
             self.base_samples = status["samples_seen"]
 
+    def architecture(self):
+        """Of the model in the worker: "mlp" or "cnn"."""
+        return self.status["architecture"] if self.status else "mlp"
+
     def settings(self):
         """The settings in use, as autosave keeps them."""
         if self.status is None:

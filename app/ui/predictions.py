@@ -1,9 +1,18 @@
-"""Live prediction on the main thread: MNIST-style preprocessing, then the
-integer-first-layer MLP of shared/inference.py, shown as a digit and ten bars."""
+"""Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
+of shared/inference.py on the main thread, or the convnet in its predictor
+worker; shown as a digit and ten bars."""
+import asyncio
+
 import js
 from pyscript.ffi import create_proxy
 
 from shared import classes, inference, preprocess
+from ui.convnet_predictor import ConvnetPredictor
+
+try:
+    from ubinascii import b2a_base64    # MicroPython: C; its `binascii` is pure Python
+except ImportError:
+    from binascii import b2a_base64
 
 
 class PredictionView:
@@ -56,18 +65,32 @@ class PredictionView:
 
 
 class Predictor:
-    """Keeps the newest weights; predicts a drawing (None when it is empty)."""
+    """Keeps the newest weights; predicts a drawing (None when it is empty).
+    The MLP predicts here, at once; the convnet in the predictor worker
+    (ui/convnet_predictor.py), and the MLP meanwhile until that is up."""
 
-    def __init__(self, view):
+    def __init__(self, view, on_problem):
         self.view = view
-        self.model = None
+        self.model = None              # the MLP's inference model
+        self.convnet = ConvnetPredictor(self.answered, on_problem)
+        self.architecture = "mlp"      # of the weights in use
         self.pixels = None
-        self.probabilities = None      # of the last prediction
+        self.probabilities = None      # of the last prediction shown
         self.digit_input = None        # the last drawing as the model saw it (None: empty)
         self.repredict_proxy = create_proxy(self.repredict)
 
+    @property
+    def by_convnet(self):
+        return self.architecture == "cnn" and self.convnet.ready
+
     def use_weights(self, weights):
-        self.model = inference.InferenceModel(weights)
+        """An inference view (worker/snapshots.py): the MLP's, or the convnet's file."""
+        if weights.get("architecture") == "cnn":
+            self.architecture = "cnn"
+            self.convnet.use(weights["file"])
+        else:
+            self.architecture = "mlp"
+            self.model = inference.InferenceModel(weights)
         if self.pixels is not None:     # the drawing shown gets the new opinion
             js.setTimeout(self.repredict_proxy, 0)
 
@@ -76,15 +99,35 @@ class Predictor:
 
     def predict(self, pixels, event_time=None, frame_start=None):
         self.pixels = pixels
-        if self.model is None:
-            return None
         digit_input = self.digit_input = preprocess.preprocess(pixels)
+        if digit_input is not None and self.by_convnet:
+            self.convnet.ask(levels_base64(digit_input), (event_time, frame_start))
+            return
+        if self.model is None:
+            return
         probabilities = None if digit_input is None else self.model.probabilities(digit_input)
+        self.show(probabilities, event_time, frame_start)
+
+    async def settled(self):
+        """The probabilities shown, once the prediction asked for last has come."""
+        while self.by_convnet and (self.convnet.busy or self.convnet.pending):
+            await asyncio.sleep(0.01)
+        return self.probabilities
+
+    def answered(self, probabilities, request):
+        if self.digit_input is not None:     # not cleared meanwhile
+            self.show(probabilities, *request)
+
+    def show(self, probabilities, event_time, frame_start):
         self.view.show(probabilities)
         self.probabilities = probabilities
+        self.view.digit.dataset.model = "cnn" if self.by_convnet else "mlp"
         if event_time is not None:   # for `make bench`: pointer event, and frame start, to bars
             now = js.performance.now()
             self.view.digit.dataset.computeMs = "%.2f" % (now - frame_start)
             self.view.digit.dataset.latencyMs = "%.2f" % (now - event_time)
-        return probabilities
 
+
+def levels_base64(digit_input):
+    """784 values in [0, 1] as base64 of their levels 0..255."""
+    return b2a_base64(bytes(int(v * 255 + 0.5) for v in digit_input)).decode().strip()

@@ -12,7 +12,8 @@ from shared import protocol
 
 PERCENT = ("acc", "test_acc", "my_acc")
 RENDER_EVERY_MS = 100
-SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size"}
+SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size",
+                   "architecture": "#architecture"}
 
 
 def format_value(name, value):

@@ -1,13 +1,16 @@
-"""The Weights controls: load pretrained, random, import (the file input or a
-file dropped anywhere on the page), export, undo the last replacement, and
-forget the saved model. Each replacement can be undone in one step."""
+"""The Weights controls: the model (#architecture: the MLP or the convnet,
+each with its shipped weights), load pretrained, random, import (the file
+input or a file dropped anywhere on the page; a file of the other model
+switches to it), export, undo the last replacement, and forget the saved
+model. Each replacement can be undone in one step."""
 import js
 
 from shared import autosave
 from ui import weights_io
 from ui.net import fetch_body
 
-PRETRAINED = "./static/weights/pretrained.npz"
+PRETRAINED = {"mlp": "./static/weights/pretrained.npz",
+              "cnn": "./static/weights/pretrained-cnn.npz"}
 EXPORT_NAME = "mnist-%s-weights.npz"
 
 
@@ -28,8 +31,19 @@ class WeightsPanel:
             self.say(done)
 
     async def load_pretrained(self, _event):
-        text = await weights_io.read_base64(await fetch_body(PRETRAINED, "blob"))
-        await self.replace(text, {"kind": "shipped"}, "Loaded the shipped weights.")
+        await self.load_shipped(self.keeper.architecture(), "Loaded the shipped weights.")
+
+    async def switch_architecture(self, event):
+        architecture = event.target.value
+        if architecture not in PRETRAINED:
+            self.say("There is no model called %r." % architecture, error=True)
+            return
+        await self.load_shipped(architecture, "Switched to the %s, with its shipped weights."
+                                % ("convnet" if architecture == "cnn" else "MLP"))
+
+    async def load_shipped(self, architecture, done):
+        text = await weights_io.read_base64(await fetch_body(PRETRAINED[architecture], "blob"))
+        await self.replace(text, {"kind": "shipped", "architecture": architecture}, done)
 
     async def randomize(self, _event):
         seed = int(js.Date.now()) % 1000000

@@ -4,7 +4,7 @@ import base64
 
 import numpy as np
 
-from worker import png
+from worker import png, weights_file
 
 UNITS_SHOWN, MOSAIC_COLUMNS, GAP = 16, 4, 2
 EXAMPLES_PER_CELL = 8
@@ -22,8 +22,13 @@ def int16_scale(weights, top=2 ** 15):
     return scale
 
 
-def inference_weights(model):
-    """The model in shared/inference.py's form (first layer as int16)."""
+def inference_weights(model, classes=tuple("0123456789")):
+    """What the page predicts with. The MLP in shared/inference.py's form (first
+    layer as int16), for the main thread; the convnet as its weights file in
+    base64, for the page's predictor worker (worker/predictor.py)."""
+    if model.ARCHITECTURE == "cnn":
+        return {"architecture": "cnn",
+                "file": base64.b64encode(weights_file.encode(model, classes)).decode()}
     scale = int16_scale(model.W1)
     w1 = np.clip(np.rint(model.W1 * scale), -32768, 32767).astype("<i2")
     return {
@@ -32,20 +37,31 @@ def inference_weights(model):
     }
 
 
+def first_layer_pictures(model, units):
+    """The first layer's weights of `units` units as square images: an MLP
+    unit's 784 input weights (28x28), a convnet filter's kernel, each kernel
+    pixel shown as 5x5 screen pixels."""
+    if model.ARCHITECTURE == "cnn":
+        kernels = model.convs[0].weight[:, :, 0, :units]
+        return [np.kron(kernels[:, :, f], np.ones((5, 5), np.float32))
+                for f in range(kernels.shape[-1])]
+    return [model.W1[:, unit].reshape(28, 28) for unit in range(min(units, model.hidden))]
+
+
 def unit_mosaic(model, units=UNITS_SHOWN):
-    """First-layer weights of the first `units` hidden units as 28x28 tiles:
-    dark where a pixel excites the unit, blue where it inhibits it."""
-    units = min(units, model.hidden)
-    rows = -(-units // MOSAIC_COLUMNS)
-    size = 28 + GAP
+    """First-layer weights of the first `units` units as tiles: dark where a
+    pixel excites the unit, blue where it inhibits it."""
+    tiles = first_layer_pictures(model, units)
+    side = tiles[0].shape[0]
+    rows = -(-len(tiles) // MOSAIC_COLUMNS)
+    size = side + GAP
     image = np.broadcast_to(PAPER, (rows * size - GAP, MOSAIC_COLUMNS * size - GAP, 3)).copy()
-    for unit in range(units):
-        w = model.W1[:, unit].reshape(28, 28)
+    for unit, w in enumerate(tiles):
         v = w / (np.abs(w).max() + 1e-12)
         pos, neg = np.clip(v, 0, 1)[..., None], np.clip(-v, 0, 1)[..., None]
         tile = PAPER + pos * (INK - PAPER) + neg * (BLUE - PAPER)
         r, c = divmod(unit, MOSAIC_COLUMNS)
-        image[r * size:r * size + 28, c * size:c * size + 28] = tile
+        image[r * size:r * size + side, c * size:c * size + side] = tile
     return png.data_url(np.rint(image).astype(np.uint8))
 
 

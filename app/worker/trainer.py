@@ -23,7 +23,8 @@ from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
 from worker.model import BATCH_SIZE, INPUTS, LEARNING_RATE
 
-EVAL_EVERY_S = 0.5      # held-out accuracy while training
+EVAL_EVERY_S = 0.5      # held-out accuracy while training, at most this often
+EVAL_SHARE = 0.1        # and at most this share of the time (the convnet's takes ~0.3 s)
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
 CHECKPOINT_EVERY_S = 2.0  # while training; about 3 ms of the worker's time each
 HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the page's sign of life
@@ -82,6 +83,7 @@ class Trainer:
         self.error = None
         self.rate = RateMeter(clock)
         self.watch = LossWatch(clock, len(self.classes))
+        self.eval_s = 0.0          # how long the last held-out evaluation took
         self.last_eval = self.last_weights = self.last_checkpoint = self.last_publish = clock()
         self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
@@ -212,7 +214,7 @@ class Trainer:
                                            iteration=self.iteration,
                                            my_digits=self.learned_mine),
             "inference": protocol.encode_status(
-                {"inference": snapshots.inference_weights(self.model)}),
+                {"inference": snapshots.inference_weights(self.model, self.classes)}),
         }
 
     def send_checkpoint(self, reason):
@@ -231,6 +233,7 @@ class Trainer:
             "fetch_errors": self.cache.fetch_errors, "corrupt_blocks": self.cache.corrupt_blocks,
             "error": self.error,
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
+            "architecture": self.model.ARCHITECTURE,
         }
 
     def views(self):
@@ -240,7 +243,7 @@ class Trainer:
             views["confusion"], views["confusion_examples"] = self.confusion
             self.confusion = None
         if self.views_due:
-            views["inference"] = snapshots.inference_weights(self.model)
+            views["inference"] = snapshots.inference_weights(self.model, self.classes)
             views["units_png"] = snapshots.unit_mosaic(self.model)
             self.views_due = False
         return views
@@ -274,9 +277,10 @@ class Trainer:
                 self.finish("lesson")
                 return self.send_status()
         now = self.clock()
-        if now - self.last_eval >= EVAL_EVERY_S:
+        if now - self.last_eval >= max(EVAL_EVERY_S, self.eval_s / EVAL_SHARE):
             self.evaluate()
-            self.last_eval = now
+            self.last_eval = self.clock()
+            self.eval_s = self.last_eval - now
         if now - self.last_weights >= WEIGHTS_EVERY_S:
             self.views_due = True
             self.last_weights = now

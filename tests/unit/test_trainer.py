@@ -11,6 +11,7 @@ import pytest
 from shared import blocks, protocol
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
+from worker.convnet import ConvNet
 from worker.model import MLP
 from worker import snapshots, weights_file
 from worker.trainer import RateMeter, Trainer
@@ -674,4 +675,58 @@ def test_teaching_during_a_lesson_starts_it_over(monkeypatch):
         assert h.trainer.training is True                  # 6 steps: the second lesson goes on
         await iterate(h.trainer)
         assert h.trainer.training is False and h.trainer.iteration == 7
+    run(scenario())
+
+
+# -- the convnet ------------------------------------------------------------------
+
+def test_a_convnet_file_switches_the_model_its_views_and_its_checkpoints():
+    h = Harness()
+    cnn = ConvNet(seed=3)
+    assert h.send("set_weights", file_of(cnn, samples_seen=40, iteration=2)) == {"ok": True}
+    assert isinstance(h.trainer.model, ConvNet)
+    status = h.last()
+    assert status["architecture"] == "cnn" and status["samples_seen"] == 40
+    view = status["inference"]
+    assert view["architecture"] == "cnn"
+    sent, _ = weights_file.decode(base64.b64decode(view["file"]))
+    for got, want in zip(sent.params(), cnn.params()):
+        np.testing.assert_array_equal(got, want)
+    assert status["units_png"].startswith("data:image/png;base64,")
+    checkpoint = h.checkpoints[-1]
+    assert checkpoint["architecture"] == "cnn"
+    assert isinstance(weights_file.decode(checkpoint["weights"])[0], ConvNet)
+    assert protocol.decode_status(checkpoint["inference"])["inference"] == view
+
+
+def test_a_convnet_trains_in_the_loop_and_a_seed_keeps_the_architecture():
+    h = Harness()
+    h.send("set_weights", file_of(ConvNet(seed=1)))
+
+    async def scenario():
+        h.send("start")
+        for _ in range(40):
+            await iterate(h.trainer)
+        h.send("stop")
+    run(scenario(), timeout=60)
+    assert h.trainer.iteration == 40 and h.last()["loss"] < 2.0
+    h.send("set_weights", 5)
+    assert isinstance(h.trainer.model, ConvNet) and h.trainer.iteration == 0
+
+
+def test_held_out_evaluation_takes_at_most_its_share_of_the_time():
+    clock = FakeClock()
+    h = Harness(clock=clock)
+    h.trainer.eval_s = 1.0                  # a slow evaluation, as the convnet's in the browser
+
+    async def scenario():
+        h.send("start")
+        await iterate(h.trainer)
+        evaluated = h.trainer.last_eval
+        clock.now += 5 * trainer_module.EVAL_EVERY_S
+        await iterate(h.trainer)
+        assert h.trainer.last_eval == evaluated          # not due: 1 s is 10% of 10 s
+        clock.now += 1.0 / trainer_module.EVAL_SHARE
+        await iterate(h.trainer)
+        assert h.trainer.last_eval == clock.now
     run(scenario())

@@ -1,0 +1,57 @@
+"""The convnet in the page: chosen in #architecture, it predicts drawings (in
+its predictor worker), trains, and the MLP comes back; a convnet file
+imported while on the MLP switches to it."""
+import os
+
+from selenium.webdriver.support.select import Select
+
+from browser import DIGITS, ROOT, draw
+
+PRETRAINED_CNN = os.path.join(ROOT, "static", "weights", "pretrained-cnn.npz")
+
+
+def choose(page, architecture):
+    Select(page.find("#architecture")).select_by_value(architecture)
+    assert page.wait_for(lambda: page.status("architecture") == architecture, timeout=30)
+
+
+def predicted_by(page, digit):
+    """Draw a digit; the model that read it and what it read."""
+    page.click("#clear")
+    draw(page, DIGITS[digit])
+    prediction = page.find("#prediction")
+    assert page.wait_for(lambda: prediction.get_attribute("data-digit") != "", timeout=30)
+    return prediction.get_attribute("data-model"), prediction.get_attribute("data-digit")
+
+
+def test_switch_to_the_convnet_predict_train_and_switch_back(page):
+    assert predicted_by(page, "4") == ("mlp", "4")
+    choose(page, "cnn")
+    assert "convnet" in page.text("#message")
+    assert page.number("test_acc") >= 0.985                  # the shipped convnet
+    assert "convnet" in page.text("#weights-source")
+    assert page.wait_for(lambda: predicted_by(page, "4") == ("cnn", "4"), timeout=60)
+    assert predicted_by(page, "7") == ("cnn", "7")
+    page.click("#randomize")
+    assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+    assert page.status("architecture") == "cnn"
+    page.click("#start")
+    first = page.wait_for(lambda: page.number("loss"), poll=0.01)
+    assert page.wait_for(lambda: page.number("loss") < first / 2, timeout=60)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    choose(page, "mlp")
+    assert page.number("test_acc") >= 0.95
+    assert page.wait_for(lambda: predicted_by(page, "4") == ("mlp", "4"))
+    assert Select(page.find("#architecture")).first_selected_option.get_attribute("value") == "mlp"
+
+
+def test_importing_a_convnet_file_while_on_the_mlp_switches_to_it(page):
+    assert page.status("architecture") == "mlp"
+    page.find("#import").send_keys(PRETRAINED_CNN)
+    assert page.wait_for(lambda: page.status("architecture") == "cnn", timeout=30)
+    assert page.wait_for(lambda: Select(page.find("#architecture"))
+                         .first_selected_option.get_attribute("value") == "cnn")
+    assert page.wait_for(lambda: predicted_by(page, "0") == ("cnn", "0"), timeout=60)
+    page.click("#undo-weights")
+    assert page.wait_for(lambda: page.status("architecture") == "mlp", timeout=30)
