@@ -5,8 +5,10 @@ measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
 tasks; how fast a killed worker is noticed and replaced; and how fast
-learning rate 10 is stopped; teaching it odd shapes of handwriting, and
-photos of other writers' digits (tools/teach_bench.py).
+learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
+latency, and what distorted batches cost and give (tools/convnet_bench.py);
+teaching it odd shapes of handwriting, and photos of other writers' digits
+(tools/teach_bench.py).
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -23,6 +25,7 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
 from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
 from startup import startup_figures  # noqa: E402
+import convnet_bench  # noqa: E402
 from teach_bench import photographed, teaching  # noqa: E402
 from train_weights import load_split  # noqa: E402
 from worker import weights_file  # noqa: E402
@@ -57,14 +60,14 @@ def browser_samples_per_s(page):
     return statistics.median(readings)
 
 
-def seconds_to_target(page, timeout_s=60):
+def seconds_to_target(page, target=TARGET_ACC, timeout_s=60):
     """From Start with random weights until held-out accuracy reaches the target."""
     page.click("#randomize")
     page.wait_for(lambda: page.number("test_acc") < 0.5)
     seen_before = page.number("samples_seen")
     page.click("#start")
     start = time.monotonic()
-    reached = page.wait_for(lambda: page.number("test_acc") >= TARGET_ACC, timeout_s, poll=0.02)
+    reached = page.wait_for(lambda: page.number("test_acc") >= target, timeout_s, poll=0.02)
     elapsed = time.monotonic() - start
     samples = int(page.number("samples_seen") - seen_before)
     page.click("#stop")
@@ -174,6 +177,12 @@ def main():
         latencies, computes, input_delays, longtasks, saves = drawing_while_training(page)
         noticed_s, recovered_s = worker_recovery(page)
         diverged_s, acc_after_divergence = divergence(page)
+        convnet_bench.choose(page, "cnn")
+        cnn = convnet_bench.speeds(page, browser_samples_per_s)
+        cnn["cnn_seconds_to_98pct_heldout"], cnn["cnn_samples_to_98pct_heldout"] = \
+            seconds_to_target(page, convnet_bench.TARGET_ACC, timeout_s=180)
+        page.click("#stop")
+        cnn_drawing = drawing_while_training(page)
         blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
     finally:
@@ -215,6 +224,13 @@ def main():
         "worker_replaced_s": recovered_s,
         "lr10_stopped_after_s": diverged_s,
         "heldout_acc_after_lr10": acc_after_divergence,
+        **cnn,
+        "cnn_draw_latency_ms_p50": percentile(cnn_drawing[0], 0.5),
+        "cnn_draw_latency_ms_p95": percentile(cnn_drawing[0], 0.95),
+        "cnn_draw_updates_measured": len(cnn_drawing[0]),
+        "cnn_main_thread_longtasks_while_training": len(cnn_drawing[3]),
+        "cnn_main_thread_longest_task_ms": max(cnn_drawing[3], default=0),
+        **convnet_bench.mlp_with_distortion(),
         **teach,
         **photographed(shipped),
         "page_errors": len(errors),

@@ -15,7 +15,7 @@ from shared.my_digits import MyDigits
 
 VERSION = 1
 SETTINGS = {"batch_size": protocol.SET_BATCH_SIZE, "lrate": protocol.SET_LEARNING_RATE,
-            "cache_size": protocol.SET_CACHE_SIZE}
+            "cache_size": protocol.SET_CACHE_SIZE, "augment": protocol.SET_AUGMENT}
 ORIGINS = ("shipped", "random", "imported", "autosaved")
 
 

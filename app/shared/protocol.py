@@ -12,10 +12,13 @@ posted apart (see worker/trainer.py): after set weights, on stop, every few
 seconds while training, and when status is sent with true.
 set_weights takes base64 of a weights file (worker/weights_file.py: .npz, or
 the .npy of earlier versions), or an int seed for random weights.
-set_my_digits, the one signal the original did not have, hands the worker the
+Two signals the original did not have: set_my_digits hands the worker the
 visitor's own digits (shared/my_digits.py), the whole set each time:
 {"x": base64 of n x 784 pixel bytes, "y": n labels, "learn": bool}; with
 learn, the worker takes a lesson on them at once (worker/lessons.py).
+set_augment (true or false) turns distortions of the training batches
+(worker/augment.py) on or off; new weights of another architecture bring
+that architecture's default (on for the convnet).
 
 Plain Python: runs under CPython, Pyodide and MicroPython.
 """
@@ -25,10 +28,10 @@ import math
 START, STOP, STATUS = "start", "stop", "status"
 SET_WEIGHTS, SET_BATCH_SIZE = "set_weights", "set_batch_size"
 SET_LEARNING_RATE, SET_CACHE_SIZE = "set_learning_rate", "set_cache_size"
-SET_MY_DIGITS = "set_my_digits"
+SET_MY_DIGITS, SET_AUGMENT = "set_my_digits", "set_augment"
 ORIGINAL_SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNING_RATE,
                     SET_CACHE_SIZE)
-SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS,)
+SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS, SET_AUGMENT)
 MAX_MY_DIGITS = 1000
 CLASSES = 10
 
@@ -44,7 +47,7 @@ STATUS_FIELDS = (
     "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
     "fetch_errors", "corrupt_blocks", "error",
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
-    "architecture",                    # of the model in training: "mlp" or "cnn"
+    "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
 )
 
 
@@ -62,6 +65,10 @@ class ProtocolError(ValueError):
 
 def check_setting(kind, value):
     """Return value as the setting's type, or raise ProtocolError saying why not."""
+    if kind == SET_AUGMENT:
+        if not isinstance(value, bool):
+            raise ProtocolError("augment must be true or false, not %r" % (value,))
+        return value
     low, high, integer = LIMITS[kind]
     name = kind[4:].replace("_", " ")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -93,7 +100,7 @@ def parse_signal(message):
     if not isinstance(message, dict) or message.get("type") not in SIGNALS:
         raise ProtocolError("unknown signal %r" % (message.get("type") if isinstance(message, dict) else message))
     kind = message["type"]
-    if kind in LIMITS:
+    if kind in LIMITS or kind == SET_AUGMENT:
         message["value"] = check_setting(kind, message.get("value"))
     elif kind == STATUS and not isinstance(message.get("value", False), bool):
         raise ProtocolError("status takes true (send a checkpoint too) or nothing")

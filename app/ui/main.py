@@ -44,7 +44,7 @@ from ui.weights_panel import WeightsPanel
 SETTINGS = (("#batch-size", protocol.SET_BATCH_SIZE),
             ("#learning-rate", protocol.SET_LEARNING_RATE),
             ("#cache-size", protocol.SET_CACHE_SIZE))
-WORKER_CONTROLS = ("#start", "#stop", "#architecture", "#batch-size", "#learning-rate", "#cache-size",
+WORKER_CONTROLS = ("#start", "#stop", "#architecture", "#augment", "#batch-size", "#learning-rate", "#cache-size",
                    "#pretrained", "#randomize", "#export", "#import", "#undo-weights",
                    "#forget")           # and the teach buttons (ui/teach.py)
 CHART_EVERY_MS = 250
@@ -221,6 +221,10 @@ def on_setting(selector, kind):
         ok = await send(kind, value)
         field.setAttribute("aria-invalid", "false" if ok else "true")
     on(selector, "change", action)
+
+
+async def set_augment(event):
+    await send(protocol.SET_AUGMENT, bool(event.target.checked))
 
 
 # -- seeing it learn: statuses from the worker ------------------------------------------
@@ -400,6 +404,7 @@ async def boot():
         on(selector, "click", action)
     on("#import", "change", panel.import_chosen)
     on("#architecture", "change", panel.switch_architecture)
+    on("#augment", "change", set_augment)
     on("#import-my-digits", "change", teach.import_chosen)
     if kept and await keeper.restore(send, *kept):
         for chart in charts:            # the history is back: show it now, not at the next status

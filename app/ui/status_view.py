@@ -13,7 +13,7 @@ from shared import protocol
 PERCENT = ("acc", "test_acc", "my_acc")
 RENDER_EVERY_MS = 100
 SETTINGS_INPUTS = {"batch_size": "#batch-size", "lrate": "#learning-rate", "cache_size": "#cache-size",
-                   "architecture": "#architecture"}
+                   "architecture": "#architecture", "augment": "#augment"}
 
 
 def format_value(name, value):
@@ -25,7 +25,7 @@ def format_value(name, value):
         return "%.4f" % value
     if name == "samples_per_s":
         return "%d" % round(value)
-    if name in ("training", "lesson"):
+    if name in ("training", "lesson", "augment"):
         return "yes" if value else "no"
     return str(value)
 
@@ -90,7 +90,9 @@ class StatusView:
             cell.dataset.value = "" if value is None else str(value)
         for name, selector in SETTINGS_INPUTS.items():
             field = self.document.querySelector(selector)
-            if field != self.document.activeElement:   # never overwrite typing
+            if field.type == "checkbox":
+                field.checked = status[name]
+            elif field != self.document.activeElement:   # never overwrite typing
                 field.value = str(status[name])
         views, self.views = self.views, {}
         if self.on_status:

@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from shared import protocol
-from worker import snapshots, weights_file
+from worker import augment, snapshots, weights_file
 from worker.divergence import LossWatch
 from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
@@ -72,6 +72,8 @@ class Trainer:
         self.batch_size = BATCH_SIZE
         self.lrate = LEARNING_RATE
         self.training = False
+        self.augment = model.ARCHITECTURE == "cnn"   # distort the batches (worker/augment.py)
+        self.rng = np.random.default_rng(0)
         self.iteration, self.samples_seen = counts(meta or {})
         self.lessons = Lessons()
         self.lesson_steps = 0      # left in the lesson under way, if any
@@ -130,6 +132,8 @@ class Trainer:
             self.lrate = value
         elif kind == protocol.SET_CACHE_SIZE:
             self.cache.resize(value)
+        elif kind == protocol.SET_AUGMENT:
+            self.augment = value
         elif kind == protocol.SET_MY_DIGITS:
             self.set_my_digits(value)
         self.wake.set()
@@ -179,7 +183,10 @@ class Trainer:
                 data = base64.b64decode(value, validate=True)
             except ValueError:
                 raise weights_file.BadWeights("weights are not valid base64")
-            self.model, meta = weights_file.decode(data)
+            model, meta = weights_file.decode(data)
+            if model.ARCHITECTURE != self.model.ARCHITECTURE:
+                self.augment = model.ARCHITECTURE == "cnn"   # that architecture's default
+            self.model = model
             self.iteration, self.samples_seen = counts(meta)
             self.learned_mine = my_digits_learned(meta)
         self.after_new_weights()
@@ -233,7 +240,7 @@ class Trainer:
             "fetch_errors": self.cache.fetch_errors, "corrupt_blocks": self.cache.corrupt_blocks,
             "error": self.error,
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
-            "architecture": self.model.ARCHITECTURE,
+            "architecture": self.model.ARCHITECTURE, "augment": self.augment,
         }
 
     def views(self):
@@ -261,7 +268,10 @@ class Trainer:
         await self.cache.wait_for(self.batch_size, give_up=lambda: not self.training)
         if not self.training:     # stopped while waiting for data
             return
-        X, y = self.lessons.mix(*self.cache.take(self.batch_size))
+        X, y = self.cache.take(self.batch_size)
+        if self.augment:
+            X = augment.distort(X, self.rng)
+        X, y = self.lessons.mix(X, y)
         if len(self.lessons):
             self.learned_mine = len(self.lessons)
         self.loss, self.acc = self.model.train_step(X, y, self.lrate)

@@ -55,3 +55,17 @@ def test_importing_a_convnet_file_while_on_the_mlp_switches_to_it(page):
     assert page.wait_for(lambda: predicted_by(page, "0") == ("cnn", "0"), timeout=60)
     page.click("#undo-weights")
     assert page.wait_for(lambda: page.status("architecture") == "mlp", timeout=30)
+
+
+def test_augment_follows_the_model_and_the_checkbox(page):
+    box = page.find("#augment")
+    assert page.status("augment") == "False" and not box.is_selected()
+    choose(page, "cnn")
+    assert page.wait_for(lambda: page.status("augment") == "True" and box.is_selected())
+    box.click()
+    assert page.wait_for(lambda: page.status("augment") == "False")
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > 1000, timeout=30)
+    box.click()                                  # while training
+    assert page.wait_for(lambda: page.status("augment") == "True")
+    page.click("#stop")

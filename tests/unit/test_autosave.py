@@ -9,7 +9,8 @@ from shared.series import Series
 
 CHECKPOINT = {"saved": "2026-11-24T14:02:00+00:00", "samples_seen": 230000, "iteration": 3594,
               "test_acc": 0.964, "architecture": "mlp"}
-STATUS = {"batch_size": 32, "lrate": 0.05, "cache_size": 12, "training": True, "loss": 0.1}
+STATUS = {"batch_size": 32, "lrate": 0.05, "cache_size": 12, "augment": True, "training": True,
+          "loss": 0.1}
 
 
 def history():
@@ -22,7 +23,7 @@ def history():
 def test_round_trip_keeps_settings_counts_history_and_origin():
     text = autosave.encode(CHECKPOINT, STATUS, history(), {"kind": "imported", "file": "a.npz"})
     meta = autosave.decode(text)
-    assert meta["settings"] == {"batch_size": 32, "lrate": 0.05, "cache_size": 12}
+    assert meta["settings"] == {"batch_size": 32, "lrate": 0.05, "cache_size": 12, "augment": True}
     assert meta["samples_seen"] == 230000 and meta["iteration"] == 3594
     assert meta["saved"] == CHECKPOINT["saved"] and meta["architecture"] == "mlp"
     assert meta["origin"] == {"kind": "imported", "file": "a.npz"}
@@ -33,7 +34,7 @@ def test_round_trip_keeps_settings_counts_history_and_origin():
 
 def test_settings_that_fail_the_protocol_are_left_out():
     meta = json.loads(autosave.encode(CHECKPOINT, STATUS, history(), {"kind": "shipped"}))
-    meta["settings"] = {"batch_size": 0, "lrate": "fast", "cache_size": 8}
+    meta["settings"] = {"batch_size": 0, "lrate": "fast", "cache_size": 8, "augment": "yes"}
     assert autosave.decode(json.dumps(meta))["settings"] == {"cache_size": 8}
 
 

@@ -16,15 +16,24 @@ VALID = {
     protocol.SET_LEARNING_RATE: 0.01,
     protocol.SET_CACHE_SIZE: 4,
     protocol.SET_MY_DIGITS: {"x": "AAAA", "y": [3], "learn": True},
+    protocol.SET_AUGMENT: False,
 }
 SETTINGS = (protocol.SET_BATCH_SIZE, protocol.SET_LEARNING_RATE, protocol.SET_CACHE_SIZE)
 INTEGER_SETTINGS = (protocol.SET_BATCH_SIZE, protocol.SET_CACHE_SIZE)
 
 
-def test_the_seven_signals_of_the_original_and_my_digits():
+def test_the_seven_signals_of_the_original_my_digits_and_augment():
     assert len(protocol.ORIGINAL_SIGNALS) == 7
-    assert protocol.SIGNALS == protocol.ORIGINAL_SIGNALS + (protocol.SET_MY_DIGITS,)
+    assert protocol.SIGNALS == protocol.ORIGINAL_SIGNALS + (protocol.SET_MY_DIGITS,
+                                                            protocol.SET_AUGMENT)
     assert set(VALID) == set(protocol.SIGNALS)
+
+
+@pytest.mark.parametrize("value", [None, 1, 0, "true", [], 0.5])
+def test_augment_takes_only_true_or_false(value):
+    with pytest.raises(ProtocolError, match="augment must be true or false"):
+        protocol.signal(protocol.SET_AUGMENT, value) if value is not None else \
+            protocol.parse_signal({"type": protocol.SET_AUGMENT})
 
 
 BAD_MY_DIGITS = [

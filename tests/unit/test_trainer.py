@@ -730,3 +730,38 @@ def test_held_out_evaluation_takes_at_most_its_share_of_the_time():
         await iterate(h.trainer)
         assert h.trainer.last_eval == clock.now
     run(scenario())
+
+
+def test_augment_is_on_by_default_for_the_convnet_only_and_can_be_switched():
+    h = Harness()
+    h.send("status")
+    assert h.last()["augment"] is False                     # the MLP's default
+    h.send("set_augment", True)
+    assert h.last()["augment"] is True
+    h.send("set_weights", file_of(MLP(HIDDEN, 2)))           # same architecture: kept
+    assert h.last()["augment"] is True
+    h.send("set_weights", file_of(ConvNet(seed=1)))
+    assert h.last()["augment"] is True                       # the convnet's default
+    h.send("set_augment", False)
+    h.send("set_weights", file_of(MLP(HIDDEN, 2)))
+    assert h.last()["augment"] is False
+    assert h.send("set_augment", 1)["ok"] is False
+
+
+def test_augmented_batches_are_distorted_copies(monkeypatch):
+    h = Harness()
+    seen = []
+    original = h.trainer.model.train_step
+    monkeypatch.setattr(h.trainer.model, "train_step",
+                        lambda X, y, lrate: seen.append(X.copy()) or original(X, y, lrate))
+    h.send("set_augment", True)
+
+    async def scenario():
+        h.send("start")
+        await iterate(h.trainer)
+        h.send("stop")
+    run(scenario())
+    pixels, _ = synthetic(100, seed=0)               # the first block, as fetched
+    plain = pixels.astype(np.float32) / 255
+    assert not any(np.array_equal(row, p) for row in seen[0] for p in plain)
+    assert seen[0].min() >= 0 and seen[0].max() <= 1

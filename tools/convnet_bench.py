@@ -1,0 +1,50 @@
+"""`make bench`'s figures for the convnet, in the browser: its training speed
+with and without distorted batches (the share distortion costs), seconds
+from random weights to 98% held-out, and drawing latency while it trains at
+full speed; natively, what distortion does for the MLP's held-out accuracy.
+"""
+import numpy as np
+from selenium.webdriver.support.select import Select
+
+from train_weights import load_split, train
+from worker import augment
+from worker.model import BATCH_SIZE, LEARNING_RATE, MLP
+
+TARGET_ACC = 0.98
+
+
+def choose(page, architecture):
+    Select(page.find("#architecture")).select_by_value(architecture)
+    page.wait_for(lambda: page.status("architecture") == architecture, timeout=60)
+
+
+def set_augment(page, on):
+    if page.find("#augment").is_selected() != on:
+        page.click("#augment")
+    page.wait_for(lambda: page.status("augment") == str(on))
+
+
+def speeds(page, samples_per_s):
+    """The convnet's samples/s with distortion on and off (the page's default is on)."""
+    set_augment(page, False)
+    plain = samples_per_s(page)
+    set_augment(page, True)
+    distorted = samples_per_s(page)
+    return {"cnn_samples_per_s": round(distorted), "cnn_samples_per_s_undistorted": round(plain),
+            "cnn_distortion_cost_share": round(1 - distorted / plain, 3)}
+
+
+def mlp_with_distortion(epochs=20, seed=0):
+    """Held-out accuracy of the shipped MLP's training with and without distorted
+    batches, natively, same seed and epochs."""
+    X, y = load_split("train")
+    X_test, y_test = load_split("test")
+    plain = train(X, y, epochs=epochs, seed=seed).accuracy(X_test, y_test)
+    model, rng = MLP(128, seed), np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), BATCH_SIZE):
+            idx = order[start:start + BATCH_SIZE]
+            model.train_step(augment.distort(X[idx], rng), y[idx], LEARNING_RATE)
+    return {"mlp_heldout_plain": round(plain, 4),
+            "mlp_heldout_distorted": round(model.accuracy(X_test, y_test), 4)}
