@@ -133,21 +133,15 @@ def reply(error=None):
     return json.dumps({"ok": True} if error is None else {"ok": False, "error": str(error)})
 
 
-LONG_FIELDS = ("w1", "file")   # of "inference": the MLP's first layer, the convnet's file
-
-
 def encode_status(status):
-    """JSON text, with the long string of the inference weights (the MLP's
-    first layer, or the convnet's weights file) moved after it as a
-    "inference.<name>=value" line: MicroPython parses a long JSON string
-    slowly, but splits text at C speed."""
+    """JSON text, with the long string (the MLP's inference weights' first layer)
+    moved after it as a "inference.w1=value" line: MicroPython parses a long
+    JSON string slowly, but splits text at C speed."""
     head = dict(status)
     tails = []
-    if "inference" in head:
+    if "w1" in head.get("inference", {}):
         head["inference"] = dict(head["inference"])
-        for name in LONG_FIELDS:
-            if name in head["inference"]:
-                tails.append("inference.%s=%s" % (name, head["inference"].pop(name)))
+        tails.append("inference.w1=" + head["inference"].pop("w1"))
     return "\n".join([json.dumps(head)] + tails)
 
 

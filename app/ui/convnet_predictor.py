@@ -31,8 +31,9 @@ class ConvnetPredictor:
     def ready(self):
         return self.sync is not None
 
-    def use(self, file_text):
-        self.weights = file_text
+    def use(self, weights_file):
+        """weights_file: a Uint8Array, handed to the worker as it is."""
+        self.weights = weights_file
         if not self.starting:
             self.starting = True
             asyncio.create_task(self.start())

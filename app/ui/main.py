@@ -293,7 +293,13 @@ def rendered(status, views):
 my_digits = MyDigits()
 keeper = ModelKeeper(document, {"loss": loss, "accuracy": accuracy, "mine": mine_accuracy},
                      my_digits)
-status_view = StatusView(document, on_status=rendered, on_checkpoint=keeper.receive)
+def checkpoint_arrived(checkpoint):
+    keeper.receive(checkpoint)
+    if checkpoint.architecture == "cnn":    # the convnet predicts with each one
+        predictor.use_convnet(checkpoint.weights)
+
+
+status_view = StatusView(document, on_status=rendered, on_checkpoint=checkpoint_arrived)
 worker = ModelWorker(status_view.receive, lambda reason: asyncio.create_task(recover(reason)))
 panel = WeightsPanel(document, keeper, send, say)
 teach = TeachPanel(document, my_digits, lambda: predictor.digit_input, send, say,
@@ -378,6 +384,8 @@ async def boot():
             use_weights(protocol.decode_status(shipped)["inference"])   # live before the worker is
         if view is not None:
             use_weights(view)
+            if view.get("architecture") == "cnn":
+                predictor.use_convnet(kept[0].weights)
     except (OSError, ValueError, KeyError) as error:
         say("No weights to predict with yet (%s): predictions start once the training "
             "worker is up." % error, error=True)

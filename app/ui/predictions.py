@@ -84,14 +84,20 @@ class Predictor:
         return self.architecture == "cnn" and self.convnet.ready
 
     def use_weights(self, weights):
-        """An inference view (worker/snapshots.py): the MLP's, or the convnet's file."""
+        """An inference view (worker/snapshots.py): the MLP's weights, or word
+        that the convnet is in use (its weights come by use_convnet)."""
         if weights.get("architecture") == "cnn":
             self.architecture = "cnn"
-            self.convnet.use(weights["file"])
-        else:
-            self.architecture = "mlp"
-            self.model = inference.InferenceModel(weights)
+            return
+        self.architecture = "mlp"
+        self.model = inference.InferenceModel(weights)
         if self.pixels is not None:     # the drawing shown gets the new opinion
+            js.setTimeout(self.repredict_proxy, 0)
+
+    def use_convnet(self, weights_file):
+        """The convnet's weights file (a Uint8Array, from a checkpoint)."""
+        self.convnet.use(weights_file)
+        if self.pixels is not None:
             js.setTimeout(self.repredict_proxy, 0)
 
     def repredict(self):

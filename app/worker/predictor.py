@@ -3,8 +3,8 @@
 The convnet is too much for MicroPython to run on every stroke, and the
 model worker is busy with training steps, so predictions with the convnet
 run here, in a worker of their own: the page hands it the weights
-(`use_weights`: base64 of a weights file, as the model worker's inference view
-carries) and then each drawing (`predict`: 784 pixel levels 0..255 as
+(`use_weights`: a weights file as a Uint8Array, as the model worker's
+checkpoints carry it) and then each drawing (`predict`: 784 pixel levels 0..255 as
 base64), and gets ten probabilities back as JSON text.
 """
 import base64
@@ -17,12 +17,12 @@ from worker import weights_file
 model = None
 
 
-def use_weights(text):
+def use_weights(data):
     """Returns "" or why the weights were refused (the old ones stay)."""
     global model
     try:
-        model, _ = weights_file.decode(base64.b64decode(text, validate=True))
-    except ValueError as error:      # BadWeights, and bad base64
+        model, _ = weights_file.decode(data.to_bytes())
+    except ValueError as error:      # BadWeights
         return str(error)
     return ""
 

@@ -4,7 +4,7 @@ import base64
 
 import numpy as np
 
-from worker import png, weights_file
+from worker import png
 
 UNITS_SHOWN, MOSAIC_COLUMNS, GAP = 16, 4, 2
 EXAMPLES_PER_CELL = 8
@@ -22,13 +22,13 @@ def int16_scale(weights, top=2 ** 15):
     return scale
 
 
-def inference_weights(model, classes=tuple("0123456789")):
-    """What the page predicts with. The MLP in shared/inference.py's form (first
-    layer as int16), for the main thread; the convnet as its weights file in
-    base64, for the page's predictor worker (worker/predictor.py)."""
+def inference_weights(model):
+    """What the page predicts with: the MLP in shared/inference.py's form (first
+    layer as int16), for the main thread. The convnet is predicted with in the
+    page's predictor worker (worker/predictor.py), from the weights file each
+    checkpoint carries in binary; its view only says which model it is."""
     if model.ARCHITECTURE == "cnn":
-        return {"architecture": "cnn",
-                "file": base64.b64encode(weights_file.encode(model, classes)).decode()}
+        return {"architecture": "cnn"}
     scale = int16_scale(model.W1)
     w1 = np.clip(np.rint(model.W1 * scale), -32768, 32767).astype("<i2")
     return {

@@ -221,7 +221,7 @@ class Trainer:
                                            iteration=self.iteration,
                                            my_digits=self.learned_mine),
             "inference": protocol.encode_status(
-                {"inference": snapshots.inference_weights(self.model, self.classes)}),
+                {"inference": snapshots.inference_weights(self.model)}),
         }
 
     def send_checkpoint(self, reason):
@@ -250,7 +250,7 @@ class Trainer:
             views["confusion"], views["confusion_examples"] = self.confusion
             self.confusion = None
         if self.views_due:
-            views["inference"] = snapshots.inference_weights(self.model, self.classes)
+            views["inference"] = snapshots.inference_weights(self.model)
             views["units_png"] = snapshots.unit_mosaic(self.model)
             self.views_due = False
         return views

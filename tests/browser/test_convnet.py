@@ -69,3 +69,12 @@ def test_augment_follows_the_model_and_the_checkbox(page):
     box.click()                                  # while training
     assert page.wait_for(lambda: page.status("augment") == "True")
     page.click("#stop")
+
+
+def test_the_convnet_is_kept_across_a_reload(page):
+    choose(page, "cnn")
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved"))
+    page.open()
+    assert page.status("architecture") == "cnn"
+    assert Select(page.find("#architecture")).first_selected_option.get_attribute("value") == "cnn"
+    assert page.wait_for(lambda: predicted_by(page, "7") == ("cnn", "7"), timeout=60)
