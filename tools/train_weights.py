@@ -29,7 +29,7 @@ OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.tx
 EPOCHS, SEED = 20, 0
 # The convnet: distorted digits (worker/augment.py), the learning rate falling
 # along a half cosine; 98.7% held-out against 98.0% at a constant 0.05.
-CNN_EPOCHS, CNN_LEARNING_RATE = 30, 0.05
+CNN_EPOCHS = 30
 SAVED = "2026-11-24T00:00:00+00:00"    # fixed, so the same weights give the same file
 
 
@@ -61,7 +61,7 @@ def train(X, y, epochs=EPOCHS, batch=BATCH_SIZE, lrate=LEARNING_RATE, seed=SEED,
     return model
 
 
-def train_convnet(X, y, epochs=CNN_EPOCHS, batch=BATCH_SIZE, lrate=CNN_LEARNING_RATE, seed=SEED):
+def train_convnet(X, y, epochs=CNN_EPOCHS, batch=BATCH_SIZE, lrate=ConvNet.LEARNING_RATE, seed=SEED):
     model = ConvNet(seed)
     rng = np.random.default_rng(seed)
     steps = epochs * -(-len(y) // batch)

@@ -90,6 +90,8 @@ class Dense:
 
 class ConvNet:
     ARCHITECTURE = "cnn"
+    # With distorted batches, 0.05 reached 98% held-out in fewer samples than 0.1 or 0.02.
+    LEARNING_RATE = 0.05
 
     def __init__(self, seed=0):
         conv1 = Conv("conv1", 5, 2, 1, 16, SIDE)

@@ -48,6 +48,7 @@ def softmax_gradient(Z, y):
 
 class MLP:
     ARCHITECTURE = "mlp"
+    LEARNING_RATE = LEARNING_RATE
     PARAM_NAMES = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
 
     def __init__(self, hidden=128, seed=0):

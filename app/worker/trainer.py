@@ -184,8 +184,9 @@ class Trainer:
             except ValueError:
                 raise weights_file.BadWeights("weights are not valid base64")
             model, meta = weights_file.decode(data)
-            if model.ARCHITECTURE != self.model.ARCHITECTURE:
-                self.augment = model.ARCHITECTURE == "cnn"   # that architecture's default
+            if model.ARCHITECTURE != self.model.ARCHITECTURE:   # that architecture's defaults
+                self.augment = model.ARCHITECTURE == "cnn"
+                self.lrate = model.LEARNING_RATE
             self.model = model
             self.iteration, self.samples_seen = counts(meta)
             self.learned_mine = my_digits_learned(meta)

@@ -740,10 +740,11 @@ def test_augment_is_on_by_default_for_the_convnet_only_and_can_be_switched():
     h.send("set_weights", file_of(MLP(HIDDEN, 2)))           # same architecture: kept
     assert h.last()["augment"] is True
     h.send("set_weights", file_of(ConvNet(seed=1)))
-    assert h.last()["augment"] is True                       # the convnet's default
+    assert h.last()["augment"] is True                       # the convnet's defaults
+    assert h.last()["lrate"] == ConvNet.LEARNING_RATE
     h.send("set_augment", False)
     h.send("set_weights", file_of(MLP(HIDDEN, 2)))
-    assert h.last()["augment"] is False
+    assert h.last()["augment"] is False and h.last()["lrate"] == MLP.LEARNING_RATE
     assert h.send("set_augment", 1)["ok"] is False
 
 
