@@ -6,12 +6,11 @@ newest drawing waits, so it never falls behind a fast stroke.
 import asyncio
 import json
 
-import js
 from pyscript import workers
 
-from ui.model_worker import settled
+from ui.model_worker import add_worker, settled
 
-SRC, CONFIG, NAME = "./app/worker/predictor.py", "./pyscript.toml", "predictor"
+SRC, NAME = "./app/worker/predictor.py", "predictor"
 BOOT_TIMEOUT_S = 120
 
 
@@ -41,12 +40,7 @@ class ConvnetPredictor:
             asyncio.create_task(self.work())
 
     async def start(self):
-        script = js.document.createElement("script")
-        script.type = "py"
-        script.src = SRC
-        for attribute, value in (("worker", ""), ("name", NAME), ("config", CONFIG)):
-            script.setAttribute(attribute, value)
-        js.document.body.append(script)
+        add_worker(SRC, NAME)
         try:
             self.sync = await asyncio.wait_for(settled(workers[NAME]), BOOT_TIMEOUT_S)
         except Exception as error:     # a timeout, or the worker failed to load

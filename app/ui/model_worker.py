@@ -27,6 +27,17 @@ class WorkerLost(Exception):
     """The worker did not answer in time, or is gone; the message says how."""
 
 
+def add_worker(src, name, config=CONFIG):
+    """A PyScript named worker: its <script>, added to the page, which starts it."""
+    script = js.document.createElement("script")
+    script.type = "py"
+    script.src = src
+    for attribute, value in (("worker", ""), ("name", name), ("config", config)):
+        script.setAttribute(attribute, value)
+    js.document.body.append(script)
+    return script
+
+
 async def settled(promise):
     return await promise      # a JS promise: asyncio.wait_for needs a coroutine
 
@@ -51,13 +62,7 @@ class ModelWorker:
         does not slow the page's first predictions down. Raises WorkerLost if
         it does not come up."""
         name = "model" if self.generation == 0 else "model-%d" % self.generation
-        script = js.document.createElement("script")
-        script.type = "py"
-        script.src = SRC
-        for attribute, value in (("worker", ""), ("name", name), ("config", CONFIG)):
-            script.setAttribute(attribute, value)
-        js.document.body.append(script)
-        self.script = script           # so that stop() ends it, even half started
+        self.script = add_worker(SRC, name)   # so that stop() ends it, even half started
         try:
             sync = await asyncio.wait_for(settled(workers[name]), BOOT_TIMEOUT_S)
         except asyncio.TimeoutError:

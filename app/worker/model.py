@@ -46,7 +46,31 @@ def softmax_gradient(Z, y):
     return loss, acc, P
 
 
-class MLP:
+class Classifier:
+    """What every model here shares, given its logits(X) and params()."""
+
+    def reset_momentum(self):
+        self.velocity = [np.zeros_like(p) for p in self.params()]
+
+    def named_params(self):
+        """The parameters by the names weights files use (worker/weights_file.py)."""
+        return zip(self.PARAM_NAMES, self.params())
+
+    def predict(self, X):
+        return np.argmax(self.logits(X), axis=1)
+
+    def evaluate(self, X, y):
+        """Predicted classes and the mean cross-entropy loss on (X, y)."""
+        Z = self.logits(X)
+        Z -= Z.max(axis=1, keepdims=True)
+        loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
+        return np.argmax(Z, axis=1), float(loss)
+
+    def accuracy(self, X, y):
+        return float(np.mean(self.predict(X) == y))
+
+
+class MLP(Classifier):
     ARCHITECTURE = "mlp"
     LEARNING_RATE = LEARNING_RATE
     PARAM_NAMES = ("hidden.weight", "hidden.bias", "output.weight", "output.bias")
@@ -65,15 +89,8 @@ class MLP:
         self.b2 = np.zeros(OUTPUTS, np.float32)
         self.reset_momentum()
 
-    def reset_momentum(self):
-        self.velocity = [np.zeros_like(p) for p in self.params()]
-
     def params(self):
         return [self.W1, self.b1, self.W2, self.b2]
-
-    def named_params(self):
-        """The parameters by the names weights files use (worker/weights_file.py)."""
-        return zip(self.PARAM_NAMES, self.params())
 
     def layers(self):
         return [{"name": "hidden", "type": "dense", "inputs": INPUTS, "units": self.hidden,
@@ -123,19 +140,6 @@ class MLP:
     def logits(self, X, chunk=256):
         # Small chunks keep the set of inked columns small.
         return np.concatenate([self.forward(X[i:i + chunk])[-1] for i in range(0, len(X), chunk)])
-
-    def predict(self, X):
-        return np.argmax(self.logits(X), axis=1)
-
-    def evaluate(self, X, y):
-        """Predicted classes and the mean cross-entropy loss on (X, y)."""
-        Z = self.logits(X)
-        Z -= Z.max(axis=1, keepdims=True)
-        loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
-        return np.argmax(Z, axis=1), float(loss)
-
-    def accuracy(self, X, y):
-        return float(np.mean(self.predict(X) == y))
 
     def gradients(self, X, y):
         """Loss, batch accuracy and gradients of the mean cross-entropy.
