@@ -8,7 +8,9 @@ tasks; how fast a killed worker is noticed and replaced; and how fast
 learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
 latency, and what distorted batches cost and give (tools/convnet_bench.py);
 teaching it odd shapes of handwriting, and photos of other writers' digits
-(tools/teach_bench.py).
+(tools/teach_bench.py); and both models' speed over the fastest of the
+peer systems (TensorFlow.js, ConvNetJS) trained in the same browser in the
+same run (tools/anchor_bench.py).
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -25,6 +27,7 @@ TOOLS = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
 from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
 from startup import startup_figures  # noqa: E402
+import anchor_bench  # noqa: E402
 import convnet_bench  # noqa: E402
 from teach_bench import photographed, teaching  # noqa: E402
 from train_weights import load_split  # noqa: E402
@@ -185,6 +188,7 @@ def main():
         cnn_drawing = drawing_while_training(page)
         blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
+        anchors = anchor_bench.anchor_figures(driver, url)
     finally:
         driver.quit()
     driver = make_driver()          # a fresh visitor, with the shipped weights
@@ -233,6 +237,8 @@ def main():
         **convnet_bench.mlp_with_distortion(),
         **teach,
         **photographed(shipped),
+        **anchors,
+        **anchor_bench.ratios(anchors, browser, cnn["cnn_samples_per_s"]),
         "page_errors": len(errors),
     }))
 
