@@ -6,7 +6,7 @@ Strided convolutions instead of convolution + max-pool: pooling a stride-1
 layer costs four times its arithmetic and a pass of comparisons, which in
 Pyodide's numpy (no BLAS) cost more than the layer itself. Convolution is
 im2col (a strided view of the input, copied once into rows of patches)
-times the kernel, a matrix product. Images are NHWC, kernels (k, k, in, out).
+times the kernel, a matrix product. Kernels are (k, k, in, out).
 
 Pure numpy, float32; the same file trains in CPython and the Pyodide worker,
 with the interface of worker.model.MLP.
@@ -14,13 +14,18 @@ with the interface of worker.model.MLP.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from worker.model import MOMENTUM, OUTPUTS, Classifier, matmul, matmul_tn, softmax_gradient
+from worker.model import MOMENTUM, OUTPUTS, Classifier, matmul, matmul_nt, matmul_tn, softmax_gradient
 
 SIDE = 28
 
 
 class Conv:
-    """k x k convolution with a stride and no padding, then ReLU."""
+    """k x k convolution with a stride and no padding, then ReLU.
+
+    Feature maps are laid out (channels, n, rows, columns): every product is
+    then (few rows) x (long rows of n * positions), and Pyodide's einsum runs
+    its inner loop along those long rows, about 1.6x faster per step than with
+    the images first (measured in Pyodide)."""
 
     def __init__(self, name, k, stride, channels_in, channels_out, side_in):
         self.name, self.k, self.stride = name, k, stride
@@ -34,37 +39,39 @@ class Conv:
         self.weight = (rng.standard_normal(self.shape) * np.sqrt(2 / fan_in)).astype(np.float32)
         self.bias = np.zeros(self.channels_out, np.float32)
 
-    def patches(self, X):
-        """(n * out * out, k * k * in): one row of input pixels per output pixel."""
-        n, s, k = len(X), self.stride, self.k
-        b = X.strides
-        o = self.side_out
-        view = as_strided(X, (n, o, o, k, k, self.channels_in),
-                          (b[0], b[1] * s, b[2] * s, b[1], b[2], b[3]), writeable=False)
-        return view.reshape(n * o * o, -1)
+    def patches(self, A):
+        """(k * k * in, n * out * out): one column of input pixels per output pixel."""
+        n, s, k, o = A.shape[1], self.stride, self.k, self.side_out
+        b = A.strides
+        view = as_strided(A, (k, k, self.channels_in, n, o, o),
+                          (b[2], b[3], b[0], b[1], b[2] * s, b[3] * s), writeable=False)
+        return view.reshape(k * k * self.channels_in, -1)
 
-    def forward(self, X):
-        self.cols = self.patches(X)
-        Z = matmul(self.cols, self.weight.reshape(-1, self.channels_out)) + self.bias
-        self.out = np.maximum(Z, 0, out=Z).reshape(len(X), self.side_out, self.side_out, -1)
+    def forward(self, A):
+        """A: (in, n, side, side) -> (out, n, side_out, side_out)."""
+        self.cols = self.patches(A)
+        Z = matmul(self.weight.reshape(-1, self.channels_out).T, self.cols)
+        Z += self.bias[:, None]
+        self.out = np.maximum(Z, 0, out=Z).reshape(self.channels_out, A.shape[1],
+                                                   self.side_out, self.side_out)
         return self.out
 
     def backward(self, dY, input_gradient=True):
-        """Gradients of weight and bias from dY (the output's); returns dX or None."""
-        dZ = (dY * (self.out > 0)).reshape(-1, self.channels_out)
-        self.d_weight = matmul_tn(self.cols, dZ).reshape(self.shape)
-        self.d_bias = dZ.sum(axis=0)
+        """Gradients of weight and bias from dY (the output's); returns dA or None."""
+        dZ = (dY * (self.out > 0)).reshape(self.channels_out, -1)
+        self.d_weight = matmul_nt(dZ, self.cols).T.reshape(self.shape)
+        self.d_bias = dZ.sum(axis=1)
         if not input_gradient:
             return None
-        n, o, k, s = len(dY), self.side_out, self.k, self.stride
-        d_cols = matmul(dZ, self.weight.reshape(-1, self.channels_out).T)
-        d_cols = d_cols.reshape(n, o, o, k, k, self.channels_in)
-        dX = np.zeros((n, self.side_in, self.side_in, self.channels_in), dY.dtype)
+        n, o, k, s = dY.shape[1], self.side_out, self.k, self.stride
+        d_cols = matmul(self.weight.reshape(-1, self.channels_out), dZ)
+        d_cols = d_cols.reshape(k, k, self.channels_in, n, o, o)
+        dA = np.zeros((self.channels_in, n, self.side_in, self.side_in), dY.dtype)
         span = s * (o - 1) + 1
         for i in range(k):          # each kernel offset adds back to its input pixels
             for j in range(k):
-                dX[:, i:i + span:s, j:j + span:s] += d_cols[:, :, :, i, j]
-        return dX
+                dA[:, :, i:i + span:s, j:j + span:s] += d_cols[i, j]
+        return dA
 
 
 class Dense:
@@ -78,14 +85,20 @@ class Dense:
         self.weight = (rng.standard_normal(self.shape) * np.sqrt(1 / self.inputs)).astype(np.float32)
         self.bias = np.zeros(self.units, np.float32)
 
-    def forward(self, X):
-        self.X = X.reshape(len(X), -1)
+    def forward(self, A):
+        """A: feature maps (channels, n, rows, columns), flattened per image as
+        rows x columns x channels (the order weights files keep)."""
+        self.maps = A.shape
+        self.X = A.transpose(1, 2, 3, 0).reshape(A.shape[1], -1)
         return matmul(self.X, self.weight) + self.bias
 
     def backward(self, dY):
+        """Gradients of weight and bias; returns the maps' gradient, laid out as they were."""
         self.d_weight = matmul_tn(self.X, dY)
         self.d_bias = dY.sum(axis=0)
-        return matmul(dY, self.weight.T)
+        c, n, rows, columns = self.maps
+        dX = matmul(dY, self.weight.T).reshape(n, rows, columns, c)
+        return np.ascontiguousarray(dX.transpose(3, 0, 1, 2))
 
 
 class ConvNet(Classifier):
@@ -143,7 +156,7 @@ class ConvNet(Classifier):
         self.reset_momentum()
 
     def forward(self, X):
-        A = np.ascontiguousarray(X).reshape(len(X), SIDE, SIDE, 1)
+        A = np.ascontiguousarray(X, np.float32).reshape(1, len(X), SIDE, SIDE)
         for conv in self.convs:
             A = conv.forward(A)
         return self.output.forward(A)
@@ -155,7 +168,7 @@ class ConvNet(Classifier):
     def gradients(self, X, y):
         """Loss, batch accuracy and the gradients, in params() order."""
         loss, acc, dZ = softmax_gradient(self.forward(X), y)
-        dA = self.output.backward(dZ).reshape(self.convs[-1].out.shape)
+        dA = self.output.backward(dZ)
         for index in range(len(self.convs) - 1, -1, -1):
             dA = self.convs[index].backward(dA, input_gradient=index > 0)
         grads = [g for layer in self.stack for g in (layer.d_weight, layer.d_bias)]

@@ -23,12 +23,18 @@ if sys.platform == "emscripten":
 
     def matmul_tn(a, b):  # a.T @ b without materialising a.T
         return np.einsum("ji,jk->ik", a, b)
+
+    def matmul_nt(a, b):  # a @ b.T: dot products along both operands' rows
+        return np.einsum("ik,jk->ij", a, b)
 else:
     def matmul(a, b):
         return a @ b
 
     def matmul_tn(a, b):
         return a.T @ b
+
+    def matmul_nt(a, b):
+        return a @ b.T
 
 
 def softmax_gradient(Z, y):

@@ -29,7 +29,9 @@ def test_im2col_convolution_matches_a_naive_one(k, stride, channels, side):
     conv.init(rng)
     conv.bias = rng.standard_normal(4).astype(np.float32) * 0.1
     X = rng.standard_normal((2, side, side, channels)).astype(np.float32)
-    np.testing.assert_allclose(conv.forward(X), naive_conv_relu(X, conv.weight, conv.bias, stride),
+    maps = np.ascontiguousarray(X.transpose(3, 0, 1, 2))      # the layout Conv works in
+    np.testing.assert_allclose(conv.forward(maps).transpose(1, 2, 3, 0),
+                               naive_conv_relu(X, conv.weight, conv.bias, stride),
                                rtol=1e-4, atol=1e-5)
 
 
