@@ -28,8 +28,11 @@ OUT_CNN = os.path.join(ROOT, "static", "weights", "pretrained-cnn.npz")
 OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.txt")
 EPOCHS, SEED = 20, 0
 # The convnet: distorted digits (worker/augment.py), the learning rate falling
-# along a half cosine; 98.7% held-out against 98.0% at a constant 0.05.
+# along a half cosine from CNN_PEAK_RATE; 98.0% held-out at a constant 0.05.
+# From 0.08, three seeds gave 99.0-99.1%; from 0.05, 98.5-99.1% (BLAS builds
+# differ in rounding, so the seed alone does not fix the figure across machines).
 CNN_EPOCHS = 30
+CNN_PEAK_RATE = 0.08
 SAVED = "2026-11-24T00:00:00+00:00"    # fixed, so the same weights give the same file
 
 
@@ -61,7 +64,7 @@ def train(X, y, epochs=EPOCHS, batch=BATCH_SIZE, lrate=LEARNING_RATE, seed=SEED,
     return model
 
 
-def train_convnet(X, y, epochs=CNN_EPOCHS, batch=BATCH_SIZE, lrate=ConvNet.LEARNING_RATE, seed=SEED):
+def train_convnet(X, y, epochs=CNN_EPOCHS, batch=BATCH_SIZE, lrate=CNN_PEAK_RATE, seed=SEED):
     model = ConvNet(seed)
     rng = np.random.default_rng(seed)
     steps = epochs * -(-len(y) // batch)
