@@ -181,7 +181,7 @@ def main():
         noticed_s, recovered_s = worker_recovery(page)
         diverged_s, acc_after_divergence = divergence(page)
         convnet_bench.choose(page, "cnn")
-        cnn = convnet_bench.speeds(page, browser_samples_per_s)
+        cnn = convnet_bench.speeds(page)
         cnn["cnn_seconds_to_98pct_heldout"], cnn["cnn_samples_to_98pct_heldout"] = \
             seconds_to_target(page, convnet_bench.TARGET_ACC, timeout_s=180)
         page.click("#stop")

@@ -3,12 +3,16 @@ with and without distorted batches (the share distortion costs), seconds
 from random weights to 98% held-out, and drawing latency while it trains at
 full speed; natively, what distortion does for the MLP's held-out accuracy.
 """
+import statistics
+import time
+
 import numpy as np
 from selenium.webdriver.support.select import Select
 
 from train_weights import load_split, train
 from worker import augment
 from worker.model import BATCH_SIZE, LEARNING_RATE, MLP
+from worker.trainer import RATE_WINDOW_S
 
 TARGET_ACC = 0.98
 
@@ -24,12 +28,24 @@ def set_augment(page, on):
     page.wait_for(lambda: page.status("augment") == str(on))
 
 
-def speeds(page, samples_per_s):
-    """The convnet's samples/s with distortion on and off (the page's default is on)."""
-    set_augment(page, False)
-    plain = samples_per_s(page)
-    set_augment(page, True)
-    distorted = samples_per_s(page)
+def speeds(page, rounds=4, reading_s=3.0):
+    """The convnet's samples/s with distortion off and on, in turns while it
+    trains, so that the machine's swings fall on both alike: medians of the
+    worker's own 1-second readings (the first second after a switch skipped)."""
+    page.click("#start")
+    page.wait_for(lambda: page.status("training") == "True")
+    readings = {False: [], True: []}
+    for _ in range(rounds):
+        for on in (False, True):
+            set_augment(page, on)
+            time.sleep(RATE_WINDOW_S)
+            deadline = time.monotonic() + reading_s
+            while time.monotonic() < deadline:
+                time.sleep(0.5)
+                readings[on].append(page.number("samples_per_s"))
+    page.click("#stop")
+    page.wait_for(lambda: page.status("training") == "False")
+    plain, distorted = statistics.median(readings[False]), statistics.median(readings[True])
     return {"cnn_samples_per_s": round(distorted), "cnn_samples_per_s_undistorted": round(plain),
             "cnn_distortion_cost_share": round(1 - distorted / plain, 3)}
 
