@@ -72,7 +72,7 @@ class Predictor:
     def __init__(self, view, on_problem):
         self.view = view
         self.model = None              # the MLP's inference model
-        self.convnet = ConvnetPredictor(self.answered, on_problem)
+        self.convnet = ConvnetPredictor(self.answered, self.repredict_later, on_problem)
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None
         self.probabilities = None      # of the last prediction shown
@@ -91,12 +91,15 @@ class Predictor:
             return
         self.architecture = "mlp"
         self.model = inference.InferenceModel(weights)
-        if self.pixels is not None:     # the drawing shown gets the new opinion
-            js.setTimeout(self.repredict_proxy, 0)
+        self.repredict_later()
 
     def use_convnet(self, weights_file):
-        """The convnet's weights file (a Uint8Array, from a checkpoint)."""
+        """The convnet's weights file (a Uint8Array, from a checkpoint); the
+        drawing shown is predicted again once the predictor has taken it."""
         self.convnet.use(weights_file)
+
+    def repredict_later(self):
+        """The drawing shown gets the new weights' opinion, in a task of its own."""
         if self.pixels is not None:
             js.setTimeout(self.repredict_proxy, 0)
 

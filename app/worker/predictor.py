@@ -2,15 +2,20 @@
 
 The convnet is too much for MicroPython to run on every stroke, and the
 model worker is busy with training steps, so predictions with the convnet
-run here, in a worker of their own: the page hands it the weights
-(`use_weights`: a weights file as a Uint8Array, as the model worker's
-checkpoints carry it) and then each drawing (`predict`: 784 pixel levels 0..255 as
-base64), and gets ten probabilities back as JSON text.
+run here, in a worker of their own. The page posts it messages, one at a
+time: a weights file (a Uint8Array, as the model worker's checkpoints carry
+it) or a drawing (784 pixel levels 0..255 as base64). Each gets one answer
+posted back as JSON text: for weights "" or why they were refused, for a
+drawing its ten probabilities (null before any weights), and for either
+{"failed": why} if this worker broke. Plain messages, not calls through
+PyScript's exported functions: an answer reaches the page's handler
+directly, with no asyncio turn on either side.
 """
 import base64
 import json
 
 import numpy as np
+from polyscript import xworker
 
 from worker import weights_file
 
@@ -29,11 +34,20 @@ def use_weights(data):
 
 def predict(pixels):
     if model is None:
-        return "null"
+        return None
     levels = np.frombuffer(base64.b64decode(pixels), np.uint8)
     Z = model.logits((levels.astype(np.float32) / 255).reshape(1, -1))[0]
     P = np.exp(Z - Z.max())
-    return json.dumps((P / P.sum()).round(5).tolist())
+    return (P / P.sum()).round(5).tolist()
 
 
-__export__ = ["use_weights", "predict"]
+def answer(event):
+    data = event.data
+    try:
+        reply = predict(data) if isinstance(data, str) else use_weights(data)
+    except Exception as error:    # the page must hear back, or it waits for ever
+        reply = {"failed": "%s: %s" % (type(error).__name__, error)}
+    xworker.postMessage(json.dumps(reply))
+
+
+xworker.onmessage = answer
