@@ -67,10 +67,10 @@ class ConvnetPredictor:
         self.worker = script.xworker
         self.next_job()
 
-    def ask(self, levels, request):
-        """levels: the 784 pixel levels (0..255) as base64; request: what the
-        answer is for (handed back with it)."""
-        self.pending = (levels, request)
+    def ask(self, pixels, request):
+        """pixels: the grid's 784 values as base64 of float32; request: what
+        the answer is for (handed back with it)."""
+        self.pending = (pixels, request)
         self.next_job()
 
     def next_job(self):

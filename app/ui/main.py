@@ -302,7 +302,7 @@ def checkpoint_arrived(checkpoint):
 status_view = StatusView(document, on_status=rendered, on_checkpoint=checkpoint_arrived)
 worker = ModelWorker(status_view.receive, lambda reason: asyncio.create_task(recover(reason)))
 panel = WeightsPanel(document, keeper, send, say)
-teach = TeachPanel(document, my_digits, lambda: predictor.digit_input, send, say,
+teach = TeachPanel(document, my_digits, predictor.digit_input, send, say,
                    lambda: asyncio.create_task(keeper.save()))
 
 

@@ -1,7 +1,8 @@
 """Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
-of shared/inference.py on the main thread, or the convnet in its predictor
+of shared/inference.py on the main thread, or both in the convnet's predictor
 worker; shown as a digit and ten bars."""
 import asyncio
+from array import array
 
 import js
 from pyscript.ffi import create_proxy
@@ -74,9 +75,8 @@ class Predictor:
         self.model = None              # the MLP's inference model
         self.convnet = ConvnetPredictor(self.answered, self.repredict_later, on_problem)
         self.architecture = "mlp"      # of the weights in use
-        self.pixels = None
+        self.pixels = None             # the grid's, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
-        self.digit_input = None        # the last drawing as the model saw it (None: empty)
         self.repredict_proxy = create_proxy(self.repredict)
 
     @property
@@ -108,14 +108,19 @@ class Predictor:
 
     def predict(self, pixels, event_time=None, frame_start=None):
         self.pixels = pixels
-        digit_input = self.digit_input = preprocess.preprocess(pixels)
-        if digit_input is not None and self.by_convnet:
-            self.convnet.ask(levels_base64(digit_input), (event_time, frame_start))
+        if self.by_convnet and inked(pixels):
+            # The worker preprocesses too: the less done here, the sooner its answer is shown.
+            self.convnet.ask(pixels_base64(pixels), (event_time, frame_start))
             return
         if self.model is None:
             return
+        digit_input = preprocess.preprocess(pixels)
         probabilities = None if digit_input is None else self.model.probabilities(digit_input)
         self.show(probabilities, event_time, frame_start)
+
+    def digit_input(self):
+        """The drawing as the models see it (None when empty)."""
+        return None if self.pixels is None else preprocess.preprocess(self.pixels)
 
     async def settled(self):
         """The probabilities shown, once the prediction asked for last has come."""
@@ -124,7 +129,7 @@ class Predictor:
         return self.probabilities
 
     def answered(self, probabilities, request):
-        if self.digit_input is not None:     # not cleared meanwhile
+        if inked(self.pixels):               # not cleared meanwhile
             self.show(probabilities, *request)
 
     def show(self, probabilities, event_time, frame_start):
@@ -137,6 +142,11 @@ class Predictor:
             self.view.digit.dataset.latencyMs = "%.2f" % (now - event_time)
 
 
-def levels_base64(digit_input):
-    """784 values in [0, 1] as base64 of their levels 0..255."""
-    return b2a_base64(bytes(int(v * 255 + 0.5) for v in digit_input)).decode().strip()
+def inked(pixels):
+    return max(pixels) > 0
+
+
+def pixels_base64(pixels):
+    """The grid's 784 values in [0, 1] as base64 of float32: converted in C,
+    not value by value in Python."""
+    return b2a_base64(array("f", pixels)).decode().strip()

@@ -4,7 +4,8 @@ The convnet is too much for MicroPython to run on every stroke, and the
 model worker is busy with training steps, so predictions with the convnet
 run here, in a worker of their own. The page posts it messages, one at a
 time: a weights file (a Uint8Array, as the model worker's checkpoints carry
-it) or a drawing (784 pixel levels 0..255 as base64). Each gets one answer
+it) or a drawing (the grid's 784 values in [0, 1], as base64 of float32,
+preprocessed here as on the main thread). Each gets one answer
 posted back as JSON text: for weights "" or why they were refused, for a
 drawing its ten probabilities (null before any weights), and for either
 {"failed": why} if this worker broke. Plain messages, not calls through
@@ -17,6 +18,7 @@ import json
 import numpy as np
 from polyscript import xworker
 
+from shared import preprocess
 from worker import weights_file
 
 model = None
@@ -35,8 +37,10 @@ def use_weights(data):
 def predict(pixels):
     if model is None:
         return None
-    levels = np.frombuffer(base64.b64decode(pixels), np.uint8)
-    Z = model.logits((levels.astype(np.float32) / 255).reshape(1, -1))[0]
+    digit = preprocess.preprocess(np.frombuffer(base64.b64decode(pixels), "<f4").tolist())
+    if digit is None:
+        return None
+    Z = model.logits(np.array(digit, np.float32).reshape(1, -1))[0]
     P = np.exp(Z - Z.max())
     return (P / P.sum()).round(5).tolist()
 
