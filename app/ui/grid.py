@@ -121,8 +121,9 @@ class GridManager:
         self.last_update = js.performance.now()
         self.state.changed = False
         event_time, self.first_event_time = self.first_event_time, None
-        self.cell.render(self.state.pixels)
+        # Predicting first: a worker asked (the convnet's) works while the ink is painted.
         self.on_change(self.state.pixels, event_time, self.last_update)
+        self.cell.render(self.state.pixels)
 
     # -- actions from the toolbar ----------------------------------------------
 

@@ -36,6 +36,8 @@ class PredictionView:
             self.bars.append((row, bar))
         self.names = classes.DIGITS
         self.probs = probs
+        self.shown = None              # (digit, text, aria-label) on the page
+        self.shown_rows = [None] * 10  # (data-p, top, bar width) on the page
 
     def name_classes(self, names):
         """Class names instead of digits: on the bars, and as the prediction."""
@@ -47,22 +49,29 @@ class PredictionView:
             row.firstChild.textContent = name
 
     def show(self, probabilities):
+        """Writes only what changed: the same text written again still costs
+        the page a layout, on every drawing update."""
         if probabilities is None:
-            self.digit.dataset.digit = ""
-            self.digit.textContent = "–"
-            self.digit.setAttribute("aria-label", "no prediction: draw a digit")
+            best = None
+            shown = ("", "–", "no prediction: draw a digit")
         else:
             best = inference.argmax(probabilities)
-            self.digit.dataset.digit = str(best)
-            self.digit.textContent = self.names[best]
-            self.digit.setAttribute("aria-label", "prediction %s, %d percent"
-                                    % (self.names[best], round(100 * probabilities[best])))
+            shown = (str(best), self.names[best], "prediction %s, %d percent"
+                     % (self.names[best], round(100 * probabilities[best])))
+        if shown != self.shown:
+            if self.shown is None or shown[:2] != self.shown[:2]:
+                self.digit.dataset.digit, self.digit.textContent = shown[0], shown[1]
+            self.digit.setAttribute("aria-label", shown[2])
+            self.shown = shown
         for d in range(10):
             p = probabilities[d] if probabilities else 0.0
-            row, bar = self.bars[d]
-            row.dataset.p = "%.4f" % p
-            row.classList.toggle("top", probabilities is not None and d == best)
-            bar.style.width = "%.1f%%" % (100 * p)
+            row_shown = ("%.4f" % p, d == best, "%.1f%%" % (100 * p))
+            if row_shown != self.shown_rows[d]:
+                self.shown_rows[d] = row_shown
+                row, bar = self.bars[d]
+                row.dataset.p = row_shown[0]
+                row.classList.toggle("top", row_shown[1])
+                bar.style.width = row_shown[2]
 
 
 class Predictor:

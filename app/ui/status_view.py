@@ -42,6 +42,7 @@ class StatusView:
         self.on_checkpoint = on_checkpoint   # fn(JS object): each checkpoint, at once
         self.views = {}                # optional fields not yet rendered
         self.latest = None
+        self.shown = {}                # status field -> its raw value on the page
         self.latest_text = None        # newest status, not parsed yet
         self.frame_pending = False
         self.last_render = 0
@@ -86,8 +87,11 @@ class StatusView:
         status = self.latest
         for name, cell in self.cells.items():
             value = status.get(name)
-            cell.textContent = format_value(name, value)
-            cell.dataset.value = "" if value is None else str(value)
+            raw = "" if value is None else str(value)
+            if raw != self.shown.get(name):     # the same text written again still costs a layout
+                self.shown[name] = raw
+                cell.textContent = format_value(name, value)
+                cell.dataset.value = raw
         for name, selector in SETTINGS_INPUTS.items():
             field = self.document.querySelector(selector)
             if field.type == "checkbox":
