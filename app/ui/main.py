@@ -55,7 +55,11 @@ message = document.querySelector("#message")
 
 # -- messages and errors ----------------------------------------------------------
 
+said = [0]      # how many messages so far: a late success clears only its own
+
+
 def say(text, error=False):
+    said[0] += 1
     message.textContent = text
     message.classList.toggle("error", error)
 
@@ -194,11 +198,13 @@ async def send(kind, value=None):
     except protocol.ProtocolError as error:
         say(str(error), error=True)
         return False
+    before = said[0]
     reply = json.loads(await worker.signal(text))
     if not reply["ok"]:
         say(reply["error"], error=True)
         return False
-    say("")
+    if said[0] == before:     # a newer message (a bad setting typed meanwhile) stays
+        say("")
     return True
 
 
