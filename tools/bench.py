@@ -54,10 +54,7 @@ def browser_samples_per_s(page):
     """Median of the worker's own 1-second samples/s readings while training."""
     page.click("#start")
     page.wait_for(lambda: page.number("samples_seen") > 20 * BATCH)
-    readings, deadline = [], time.monotonic() + MEASURE_S
-    while time.monotonic() < deadline:
-        time.sleep(0.5)
-        readings.append(page.number("samples_per_s"))
+    readings = page.readings("samples_per_s", MEASURE_S)
     page.click("#stop")
     page.wait_for(lambda: page.status("training") == "False")
     return statistics.median(readings)

@@ -161,6 +161,14 @@ class Page:
             self.click("#stop")
             assert self.wait_for(lambda: self.status("training") == "False")
 
+    def readings(self, field, seconds, every=0.5):
+        """A status number read every `every` seconds for `seconds`."""
+        values, deadline = [], time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            time.sleep(every)
+            values.append(self.number(field))
+        return values
+
     def wait_for(self, condition, timeout=20, poll=0.1):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -39,10 +39,7 @@ def speeds(page, rounds=4, reading_s=3.0):
         for on in (False, True):
             set_augment(page, on)
             time.sleep(RATE_WINDOW_S)
-            deadline = time.monotonic() + reading_s
-            while time.monotonic() < deadline:
-                time.sleep(0.5)
-                readings[on].append(page.number("samples_per_s"))
+            readings[on] += page.readings("samples_per_s", reading_s)
     page.click("#stop")
     page.wait_for(lambda: page.status("training") == "False")
     plain, distorted = statistics.median(readings[False]), statistics.median(readings[True])
