@@ -48,6 +48,7 @@ STATUS_FIELDS = (
     "fetch_errors", "corrupt_blocks", "error",
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
     "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
+    "wasm_memory", "js_heap",          # the worker's bytes: Pyodide's wasm memory, its JS heap
 )
 
 

@@ -7,8 +7,10 @@ objects whose weights file is a Uint8Array, so the page stores it as binary.
 """
 import asyncio
 import json
+import time
 
 import js
+import pyodide_js
 from polyscript import xworker
 from pyodide.ffi import to_js
 from pyodide.http import pyfetch
@@ -56,10 +58,26 @@ async def boot(page_url):
 
     cache = BlockCache(manifest["train"], fetch_block)
     trainer = Trainer(model, cache, test_set, xworker.postMessage, post_checkpoint,
-                      classes=names, meta=meta)
+                      classes=names, meta=meta, memory=memory)
     asyncio.ensure_future(trainer.run())
     trainer.send_status()
     return protocol.reply()
+
+
+MEMORY_EVERY_S = 1.0
+memory_read = [-MEMORY_EVERY_S, (None, None)]    # when, and what
+
+
+def memory():
+    """(Pyodide's wasm memory, this worker's JS heap) in bytes, read at most once
+    a second (statuses go out every step); the heap is Chromium's figure
+    (performance.memory), None where the browser has none."""
+    now = time.monotonic()
+    if now - memory_read[0] >= MEMORY_EVERY_S:
+        heap = getattr(js.performance, "memory", None)
+        memory_read[:] = now, (pyodide_js._module.HEAPU8.length,
+                               heap.usedJSHeapSize if heap else None)
+    return memory_read[1]
 
 
 def post_checkpoint(checkpoint):

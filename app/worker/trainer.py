@@ -58,15 +58,17 @@ class RateMeter:
 
 class Trainer:
     def __init__(self, model, cache, test_set, publish, publish_checkpoint=lambda c: None,
-                 clock=time.monotonic, classes=CLASSES, meta=None):
+                 clock=time.monotonic, classes=CLASSES, meta=None, memory=lambda: (None, None)):
         """test_set: (X float32, y) held-out samples; publish: fn(status JSON text);
         publish_checkpoint: fn(dict, see checkpoint()); meta: the model's file
-        metadata (samples seen, iteration)."""
+        metadata (samples seen, iteration); memory: fn() -> the worker's (wasm
+        memory, JS heap) in bytes, either None where unknown (make soak watches them)."""
         self.model = model
         self.cache = cache
         self.X_test, self.y_test = test_set[0][:EVAL_SAMPLES], test_set[1][:EVAL_SAMPLES]
         self.publish = publish
         self.publish_checkpoint = publish_checkpoint
+        self.memory = memory
         self.clock = clock
         self.classes = list(classes)
         self.batch_size = BATCH_SIZE
@@ -232,6 +234,7 @@ class Trainer:
     # -- status --------------------------------------------------------------
 
     def status(self):
+        wasm, js_heap = self.memory()
         return {
             "training": self.training, "loss": self.loss, "acc": self.acc,
             "test_acc": self.test_acc, "batch_size": self.batch_size, "lrate": self.lrate,
@@ -242,6 +245,7 @@ class Trainer:
             "error": self.error,
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
             "architecture": self.model.ARCHITECTURE, "augment": self.augment,
+            "wasm_memory": wasm, "js_heap": js_heap,
         }
 
     def views(self):
