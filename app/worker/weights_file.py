@@ -19,7 +19,9 @@ numpy and the standard library only: CPython (tools, tests) and the Pyodide work
 import io
 import json
 import math
+import tokenize
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -29,6 +31,7 @@ FORMAT, VERSION = "digits-weights", 1
 MAX_BYTES = 16 * 1024 * 1024          # far above any model the app builds
 NPY_MAGIC, ZIP_MAGIC = b"\x93NUMPY", b"PK\x03\x04"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)       # fixed, so the same weights give the same bytes
+NUMPY_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)   # np.savez, np.savez_compressed
 INPUT = {"shape": [28, 28], "range": [0, 1], "ink": "high",
          "preprocessing": "MNIST-style: crop to the ink, scale the longer side to 20 px, "
                           "centre of mass at (14, 14)"}
@@ -74,7 +77,7 @@ def _from_npz(data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as error:
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError) as error:  # garbled version
         raise BadWeights("the .npz is damaged or truncated (%s)" % error)
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
@@ -86,11 +89,14 @@ def _from_npz(data):
         raise BadWeights("the .npz unpacks to more than %d MB" % (MAX_BYTES // 2 ** 20))
     if "meta.npy" not in names:
         raise BadWeights("the .npz has no meta entry: not a weights file of this app")
+    if any(info.compress_type not in NUMPY_COMPRESSIONS for info in infos):
+        # bzip2 and lzma raise their own errors on bad data (and Pyodide has no lzma)
+        raise BadWeights("the .npz uses a compression numpy never writes: save it with numpy.savez")
     try:
         members = {name[:-4]: archive.read(name) for name in names}
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as error:  # bad CRC, cut short
-        raise BadWeights("the .npz is damaged or truncated (%s)" % error)
-    except (NotImplementedError, RuntimeError) as error:  # an unknown compression, a password
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, zlib.error) as error:
+        raise BadWeights("the .npz is damaged or truncated (%s)" % error)  # bad CRC, cut short
+    except (NotImplementedError, RuntimeError) as error:  # a password, zip features numpy never uses
         raise BadWeights("the .npz cannot be read here (%s): save it with numpy.savez" % error)
     meta = _meta(read_npy(members.pop("meta"), "meta", text=True))
     params = {name: read_npy(body, name) for name, body in members.items()}
@@ -127,7 +133,7 @@ def read_npy(data, name, text=False):
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                        else np.lib.format.read_array_header_2_0)
         shape, fortran_order, dtype = read_header(stream)
-    except (ValueError, EOFError, SyntaxError, TypeError) as error:
+    except (ValueError, EOFError, SyntaxError, TypeError, tokenize.TokenError) as error:
         raise BadWeights("%s: not a readable .npy array (%s)" % (name, error))
     if dtype.hasobject:
         raise BadWeights("%s holds Python objects (pickled data): refused" % name)
@@ -139,6 +145,9 @@ def read_npy(data, name, text=False):
                          % (name, dtype.name))
     if fortran_order and len(shape) > 1:
         raise BadWeights("%s must be stored in C order" % name)
+    if any(n < 0 for n in shape) or dtype.itemsize == 0:   # numpy's header check lets both by
+        raise BadWeights("%s: its header declares shape %s of %s, which no array has"
+                         % (name, shape, dtype.str))
     count = math.prod(shape)          # exact: a forged huge shape cannot wrap around
     body = data[stream.tell():]
     if len(body) != count * dtype.itemsize:
