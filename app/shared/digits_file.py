@@ -13,16 +13,18 @@ import binascii
 import io
 import struct
 
+# Raw deflate, inflated to at most `most` bytes: a member whose data inflates far
+# beyond its declared size (a zip bomb) costs no more memory than an honest one.
 try:
-    from zlib import decompress
+    from zlib import decompressobj
 
-    def inflate(data):
-        return decompress(data, -15)
+    def inflate(data, most):
+        return decompressobj(-15).decompress(data, most)
 except ImportError:           # MicroPython
     import deflate
 
-    def inflate(data):
-        return deflate.DeflateIO(io.BytesIO(data), deflate.RAW).read()
+    def inflate(data, most):
+        return deflate.DeflateIO(io.BytesIO(data), deflate.RAW).read(most)
 
 SIDE, PIXELS = 28, 28 * 28
 MAX_DIGITS = 1000
@@ -105,7 +107,7 @@ def members(data):
         body = data[offset + 30 + skip[0] + skip[1]:offset + 30 + skip[0] + skip[1] + packed]
         if method == 8:
             try:
-                body = inflate(body)
+                body = inflate(body, size_out + 1)    # one more: a longer one is refused
             except Exception:     # zlib.error, or MicroPython's OSError
                 raise BadDigitsFile("%s does not decompress" % name)
         if len(body) != size_out or binascii.crc32(body) & 0xFFFFFFFF != crc:
