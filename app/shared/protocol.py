@@ -64,16 +64,35 @@ class ProtocolError(ValueError):
     """A signal the worker must not act on; the message is for the user."""
 
 
+# Reasons are shown on the page, and what they quote (a value, a file's names and
+# fields) may be hostile and megabytes long: both are cut short.
+SHOWN_CHARS, REASON_CHARS = 40, 300
+
+
+def cut(text, most):
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def shown(value):
+    """A rejected value as a reason quotes it."""
+    return cut(repr(value), SHOWN_CHARS)
+
+
+def reason(error):
+    """An error's message as the page shows it."""
+    return cut(str(error), REASON_CHARS)
+
+
 def check_setting(kind, value):
     """Return value as the setting's type, or raise ProtocolError saying why not."""
     if kind == SET_AUGMENT:
         if not isinstance(value, bool):
-            raise ProtocolError("augment must be true or false, not %r" % (value,))
+            raise ProtocolError("augment must be true or false, not %s" % shown(value))
         return value
     low, high, integer = LIMITS[kind]
     name = kind[4:].replace("_", " ")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ProtocolError("%s must be a number, not %r" % (name, value))
+        raise ProtocolError("%s must be a number, not %s" % (name, shown(value)))
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise ProtocolError("%s must be a finite number" % name)
     if integer and value != int(value):
@@ -98,8 +117,11 @@ def parse_signal(message):
             message = json.loads(message)
         except ValueError:
             raise ProtocolError("signal is not JSON")
+        except RuntimeError:      # CPython's RecursionError: JSON nested deeper than it parses
+            raise ProtocolError("signal is not JSON a parser can read: nested too deeply")
     if not isinstance(message, dict) or message.get("type") not in SIGNALS:
-        raise ProtocolError("unknown signal %r" % (message.get("type") if isinstance(message, dict) else message))
+        raise ProtocolError("unknown signal %s"
+                            % shown(message.get("type") if isinstance(message, dict) else message))
     kind = message["type"]
     if kind in LIMITS or kind == SET_AUGMENT:
         message["value"] = check_setting(kind, message.get("value"))
@@ -131,7 +153,7 @@ def check_my_digits(value):
 
 
 def reply(error=None):
-    return json.dumps({"ok": True} if error is None else {"ok": False, "error": str(error)})
+    return json.dumps({"ok": True} if error is None else {"ok": False, "error": reason(error)})
 
 
 def encode_status(status):

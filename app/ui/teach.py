@@ -126,7 +126,8 @@ class TeachPanel:
             text = await weights_io.read_base64(file)
             labels, pixels = digits_file.decode(binascii.a2b_base64(text.encode()))
         except (ValueError, OSError) as error:
-            self.say("%s: %s. Your digits are as they were." % (file.name, error), error=True)
+            self.say("%s: %s. Your digits are as they were." % (file.name, protocol.reason(error)),
+                     error=True)
             return
         if len(self.digits) + len(labels) > protocol.MAX_MY_DIGITS:
             self.say("%s holds %d digits: with yours that is over %d. Remove some first."
