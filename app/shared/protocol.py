@@ -33,6 +33,10 @@ ORIGINAL_SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNI
                     SET_CACHE_SIZE)
 SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS, SET_AUGMENT)
 MAX_MY_DIGITS = 1000
+# A signal's JSON has three brackets at most, and none in its strings (base64 has
+# none). Deeper JSON is refused unparsed: CPython's parser raises RecursionError
+# on it, and Pyodide's overflows the wasm stack, a fatal error that kills the worker.
+MAX_BRACKETS = 8
 CLASSES = 10
 
 # Inclusive limits of each setting: (low, high, is_integer).
@@ -113,12 +117,13 @@ def signal(kind, value=None):
 def parse_signal(message):
     """Validate a decoded signal (dict or JSON text); returns the dict."""
     if isinstance(message, str):
+        if message.count("[") + message.count("{") > MAX_BRACKETS:
+            raise ProtocolError("signal is nested too deeply: a signal has at most %d brackets"
+                                % MAX_BRACKETS)
         try:
             message = json.loads(message)
         except ValueError:
             raise ProtocolError("signal is not JSON")
-        except RuntimeError:      # CPython's RecursionError: JSON nested deeper than it parses
-            raise ProtocolError("signal is not JSON a parser can read: nested too deeply")
     if not isinstance(message, dict) or message.get("type") not in SIGNALS:
         raise ProtocolError("unknown signal %s"
                             % shown(message.get("type") if isinstance(message, dict) else message))

@@ -200,7 +200,8 @@ def test_every_signal_refuses_every_kind_of_wrong_value(kind):
     "[" * 100000, '{"type": "set_batch_size", "value": %s%s}' % ("[" * 995, "]" * 995),
     '{"a":' * 50000])
 def test_json_nested_too_deeply_is_refused_not_raised(text):
-    """Regression: RecursionError escaped Trainer.signal (a deeply nested value)."""
+    """Regression: RecursionError escaped Trainer.signal; in Pyodide the parser
+    overflowed the wasm stack instead, a fatal error that killed the worker."""
     h = Harness()
     refused_unchanged(h, text)
     assert "nested too deeply" in json.loads(h.trainer.signal(text))["error"]
