@@ -101,7 +101,9 @@ def members(data):
             raise BadDigitsFile("%s is encrypted" % name)
         if method not in (0, 8):
             raise BadDigitsFile("%s uses a compression numpy never writes" % name)
-        if data[offset:offset + 4] != LOCAL or size_out > MAX_BYTES:
+        # Fields beyond the file are refused before use: MicroPython cannot slice with
+        # one over 2**31 (OverflowError, which it does not count as a ValueError).
+        if offset > at or packed > at or data[offset:offset + 4] != LOCAL or size_out > MAX_BYTES:
             raise BadDigitsFile("%s is damaged" % name)
         skip = struct.unpack("<HH", data[offset + 26:offset + 30])
         body = data[offset + 30 + skip[0] + skip[1]:offset + 30 + skip[0] + skip[1] + packed]
@@ -134,6 +136,8 @@ def array(name, body):
         length, start = struct.unpack("<H", body[8:10])[0], 10
     else:
         length, start = struct.unpack("<I", body[8:12])[0], 12
+    if start + length > len(body):                       # see members(): MicroPython
+        raise BadDigitsFile("%s has a header longer than the array" % name)
     header = body[start:start + length].decode().strip()
     descr = header_value(header, "descr").strip("'\"")
     if header_value(header, "fortran_order") != "False":

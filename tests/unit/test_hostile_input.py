@@ -431,7 +431,11 @@ HOSTILE_DIGITS = {
         ("y.npy", digits_file.npy("|u1", (2,), b"\x01\x02"))]), "not whole numbers"),
     "header length beyond the file": (digits_file.zip_stored([
         ("x.npy", b"\x93NUMPY\x02\x00\xff\xff\xff\xff{"),
-        ("y.npy", digits_file.npy("|u1", (1,), b"\x01"))]), "header has no"),
+        ("y.npy", digits_file.npy("|u1", (1,), b"\x01"))]), "header longer than"),
+    "member beyond the file": (with_central_field(digits_file.encode(*digits(2)), 42, "<I", 0xFFFFFFF0),
+                               "damaged"),
+    "member longer than the file": (with_central_field(digits_file.encode(*digits(2)), 20, "<I",
+                                                       0xFFFFFFF0), "damaged"),
     "a weights file": (weights_of(trained_like()), "expected arrays x and y"),
     "a thousand entries": (digits_file.zip_stored([("m%d.npy" % i, b"") for i in range(1000)]),
                            "expected arrays x and y"),
