@@ -9,9 +9,9 @@ ANCHORS := tools/anchors/node_modules/.package-lock.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
 	static/weights/pretrained-inference.txt
 
-.PHONY: setup serve test unit bench dist screenshots vendor data weights browser clean
+.PHONY: setup serve test unit bench dist screenshots vendor data weights offline browser clean
 
-setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
+setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) offline
 
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -44,6 +44,11 @@ $(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/conv
 weights: $(DATA)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py
 
+# offline-set.js: the files sw.js keeps, hashed afresh on every set-up (a
+# fraction of a second), so any file changed makes a new version.
+offline: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
+	$(PY) tools/offline_set.py
+
 serve: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1
@@ -70,4 +75,4 @@ screenshots: setup browser
 	$(PY) tools/screenshot.py
 
 clean:
-	rm -rf $(VENV) node_modules tools/anchors/node_modules static/vendor static/data static/weights .cache dist
+	rm -rf $(VENV) node_modules tools/anchors/node_modules static/vendor static/data static/weights .cache dist offline-set.js

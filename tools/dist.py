@@ -1,13 +1,15 @@
 """`make dist`: write dist/, only what the page needs at run time, ready to
 upload to any static host under any sub-path.
 
-Kept: index.html, pyscript.toml, the app's Python files, the CSS, the data
-blocks, the shipped weights and the runtimes. Left out: node_modules, tests,
-tools, source maps, .pyc, and the chunks of PyScript plugins the page never
-uses: CodeMirror (the editor) and xterm (the terminal). PyScript imports the
-plugins' own small entry chunks at start, so those stay. The browser tests
-run the main flow from a dist/ built by this code, so a chunk left out by
-mistake fails them. Prints the size and the file count.
+Kept: index.html, pyscript.toml, the service worker, the app's Python files,
+the CSS and scripts, the data blocks, the shipped weights and the runtimes.
+Left out: node_modules, tests, tools, source maps, .pyc, and the chunks of
+PyScript plugins the page never uses: CodeMirror (the editor) and xterm (the
+terminal). PyScript imports the plugins' own small entry chunks at start, so
+those stay. The browser tests run the main flow from a dist/ built by this
+code, so a chunk left out by mistake fails them. dist/ gets its own offline
+set (tools/offline_set.py): the files it holds, hashed. Prints the size and
+the file count.
 """
 import argparse
 import fnmatch
@@ -15,14 +17,26 @@ import os
 import shutil
 import sys
 
+import offline_set
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FILES = ("index.html", "pyscript.toml")
+FILES = ("index.html", "pyscript.toml", "sw.js")
 TREES = ("app", "static/css", "static/js", "static/data", "static/weights", "static/vendor")
 LEFT_OUT = ("*.map", "*.pyc", "__pycache__", "codemirror*", "xterm*")
 
 
 def left_out(name):
     return any(fnmatch.fnmatch(name, pattern) for pattern in LEFT_OUT)
+
+
+def page_files(root):
+    """What the page needs at run time under `root`, as sorted paths relative to it."""
+    paths = list(FILES)
+    for tree in TREES:
+        for folder, dirs, names in os.walk(os.path.join(root, tree)):
+            dirs[:] = [d for d in dirs if not left_out(d)]
+            paths += [os.path.relpath(os.path.join(folder, n), root) for n in names if not left_out(n)]
+    return sorted(path.replace(os.sep, "/") for path in paths)
 
 
 def build(out):
@@ -32,12 +46,10 @@ def build(out):
             raise SystemExit("%s is missing: run `make setup` first" % path)
     part = out.rstrip("/") + ".part"
     shutil.rmtree(part, ignore_errors=True)
-    for path in FILES:
-        os.makedirs(os.path.dirname(os.path.join(part, path)) or part, exist_ok=True)
+    for path in page_files(ROOT):
+        os.makedirs(os.path.dirname(os.path.join(part, path)), exist_ok=True)
         shutil.copy2(os.path.join(ROOT, path), os.path.join(part, path))
-    for path in TREES:
-        shutil.copytree(os.path.join(ROOT, path), os.path.join(part, path),
-                        ignore=lambda _dir, names: [n for n in names if left_out(n)])
+    offline_set.write(part, page_files(part))
     shutil.rmtree(out, ignore_errors=True)
     os.replace(part, out)              # never half a dist/ where a whole one was
     sizes = [os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(out) for f in files]
