@@ -24,7 +24,7 @@ except ImportError:           # MicroPython
     import deflate
 
     def inflate(data, most):
-        return deflate.DeflateIO(io.BytesIO(data), deflate.RAW).read(most)
+        return deflate.DeflateIO(io.BytesIO(data), deflate.RAW, 15).read(most)   # 15: 32 KB window, as zlib
 
 SIDE, PIXELS = 28, 28 * 28
 MAX_DIGITS = 1000
