@@ -1,0 +1,72 @@
+// Offline after the first visit: once the page is ready (so 26 MB of files
+// never compete with its start), the service worker ./sw.js is asked to keep
+// them. #offline and html[data-offline] say how that stands: "kept", "update"
+// (a new version is kept too, for when the page next opens), "failed" (with
+// the reason) or "unavailable" (no service workers here, or refused: the page
+// works online exactly as before, so that stays silent).
+const html = document.documentElement;
+let failure = "";      // why the last install failed, as sw.js said; "" once one succeeds
+
+function say(state, text) {
+  html.dataset.offline = state;
+  const line = document.getElementById("offline");
+  line.textContent = text;
+  line.hidden = !text;
+}
+
+function show(registration) {
+  if (registration.waiting)
+    say("update", "Available offline. A new version is kept too: it opens once no tab shows this page.");
+  else if (failure)
+    say("failed", registration.active
+      ? "Available offline as kept before; the new version could not be kept: " + failure + "."
+      : "Not available offline: " + failure + ". Online it works as usual.");
+  else if (registration.active)
+    say("kept", "Available offline: this page loads, predicts and trains without a network.");
+}
+
+function follow(registration) {
+  const watch = (worker) => worker && worker.addEventListener("statechange", () => {
+    if (worker.state === "installed" || worker.state === "activated") failure = "";
+    else if (worker.state === "redundant") failure = failure || "the browser gave up keeping it";
+    show(registration);
+  });
+  watch(registration.installing);       // the browser's own look at sw.js on navigation
+  registration.addEventListener("updatefound", () => watch(registration.installing));
+  show(registration);
+  // Look for a new deploy now, not whenever the browser gets round to it.
+  // With the server gone this fails, and the kept set serves on.
+  registration.update().catch(() => {});
+}
+
+function keepOffline() {
+  // Relative, so it works below any sub-path; the scripts always from the
+  // server, so a new deploy is seen at once.
+  Promise.resolve()
+    .then(() => navigator.serviceWorker.register("./sw.js", {updateViaCache: "none"}))
+    .then(follow)
+    .catch(() => say("unavailable", ""));
+}
+
+function whenReady(then) {
+  if (html.dataset.state === "ready") return then();
+  const watch = new MutationObserver(() => {
+    if (html.dataset.state !== "ready") return;
+    watch.disconnect();
+    then();
+  });
+  watch.observe(html, {attributes: true, attributeFilter: ["data-state"]});
+}
+
+// Listening from the start: an install the browser began on this navigation
+// may fail before the page is ready, and a message nobody listens for is lost.
+// No navigator.serviceWorker (an insecure origin) or one that throws (a
+// sandboxed frame): keepOffline says "unavailable".
+try {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data.offline !== "failed") return;
+    failure = event.data.reason;
+    navigator.serviceWorker.getRegistration().then((registration) => registration && show(registration));
+  });
+} catch {}
+whenReady(keepOffline);

@@ -1,0 +1,169 @@
+"""Offline after the first visit (sw.js, static/js/offline.js): one visit keeps
+the page's files; with the server shut down (connections refused) the page
+gets ready, predicts a drawn digit and trains, below a sub-path and from a
+dist/ built by tools/dist.py. A new deploy replaces the kept set whole, and
+one that cannot be kept whole leaves the old set in use."""
+import os
+import urllib.request
+
+import pytest
+from selenium.webdriver.support.select import Select
+
+from browser import DIGITS, ROOT, SUBPATH, Page, draw, page_errors, serve
+
+import dist
+import offline_set
+
+KEPT_TIMEOUT_S = 90      # 26 MB fetched and hashed by the service worker, on a busy machine
+
+
+def offline_state(page):
+    return page.driver.execute_script("return document.documentElement.dataset.offline")
+
+
+def wait_offline_state(page, expected):
+    assert page.wait_for(lambda: offline_state(page) in (expected, "failed"), KEPT_TIMEOUT_S), \
+        offline_state(page)
+    assert offline_state(page) == expected, page.text("#offline")
+
+
+def shut_down(httpd, url):
+    """The server gone for good: a connection is refused, as with no network."""
+    httpd.shutdown()
+    httpd.server_close()
+    with pytest.raises(OSError):
+        urllib.request.urlopen(url, timeout=5)
+
+
+def page_text(page, path):
+    """A file as the page gets it now (from the kept set when it is controlled)."""
+    return page.driver.execute_async_script(
+        "fetch(arguments[0]).then(r => r.text()).then(arguments[1], e => arguments[1]('failed: ' + e))",
+        path)
+
+
+def read_version(root):
+    return offline_set.offline_set(root, dist.page_files(root))["version"]
+
+
+def offline_caches(page):
+    return page.driver.execute_async_script(
+        "caches.keys().then(keys => arguments[0](keys.filter(k => k.startsWith('digits-offline '))))")
+
+
+def predicts_and_trains(page):
+    assert page.driver.execute_script("return !!navigator.serviceWorker.controller")
+    draw(page, DIGITS["0"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
+    seen = page.number("samples_seen")
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > seen + 20000, timeout=30)
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+
+
+def read_by_convnet(page, digit):
+    """Draw `digit` afresh: did the convnet read it (the MLP answers until it is up)?"""
+    page.click("#clear")
+    draw(page, DIGITS[digit])
+    prediction = page.find("#prediction")
+    assert page.wait_for(lambda: prediction.get_attribute("data-digit") != "", timeout=30)
+    return (prediction.get_attribute("data-model"), prediction.get_attribute("data-digit")) == ("cnn", digit)
+
+
+@pytest.fixture
+def dist_copy(tmp_path):
+    out = str(tmp_path / "dist")
+    dist.build(out)
+    return out
+
+
+def test_below_a_sub_path_the_page_works_with_the_server_gone(driver):
+    offline_set.write(ROOT, dist.page_files(ROOT))      # as set-up does: this tree, as it is now
+    url, httpd = serve(ROOT)
+    try:
+        page = Page(driver, url + SUBPATH).open()
+        wait_offline_state(page, "kept")
+        assert "Available offline" in page.text("#offline")
+    finally:
+        shut_down(httpd, url)
+    page = Page(driver, url + SUBPATH + "?embed").open()     # the page, whatever its query
+    assert page.driver.execute_script("return 'embed' in document.documentElement.dataset")
+    predicts_and_trains(page)
+    assert page_errors(driver) == []
+
+
+def test_from_dist_the_page_works_with_the_server_gone(driver, dist_copy):
+    url, httpd = serve(dist_copy)
+    try:
+        page = Page(driver, url + SUBPATH).open()
+        wait_offline_state(page, "kept")
+    finally:
+        shut_down(httpd, url)
+    page.open()
+    predicts_and_trains(page)
+    # The convnet's predictor is a second worker, started only now: its files too.
+    Select(page.find("#architecture")).select_by_value("cnn")
+    assert page.wait_for(lambda: page.status("architecture") == "cnn", timeout=30), page.text("#message")
+    assert page.wait_for(lambda: read_by_convnet(page, "7"), timeout=60)
+    assert page_errors(driver) == []
+
+
+def deploy(root, changes):
+    """Write the files (path -> text appended), then the set, as `make dist` would."""
+    for path, text in changes.items():
+        with open(os.path.join(root, path), "a") as f:
+            f.write(text)
+    return offline_set.write(root, dist.page_files(root))["version"]
+
+
+def reopen(page, origin, root):
+    """Close the page's only tab, wait until a waiting version has taken over
+    (once no tab shows the old set), then open the page in a new tab."""
+    driver = page.driver
+    with open(os.path.join(root, "outside.html"), "w") as f:   # out of the page's scope
+        f.write('<!doctype html><link rel="icon" href="data:,"><title>elsewhere</title>')
+    old = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    new = driver.current_window_handle
+    driver.switch_to.window(old)
+    driver.close()
+    driver.switch_to.window(new)
+    driver.get(origin + "/outside.html")
+    assert page.wait_for(lambda: driver.execute_async_script(
+        "navigator.serviceWorker.getRegistration(arguments[0])"
+        ".then(r => arguments[1](!!r && !r.waiting && !r.installing))", SUBPATH))
+    return page.open()
+
+
+def test_a_new_deploy_replaces_the_kept_set_whole_on_the_next_visits(driver, dist_copy):
+    url, httpd = serve(dist_copy)
+    css = "./static/css/app.css"
+    try:
+        page = Page(driver, url + SUBPATH).open()
+        wait_offline_state(page, "kept")
+        first = "digits-offline %s%s %s" % (url, SUBPATH, read_version(dist_copy))
+        assert offline_caches(page) == [first]
+
+        second = deploy(dist_copy, {"static/css/app.css": "/* deploy 2 */\n"})
+        page.open()                    # still the first set, whole; the second is kept meanwhile
+        wait_offline_state(page, "update")
+        assert "deploy 2" not in page_text(page, css)
+        page = reopen(page, url, dist_copy)
+        wait_offline_state(page, "kept")
+        assert "deploy 2" in page_text(page, css)
+        assert offline_caches(page) == ["digits-offline %s%s %s" % (url, SUBPATH, second)]
+
+        # A deploy caught half uploaded: a file differs from what its list says.
+        deploy(dist_copy, {"static/css/app.css": "/* deploy 3 */\n"})
+        with open(os.path.join(dist_copy, "static/js/embed-mode.js"), "a") as f:
+            f.write("// not yet the file the list names\n")
+        page.open()
+        wait_offline_state(page, "failed")
+        assert "as kept before" in page.text("#offline") and "embed-mode.js" in page.text("#offline")
+        assert "deploy 3" not in page_text(page, css)
+    finally:
+        shut_down(httpd, url)
+    page.open()                        # the second set, whole, with the server gone
+    assert "deploy 2" in page_text(page, css) and "deploy 3" not in page_text(page, css)
+    assert page_errors(driver) == []
