@@ -9,9 +9,13 @@ deflated), checks every header, the CRCs, dtype, shape and labels, and never
 unpickles. Plain Python (struct, binascii, zlib or MicroPython's deflate):
 MicroPython on the page, CPython in tests.
 """
-import binascii
 import io
 import struct
+
+try:
+    from ubinascii import crc32      # MicroPython: C (its `binascii` is pure Python)
+except ImportError:
+    from binascii import crc32
 
 # Raw deflate, inflated to at most `most` bytes: a member whose data inflates far
 # beyond its declared size (a zip bomb) costs no more memory than an honest one.
@@ -58,7 +62,7 @@ def zip_stored(members):
     offset = 0
     for name, data in members:
         name = name.encode()
-        crc = binascii.crc32(data) & 0xFFFFFFFF
+        crc = crc32(data) & 0xFFFFFFFF
         fields = struct.pack("<HHHHHIIIHH", 20, 0, 0, 0, DOS_DATE, crc, len(data), len(data),
                              len(name), 0)
         local = LOCAL + fields + name
@@ -112,7 +116,7 @@ def members(data):
                 body = inflate(body, size_out + 1)    # one more: a longer one is refused
             except Exception:     # zlib.error, or MicroPython's OSError
                 raise BadDigitsFile("%s does not decompress" % name)
-        if len(body) != size_out or binascii.crc32(body) & 0xFFFFFFFF != crc:
+        if len(body) != size_out or crc32(body) & 0xFFFFFFFF != crc:
             raise BadDigitsFile("%s is damaged (its checksum is wrong)" % name)
         found[name] = body
     return found

@@ -9,24 +9,21 @@ visit walks one pixel's row of hidden-unit weights.
 
 Inference weights are a dict {"scale", "hidden", "b1", "w2", "b2", "w1"}:
 b1 (hidden floats), w2 (hidden rows of 10 floats), b2 (10 floats), and w1 as
-base64 of little-endian int16, 784 pixel-major rows of `hidden` (a2b_base64 is
-C-fast in MicroPython; autosaves of earlier versions hold hex, still read). worker/snapshots.py makes them from the model; they
+base64 of little-endian int16, 784 pixel-major rows of `hidden` (decoded in C,
+shared/base64_codec.py; autosaves of earlier versions hold hex, still read). worker/snapshots.py makes them from the model; they
 travel in statuses (shared/protocol.py), and `make weights` ships the
 pretrained ones as a status file, static/weights/pretrained-inference.txt.
 """
 import array
 import math
 
-try:
-    from ubinascii import a2b_base64    # MicroPython: C; its `binascii` is pure Python
-except ImportError:
-    from binascii import a2b_base64
+from shared import base64_codec
 
 
 def first_layer(text, size):
     """The first layer's `size` bytes from base64, or from hex (earlier autosaves)."""
     try:
-        data = bytes.fromhex(text) if len(text) == 2 * size else a2b_base64(text)
+        data = bytes.fromhex(text) if len(text) == 2 * size else base64_codec.decode(text)
     except ValueError:
         data = b""
     if len(data) != size:

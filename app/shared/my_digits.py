@@ -10,11 +10,9 @@ the label the visitor gave it.
     MyDigits.from_value(value)      # and back; ValueError saying why not
 
 Pixels are kept as bytes (0..255), as MNIST stores them. Plain Python
-(binascii only): MicroPython on the page, CPython in tests.
+(base64 in C, shared/base64_codec.py): MicroPython on the page, CPython in tests.
 """
-import binascii
-
-from shared import protocol
+from shared import base64_codec, protocol
 
 PIXELS = 28 * 28
 
@@ -58,7 +56,7 @@ class MyDigits:
         return counts
 
     def to_value(self):
-        x = binascii.b2a_base64(b"".join(self.pixels)).decode().strip() if self.pixels else ""
+        x = base64_codec.encode(b"".join(self.pixels)) if self.pixels else ""
         return {"x": x, "y": list(self.labels)}
 
     def signal_value(self, learn):
@@ -83,8 +81,8 @@ class MyDigits:
         except protocol.ProtocolError as error:
             raise ValueError(str(error))
         try:
-            data = binascii.a2b_base64(value["x"].encode()) if value["x"] else b""
-        except Exception:     # MicroPython's binascii raises a bare Exception
+            data = base64_codec.decode(value["x"]) if value["x"] else b""
+        except ValueError:
             raise ValueError("my digits: x is not valid base64")
         if len(data) != len(value["y"]) * PIXELS:
             raise ValueError("my digits: %d bytes of pixels for %d labels"

@@ -34,6 +34,7 @@ from ui.grid import GridManager
 from ui.model_keeper import ModelKeeper
 from ui.model_worker import ModelWorker, WorkerLost
 from ui.network_view import NetworkView
+from ui.page_memory import PageMemory
 from ui.picture import PictureReader
 from ui.predictions import PredictionView, Predictor
 from ui.samples import TestSamples
@@ -243,6 +244,7 @@ charts = (LineChart(document.querySelector("#loss-chart"), loss, "#dc2626", "tra
                     "held-out accuracy", percent=True,
                     also=[(mine_accuracy, "#c2410c", "your digits")]))
 network = NetworkView(document, samples)
+page_memory = PageMemory(document)
 progress = document.querySelector("#progress")
 last_chart_ms = [0]
 

@@ -7,13 +7,9 @@ from array import array
 import js
 from pyscript.ffi import create_proxy
 
-from shared import classes, inference, preprocess
+from shared import base64_codec, classes, inference, preprocess
 from ui.convnet_predictor import ConvnetPredictor
 
-try:
-    from ubinascii import b2a_base64    # MicroPython: C; its `binascii` is pure Python
-except ImportError:
-    from binascii import b2a_base64
 
 
 class PredictionView:
@@ -158,4 +154,4 @@ def inked(pixels):
 def pixels_base64(pixels):
     """The grid's 784 values in [0, 1] as base64 of float32: converted in C,
     not value by value in Python."""
-    return b2a_base64(array("f", pixels)).decode().strip()
+    return base64_codec.encode(array("f", pixels))

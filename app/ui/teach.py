@@ -6,11 +6,10 @@ class, export and import as an .npz (shared/digits_file.py), and "Forget
 my digits". The set is kept with the autosave (ui/model_keeper.py) and
 handed to every new worker."""
 import asyncio
-import binascii
 
 from pyscript.ffi import create_proxy
 
-from shared import bmp, digits_file, protocol
+from shared import base64_codec, bmp, digits_file, protocol
 from shared.classes import DIGITS
 from ui import weights_io
 
@@ -111,7 +110,7 @@ class TeachPanel:
             return
         data = digits_file.encode(self.digits.labels, self.digits.pixels)
         weights_io.save_url("data:application/octet-stream;base64,"
-                            + binascii.b2a_base64(data).decode().strip(), EXPORT_NAME)
+                            + base64_codec.encode(data), EXPORT_NAME)
         self.say("Exported %d digits as %s: numpy.load reads x and y." % (len(self.digits), EXPORT_NAME))
 
     async def import_chosen(self, event):
@@ -124,7 +123,7 @@ class TeachPanel:
             return
         try:
             text = await weights_io.read_base64(file)
-            labels, pixels = digits_file.decode(binascii.a2b_base64(text.encode()))
+            labels, pixels = digits_file.decode(base64_codec.decode(text))
         except (ValueError, OSError) as error:
             self.say("%s: %s. Your digits are as they were." % (file.name, protocol.reason(error)),
                      error=True)
@@ -182,7 +181,7 @@ class TeachPanel:
             figure.className = "my-digit"
             figure.dataset.digit = str(label)
             image = self.document.createElement("img")
-            image.src = "data:image/bmp;base64," + binascii.b2a_base64(bmp.digit_bmp(pixels)).decode().strip()
+            image.src = "data:image/bmp;base64," + base64_codec.encode(bmp.digit_bmp(pixels))
             image.alt = "your %s" % name
             caption = self.document.createElement("figcaption")
             caption.textContent = name

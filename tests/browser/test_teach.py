@@ -128,3 +128,20 @@ def test_a_bad_file_of_digits_is_refused_and_changes_nothing(page, tmp_path):
     assert page.wait_for(lambda: "x must be uint8" in page.text("#message"))
     assert "Your digits are as they were" in page.text("#message")
     assert gallery(page) == ["6", "6"] and page.number("my_digits") == 2
+
+
+def page_heap(page):
+    return int(page.find("#page-memory").get_attribute("data-heap"))
+
+
+def test_teaching_keeps_the_pages_heap_flat(page):
+    """MicroPython on the page collects garbage only between calls from JavaScript
+    and never gives a grown heap back: teaching a dozen digits once grew it from
+    136 MB to over 500 MB (pure-Python base64), and its pauses cost the worker."""
+    assert page.wait_for(lambda: page.find("#page-memory").get_attribute("data-heap"))
+    before = page_heap(page)
+    for digit in ("1", "8", "6", "9", "2", "4"):
+        teach(page, digit, ODD_DIGITS[digit])
+    assert page.number("my_digits") == 12
+    assert page_heap(page) < before + 32 * 2 ** 20
+    assert page.driver.execute_script("return document.documentElement.dataset.worker") == "ready"

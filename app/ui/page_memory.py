@@ -1,0 +1,30 @@
+"""The page's own memory, shown once a second beside the worker's.
+
+MicroPython's heap grows in areas that its garbage collector sweeps whole,
+so a heap that keeps growing makes every collection slower: a page that
+stays open for hours must hold it flat (`make soak` reads these figures).
+"""
+import gc
+
+from pyscript import window
+from pyscript.ffi import create_proxy
+
+EVERY_MS = 1000
+
+
+class PageMemory:
+    def __init__(self, document):
+        self.cell = document.querySelector("#page-memory")
+        self.timer = create_proxy(self.show)
+        window.setInterval(self.timer, EVERY_MS)
+
+    def show(self):
+        live, free = gc.mem_alloc(), gc.mem_free()
+        heap = getattr(window.performance, "memory", None)     # Chromium's figure only
+        js_heap = heap.usedJSHeapSize if heap else None
+        self.cell.dataset.heap = str(live + free)
+        self.cell.dataset.live = str(live)
+        self.cell.dataset.jsHeap = "" if js_heap is None else str(js_heap)
+        self.cell.textContent = "Python heap %.1f MB (%.1f MB in use)%s" % (
+            (live + free) / 1e6, live / 1e6,
+            "" if js_heap is None else ", JS heap %.1f MB" % (js_heap / 1e6))
