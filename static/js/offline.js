@@ -1,10 +1,12 @@
-// Offline after the first visit: once the page is ready (so 26 MB of files
-// never compete with its start), the service worker ./sw.js is asked to keep
-// them. #offline and html[data-offline] say how that stands: "kept", "update"
+// Offline after the first visit: the service worker ./sw.js is asked to keep
+// the page's files once the page is ready and has not trained for a moment:
+// keeping them downloads 26 MB, which must compete neither with the page's
+// start nor with training's own fetches of data blocks. #offline and html[data-offline] say how that stands: "kept", "update"
 // (a new version is kept too, for when the page next opens), "failed" (with
 // the reason) or "unavailable" (no service workers here, or refused: the page
 // works online exactly as before, so that stays silent).
 const html = document.documentElement;
+const QUIET_MS = 2000;  // ready and not training this long: then the files are kept
 let failure = "";      // why the last install failed, as sw.js said; "" once one succeeds
 
 function say(state, text) {
@@ -48,14 +50,26 @@ function keepOffline() {
     .catch(() => say("unavailable", ""));
 }
 
-function whenReady(then) {
-  if (html.dataset.state === "ready") return then();
-  const watch = new MutationObserver(() => {
-    if (html.dataset.state !== "ready") return;
-    watch.disconnect();
-    then();
-  });
+/** then(), once the page has been ready and not training for QUIET_MS. */
+function whenQuiet(then) {
+  const training = document.querySelector('[data-status="training"]');
+  let timer = null;
+  const check = () => {
+    const quiet = html.dataset.state === "ready" && !(training && training.dataset.value === "True");
+    if (quiet && timer === null) {
+      timer = setTimeout(() => {
+        watch.disconnect();
+        then();
+      }, QUIET_MS);
+    } else if (!quiet && timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+  };
+  const watch = new MutationObserver(check);
   watch.observe(html, {attributes: true, attributeFilter: ["data-state"]});
+  if (training) watch.observe(training, {attributes: true, attributeFilter: ["data-value"]});
+  check();
 }
 
 // Listening from the start: an install the browser began on this navigation
@@ -69,4 +83,4 @@ try {
     navigator.serviceWorker.getRegistration().then((registration) => registration && show(registration));
   });
 } catch {}
-whenReady(keepOffline);
+whenQuiet(keepOffline);

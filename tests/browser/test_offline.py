@@ -167,3 +167,26 @@ def test_a_new_deploy_replaces_the_kept_set_whole_on_the_next_visits(driver, dis
     page.open()                        # the second set, whole, with the server gone
     assert "deploy 2" in page_text(page, css) and "deploy 3" not in page_text(page, css)
     assert page_errors(driver) == []
+
+
+def test_nothing_is_kept_while_training_and_a_set_that_cannot_be_whole_is_not_kept(driver, dist_copy):
+    # A block the host lacks: the set cannot be kept whole, and the worker's
+    # failed fetches stay its own to see and count.
+    os.remove(os.path.join(dist_copy, "static/data/train-003.bin"))
+    url, httpd = serve(dist_copy)
+    try:
+        page = Page(driver, url + SUBPATH).open()
+        page.click("#start")
+        assert page.wait_for(lambda: page.number("fetch_errors") >= 1, timeout=30)
+        assert offline_state(page) is None and offline_caches(page) == []
+        page.click("#stop")
+        wait_offline_state(page, "failed")
+        assert page.text("#offline") == ("Not available offline: static/data/train-003.bin: HTTP 404."
+                                         " Online it works as usual.")
+        assert page.driver.execute_script("return navigator.serviceWorker.controller") is None
+        page.open()                                    # still from the server, as before
+        assert page.driver.execute_script("return navigator.serviceWorker.controller") is None
+    finally:
+        shut_down(httpd, url)
+    # The worker's own 404s are all the console holds.
+    assert [e for e in page_errors(driver) if "404" not in e] == []
