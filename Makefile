@@ -9,7 +9,7 @@ ANCHORS := tools/anchors/node_modules/.package-lock.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
 	static/weights/pretrained-inference.txt
 
-.PHONY: setup serve test unit bench dist screenshots vendor data weights offline browser clean
+.PHONY: setup serve test unit bench soak dist screenshots vendor data weights offline browser clean
 
 setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) offline
 
@@ -65,6 +65,11 @@ test: setup browser
 bench: setup browser $(ANCHORS)
 	@sh tools/ensure_fonts.sh
 	$(PY) tools/bench.py
+
+# Trains in headless Chromium for MINUTES, watching memory, statuses and clicks.
+MINUTES ?= 10
+soak: setup browser
+	$(PY) tools/soak.py --minutes $(MINUTES)
 
 # dist/: only what the page needs at run time, for any static host and sub-path.
 dist: setup

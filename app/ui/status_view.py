@@ -25,7 +25,7 @@ def format_value(name, value):
         return "%.4f" % value
     if name == "samples_per_s":
         return "%d" % round(value)
-    if name in ("wasm_memory", "js_heap"):
+    if name == "wasm_memory":
         return "%.1f MB" % (value / 1e6)
     if name in ("training", "lesson", "augment"):
         return "yes" if value else "no"
