@@ -50,6 +50,7 @@ STATUS_FIELDS = (
     "training", "loss", "acc", "test_acc", "batch_size", "lrate", "data_len",
     "data_futures_len", "iteration", "cache_size", "samples_seen", "samples_per_s",
     "fetch_errors", "corrupt_blocks", "error",
+    "data_state",                      # "ok", or training has no data: "unreachable", "corrupt"
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
     "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
     "wasm_memory", "js_heap",          # the worker's bytes: Pyodide's wasm memory, its JS heap

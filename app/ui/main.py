@@ -24,7 +24,7 @@ import json
 from pyscript import document, window
 from pyscript.ffi import create_proxy
 
-from shared import classes, inference, protocol
+from shared import blocks, classes, inference, protocol
 from shared.autosave import thousands
 from shared.my_digits import MyDigits
 from shared.series import Series
@@ -249,6 +249,22 @@ progress = document.querySelector("#progress")
 last_chart_ms = [0]
 
 
+DATA_TROUBLE = {   # data_state: training has no data, and why; the worker keeps trying
+    "unreachable": "Can't reach the training data, retrying… Drawing still works, "
+                   "and training goes on by itself once the data is back.",
+    "corrupt": "The training data arrives damaged, retrying… Drawing still works, "
+               "and training goes on by itself once the data arrives whole.",
+}
+
+
+def show_data_state(state):
+    note = document.querySelector("#data-state")
+    text = DATA_TROUBLE.get(state, "")
+    if note.textContent != text:          # the same text written again still costs a layout
+        note.textContent = text
+        note.hidden = not text
+
+
 def show_cache(status):
     gauge = document.querySelector("#cache-gauge")
     size, cached, fetching = status["cache_size"], status["data_len"], status["data_futures_len"]
@@ -288,6 +304,7 @@ def rendered(status, views):
     if status["error"]:              # training stopped; Start tries again
         say(status["error"], error=True)
     show_cache(status)
+    show_data_state(status["data_state"])
     if status["test_acc"] is not None:
         progress.textContent = "Held-out: %.1f%% right after %s samples" % (
             100 * status["test_acc"], thousands(status["samples_seen"]))
@@ -404,6 +421,7 @@ async def boot():
     try:
         await worker.start()
     except WorkerLost as error:
+        html.dataset.worker = "failed"
         fail("%s. Drawing still works; reload the page to try again." % error)
         return
     boot_step(3, "Bringing back your model…" if kept else "Loading the training data…")
@@ -437,7 +455,7 @@ async def read_manifest():
     """The data's manifest, its class names shown everywhere; None if it
     cannot be read (the reason said, digits shown): drawing still works."""
     try:
-        manifest = json.loads(await fetch_body(MANIFEST, "text", data_manifest))
+        manifest = blocks.read_manifest(await fetch_body(MANIFEST, "text", data_manifest))
         names = classes.from_manifest(manifest)
     except (OSError, ValueError) as error:
         say("The data's manifest could not be read: %s" % error, error=True)

@@ -5,6 +5,14 @@ the trainer calls it every iteration. Batches are cut from the cached samples
 at whatever batch size is current, spanning blocks when needed, so no block is
 ever thrown away for being the wrong size. A block leaves the cache once all
 its samples have been handed out, which frees a slot for the next fetch.
+
+A download that fails, or arrives corrupt, is counted and tried again with
+backoff; a block failing all its attempts is skipped until the next epoch. When
+blocks fail one after another (OUTAGE_AFTER different ones, none arriving in
+between), the data is taken to be out of reach: from then on one request at
+a time probes for it, PROBE_EVERY_S apart, so a page left open for hours asks
+a dead host little, and training goes on by itself with the first block that
+arrives.
 """
 import asyncio
 import random
@@ -15,6 +23,9 @@ import numpy as np
 from shared import blocks
 
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds between attempts at one block
+OUTAGE_AFTER = 3                  # blocks failing in a row: the data is out of reach
+PROBE_EVERY_S = RETRY_DELAYS[-1]  # then, one request at a time, at most this often
+OK, UNREACHABLE, CORRUPT = "ok", "unreachable", "corrupt"   # state(): why no batch can be cut
 
 
 def to_unit_range(pixels):
@@ -59,6 +70,9 @@ class BlockCache:
         self.in_flight = set()    # asyncio tasks
         self.fetch_errors = 0
         self.corrupt_blocks = 0
+        self.failing = set()      # blocks failed since the last one arrived
+        self.failure = OK         # how the last download failed: UNREACHABLE or CORRUPT
+        self.probe = asyncio.Lock()   # held by the one request of an outage
         self.arrived = asyncio.Event()
 
     def samples(self):
@@ -79,40 +93,85 @@ class BlockCache:
 
     async def load(self, entry):
         """Fetch one block, retrying with backoff; a block that keeps failing is
-        skipped this epoch, and corrupt blocks are counted, never kept."""
-        data = None
+        skipped this epoch (the next visits it again)."""
         for delay in RETRY_DELAYS + (None,):
-            try:
-                data = await self.fetch(entry)
-                break
-            except Exception:  # any failed fetch: network, HTTP status, decoding
-                self.fetch_errors += 1
-                if delay is not None:
-                    await self.sleep(delay)
-        if data is not None:
-            try:
-                blocks.check(data, entry)
-            except blocks.CorruptBlock:
-                self.corrupt_blocks += 1
-                await self.sleep(RETRY_DELAYS[0])   # a store of bad blocks is not a busy loop
-            else:
+            data = await self.attempt(entry)
+            if data is not None:
                 self.blocks.append(CachedBlock(data, self.rng))
+                break
+            if delay is not None:
+                await self.sleep(delay)
         # Leave in_flight now: the done callback runs a loop turn later, and a
         # fill() in between would see no free slot and start no fetch.
         self.in_flight.discard(asyncio.current_task())
         self.arrived.set()
 
+    def outage(self):
+        return len(self.failing) >= min(OUTAGE_AFTER, len(self.entries))
+
+    async def attempt(self, entry):
+        """One download: the block's checked bytes, or None. In an outage,
+        downloads queue for the probe, and a failed one holds it PROBE_EVERY_S."""
+        if not self.outage():
+            return await self.download(entry)
+        async with self.probe:
+            data = await self.download(entry)
+            if data is None:
+                await self.sleep(PROBE_EVERY_S)
+            return data
+
+    async def download(self, entry):
+        """The block's bytes if they arrive as the manifest says; else None, the
+        failure counted (a fetch error, or a corrupt block never kept)."""
+        try:
+            data = await self.fetch(entry)
+        except Exception:  # any failed fetch: network, HTTP status, a body broken off
+            self.fetch_errors += 1
+            return self.failed(entry, UNREACHABLE)
+        try:
+            blocks.check(data, entry)
+        except blocks.CorruptBlock:
+            self.corrupt_blocks += 1
+            return self.failed(entry, CORRUPT)
+        self.failing.clear()
+        return data
+
+    def failed(self, entry, why):
+        self.failing.add(entry["file"])
+        self.failure = why
+
+    def state(self, n):
+        """OK; or, while no batch of n can be cut and the data is out of reach,
+        how its downloads fail: UNREACHABLE or CORRUPT."""
+        return self.failure if self.outage() and not self.ready(n) else OK
+
     def full(self):
         return len(self.blocks) >= self.size
 
-    async def wait_for(self, n, give_up=lambda: False):
-        """Wait (without spinning) until a batch of n can be cut: n samples are
-        cached, or the cache is full of fewer samples than n; or until give_up()
-        is true when checked (wake() makes it check at once)."""
-        while self.samples() < n and not (self.full() and self.blocks) and not give_up():
+    def ready(self, n):
+        """A batch of n can be cut: n samples are cached, or the cache is full of fewer."""
+        return self.samples() >= n or (self.full() and bool(self.blocks))
+
+    async def wait_for(self, n, give_up=lambda: False, timeout=None):
+        """Wait (without spinning) until a batch of n can be cut; or until
+        give_up() is true when checked (wake() makes it check at once), or no
+        block arrived for `timeout` seconds. True if a batch can be cut."""
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while not self.ready(n) and not give_up():
+            if deadline is not None and loop.time() >= deadline:
+                break
             self.arrived.clear()
             self.fill()
-            await self.arrived.wait()
+            # A timer wakes the wait, not asyncio.wait_for: that one can swallow a
+            # cancel that comes as the event is set (CPython before 3.12).
+            timer = None if deadline is None else loop.call_at(deadline, self.wake)
+            try:
+                await self.arrived.wait()
+            finally:
+                if timer is not None:
+                    timer.cancel()
+        return self.ready(n)
 
     def wake(self):
         self.arrived.set()

@@ -58,11 +58,11 @@ class RateMeter:
 
 class Trainer:
     def __init__(self, model, cache, test_set, publish, publish_checkpoint=lambda c: None,
-                 clock=time.monotonic, classes=CLASSES, meta=None, memory=lambda: (None, None)):
+                 clock=time.monotonic, classes=CLASSES, meta=None, memory=lambda: None):
         """test_set: (X float32, y) held-out samples; publish: fn(status JSON text);
         publish_checkpoint: fn(dict, see checkpoint()); meta: the model's file
-        metadata (samples seen, iteration); memory: fn() -> the worker's (wasm
-        memory, JS heap) in bytes, either None where unknown (make soak watches them)."""
+        metadata (samples seen, iteration); memory: fn() -> bytes of the worker's
+        wasm memory, or None where unknown (make soak watches it)."""
         self.model = model
         self.cache = cache
         self.X_test, self.y_test = test_set[0][:EVAL_SAMPLES], test_set[1][:EVAL_SAMPLES]
@@ -234,7 +234,6 @@ class Trainer:
     # -- status --------------------------------------------------------------
 
     def status(self):
-        wasm, js_heap = self.memory()
         return {
             "training": self.training, "loss": self.loss, "acc": self.acc,
             "test_acc": self.test_acc, "batch_size": self.batch_size, "lrate": self.lrate,
@@ -242,10 +241,10 @@ class Trainer:
             "iteration": self.iteration, "cache_size": self.cache.size,
             "samples_seen": self.samples_seen, "samples_per_s": round(self.rate.rate(), 1),
             "fetch_errors": self.cache.fetch_errors, "corrupt_blocks": self.cache.corrupt_blocks,
-            "error": self.error,
+            "error": self.error, "data_state": self.cache.state(self.batch_size),
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
             "architecture": self.model.ARCHITECTURE, "augment": self.augment,
-            "wasm_memory": wasm, "js_heap": js_heap,
+            "wasm_memory": self.memory(),
         }
 
     def views(self):
@@ -269,8 +268,11 @@ class Trainer:
     # -- the loop ------------------------------------------------------------
 
     async def step(self):
-        """One training iteration: wait for a batch (never spinning), learn from it."""
-        await self.cache.wait_for(self.batch_size, give_up=lambda: not self.training)
+        """One training iteration: wait for a batch (never spinning), learn from it.
+        While it waits, a status every HEARTBEAT_S tells the page why (data_state)."""
+        while self.training and not await self.cache.wait_for(
+                self.batch_size, give_up=lambda: not self.training, timeout=HEARTBEAT_S):
+            self.send_status()
         if not self.training:     # stopped while waiting for data
             return
         X, y = self.cache.take(self.batch_size)
@@ -318,7 +320,8 @@ class Trainer:
 
     def cache_state(self):
         c = self.cache
-        return len(c.blocks), len(c.in_flight), c.fetch_errors, c.corrupt_blocks
+        return (len(c.blocks), len(c.in_flight), c.fetch_errors, c.corrupt_blocks,
+                c.state(self.batch_size))
 
     async def run(self, idle_poll_s=0.1):
         shown = None

@@ -376,37 +376,39 @@ def test_wait_for_returns_at_once_when_enough_is_cached():
 
 def test_failing_fetches_are_retried_with_backoff_and_counted():
     async def scenario():
-        entries, store = make_store(2)
+        entries, store = make_store(6)
         names = [e["file"] for e in entries]
         fetch = Fetcher(store, fail={names[0]: 3, names[1]: 2})
         sleep = FastSleep()
-        cache = BlockCache(entries, fetch, size=2, sleep=sleep)
-        await cache.wait_for(2 * BLOCK)
+        cache = BlockCache(entries, fetch, size=6, sleep=sleep)
+        await cache.wait_for(6 * BLOCK)
         assert cache.fetch_errors == 5
         assert cache.corrupt_blocks == 0
-        assert len(cache.blocks) == 2
+        assert len(cache.blocks) == 6
         assert fetch.calls.count(names[0]) == 4 and fetch.calls.count(names[1]) == 3
         delays = cache_module.RETRY_DELAYS
         assert sorted(sleep.delays) == sorted(list(delays[:3]) + list(delays[:2]))
-        X, y = cache.take(2 * BLOCK)
-        assert sorted(ids_of(X).tolist()) == list(range(2 * BLOCK))
+        X, y = cache.take(6 * BLOCK)
+        assert sorted(ids_of(X).tolist()) == list(range(6 * BLOCK))
     run(scenario())
 
 
 def test_a_block_that_keeps_failing_is_skipped_and_frees_its_slot():
     async def scenario():
-        entries, store = make_store(1)
+        entries, store = make_store(4)
         name = entries[0]["file"]
         fetch = Fetcher(store, fail={name: 10 ** 6})          # a block gone from the server
         sleep = FastSleep()
         cache = BlockCache(entries, fetch, size=1, sleep=sleep)
+        cache.queue = entries[1:] + entries[:1]                # the bad block first
         cache.fill()
         task = next(iter(cache.in_flight))
         await asyncio.wait_for(task, 1.0)                      # gives up, does not hang
         attempts = len(cache_module.RETRY_DELAYS) + 1
         assert fetch.calls.count(name) == attempts and cache.fetch_errors == attempts
-        assert sleep.delays == list(cache_module.RETRY_DELAYS)
+        assert sleep.delays == list(cache_module.RETRY_DELAYS)   # one bad block: no outage
         assert cache.in_flight == set() and len(cache.blocks) == 0
+        assert cache.state(1) == cache_module.OK
         stop = []
         waiter = asyncio.ensure_future(cache.wait_for(1, give_up=lambda: bool(stop)))
         await asyncio.sleep(0)
@@ -416,9 +418,146 @@ def test_a_block_that_keeps_failing_is_skipped_and_frees_its_slot():
     run(scenario())
 
 
+def test_a_skipped_block_comes_back_in_the_next_epoch_once_it_can_be_had():
+    async def scenario():
+        entries, store = make_store(4)
+        name = entries[0]["file"]
+        fetch = Fetcher(store, fail={name: len(cache_module.RETRY_DELAYS) + 1})
+        cache = BlockCache(entries, fetch, size=4, sleep=FastSleep())
+        seen = set()
+        for _ in range(16):                                    # four epochs
+            await cache.wait_for(BLOCK)
+            seen.update((ids_of(cache.take(BLOCK)[0]) // BLOCK).tolist())
+        assert 0 in seen and seen == {0, 1, 2, 3}
+        assert cache.fetch_errors == len(cache_module.RETRY_DELAYS) + 1
+    run(scenario())
+
+
 def test_retry_delays_grow():
     delays = cache_module.RETRY_DELAYS
     assert list(delays) == sorted(delays) and delays[0] > 0
+    assert cache_module.PROBE_EVERY_S >= delays[-1]
+
+
+# -- an outage: every download fails for a while ----------------------------------
+
+SCALE = 0.002     # the outage tests' time: one second of it is 2 ms of the test's
+
+
+class Host:
+    """A fake host for the cache: up or down, recording the time of each request
+    and how many were under way at once. Its sleep runs SCALE times faster than
+    the cache asks, and its clock reads in the cache's seconds."""
+
+    def __init__(self, store, down=False):
+        self.store = store
+        self.down = down
+        self.requests = []      # when, in the cache's seconds
+        self.active = self.max_active = 0
+
+    def now(self):
+        return asyncio.get_running_loop().time() / SCALE
+
+    async def fetch(self, entry):
+        self.requests.append(self.now())
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        try:
+            await asyncio.sleep(0)
+            if self.down:
+                raise OSError("HTTP 500")
+            return self.store[entry["file"]]
+        finally:
+            self.active -= 1
+
+    async def sleep(self, delay):
+        await asyncio.sleep(delay * SCALE)
+
+    async def wait(self, seconds):
+        await asyncio.sleep(seconds * SCALE)
+
+
+def test_an_outage_is_said_probed_one_request_at_a_time_and_ends_by_itself():
+    async def scenario():
+        entries, store = make_store(17)
+        host = Host(store, down=True)
+        cache = BlockCache(entries, host.fetch, size=8, sleep=host.sleep)
+        assert cache.state(BLOCK) == cache_module.OK           # nothing tried yet
+        waiter = asyncio.ensure_future(cache.wait_for(BLOCK))
+        await host.wait(1.0)
+        assert cache.state(BLOCK) == cache_module.UNREACHABLE
+        first = len(host.requests)
+        assert first <= 2 * 8                                  # the first round, then the probe
+        await host.wait(300)                                   # five minutes of outage
+        outage = host.requests[first:]
+        assert host.max_active == 8 and not waiter.done()
+        assert 300 / cache_module.PROBE_EVERY_S / 2 <= len(outage) <= 300 / cache_module.PROBE_EVERY_S + 1
+        gaps = [b - a for a, b in zip(outage, outage[1:])]
+        assert min(gaps) >= 0.99 * cache_module.PROBE_EVERY_S    # one at a time, spaced
+        assert cache.fetch_errors == len(host.requests) and cache.corrupt_blocks == 0
+        host.down = False                                      # the host is back
+        await asyncio.wait_for(waiter, 2 * cache_module.PROBE_EVERY_S * SCALE + 1.0)
+        assert cache.state(BLOCK) == cache_module.OK
+        await cache.wait_for(8 * BLOCK)                        # and the cache fills at full width
+        assert len(cache.blocks) == 8
+    run(scenario())
+
+
+def test_an_outage_of_corrupt_downloads_says_so_and_trains_on_nothing():
+    async def scenario():
+        entries, store = make_store(5)
+        host = Host({name: data[:-1] for name, data in store.items()})   # all cut short
+        cache = BlockCache(entries, host.fetch, size=2, sleep=host.sleep)
+        waiter = asyncio.ensure_future(cache.wait_for(1))
+        await host.wait(60)
+        assert cache.state(1) == cache_module.CORRUPT and cache.samples() == 0
+        first_round = 2 * (len(cache_module.RETRY_DELAYS) + 1)   # two blocks are no outage yet
+        assert cache.corrupt_blocks == len(host.requests) <= first_round + 60 / cache_module.PROBE_EVERY_S
+        host.store = store
+        await asyncio.wait_for(waiter, 1.0)
+        assert cache.state(1) == cache_module.OK
+    run(scenario())
+
+
+class CountingLock(asyncio.Lock):
+    def __init__(self):
+        super().__init__()
+        self.taken = 0
+
+    async def acquire(self):
+        self.taken += 1
+        return await super().acquire()
+
+
+def test_a_few_bad_blocks_among_good_ones_are_no_outage():
+    async def scenario():
+        entries, store = make_store(17)
+        bad = {e["file"] for e in entries[:cache_module.OUTAGE_AFTER - 1]}   # blocks 0 and 1
+        fetch = Fetcher(store, fail={name: 10 ** 6 for name in bad})
+        sleep = FastSleep()
+        cache = BlockCache(entries, fetch, size=8, sleep=sleep)
+        cache.probe = CountingLock()
+        trained_on = set()
+        for _ in range(60):                                    # 3,000 samples, 3.5 epochs
+            assert await cache.wait_for(BLOCK, timeout=1.0)
+            assert cache.state(BLOCK) == cache_module.OK
+            X, _ = cache.take(BLOCK)
+            trained_on.update((ids_of(X) // BLOCK).tolist())
+        assert trained_on == set(range(2, 17))                 # every good block, no bad one
+        assert cache.probe.taken == 0                          # never throttled as an outage
+        assert cache.fetch_errors >= len(bad) * (len(cache_module.RETRY_DELAYS) + 1)
+    run(scenario())
+
+
+def test_wait_for_gives_up_after_its_timeout_with_nothing_arrived():
+    async def scenario():
+        entries, store = make_store(2)
+        fetch = Fetcher(store, gated=True)
+        cache = BlockCache(entries, fetch, size=2)
+        assert await cache.wait_for(BLOCK, timeout=0.01) is False
+        fetch.release()
+        assert await cache.wait_for(BLOCK, timeout=1.0) is True
+    run(scenario())
 
 
 def corrupt_store():
@@ -443,20 +582,33 @@ def test_each_kind_of_corrupt_block_is_counted_and_dropped(name):
     async def scenario():
         entries, store = corrupt_store()
         entry = next(e for e in entries if e["file"] == name)
-        cache = BlockCache(entries, Fetcher(store), size=4)
+        cache = BlockCache(entries, Fetcher(store), size=4, sleep=FastSleep())
         await cache.load(entry)
-        assert cache.corrupt_blocks == 1
+        attempts = len(cache_module.RETRY_DELAYS) + 1          # each download counted
+        assert cache.corrupt_blocks == attempts and cache.fetch_errors == 0
         assert len(cache.blocks) == 0 and cache.samples() == 0
         good = entries[0]
         await cache.load(good)
-        assert cache.corrupt_blocks == 1 and len(cache.blocks) == 1
+        assert cache.corrupt_blocks == attempts and len(cache.blocks) == 1
+    run(scenario())
+
+
+def test_a_block_damaged_on_the_way_is_fetched_again():
+    async def scenario():
+        entries, store = make_store(3)
+        name = entries[0]["file"]
+        fetch = Fetcher(store, serve={name: [store[name][:-7]]})   # cut short once
+        cache = BlockCache(entries, fetch, size=3, sleep=FastSleep())
+        await cache.load(entries[0])
+        assert cache.corrupt_blocks == 1 and fetch.calls == [name, name]
+        assert cache.samples() == BLOCK
     run(scenario())
 
 
 def test_corrupt_blocks_never_reach_a_batch():
     async def scenario():
         entries, store = corrupt_store()
-        cache = BlockCache(entries, Fetcher(store), size=len(entries), seed=1)
+        cache = BlockCache(entries, Fetcher(store), size=len(entries), seed=1, sleep=FastSleep())
         taken = []
         for _ in range(12):
             await cache.wait_for(BLOCK)
@@ -466,9 +618,7 @@ def test_corrupt_blocks_never_reach_a_batch():
             taken.extend(ids_of(X).tolist())
             await asyncio.sleep(0)
         assert cache.corrupt_blocks >= 3
-        assert cache.corrupt_blocks % 3 == 0 or cache.in_flight   # whole epochs
         assert cache.fetch_errors == 0
-        assert set(taken) <= set(range(2 * BLOCK))
         assert set(taken) == set(range(2 * BLOCK))
     run(scenario())
 

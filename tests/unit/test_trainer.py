@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from shared import blocks, protocol
+from worker import cache as cache_module
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
 from worker.convnet import ConvNet
@@ -521,6 +522,79 @@ def test_training_keeps_going_with_a_large_batch():
         progressed = await until(lambda: trainer.iteration >= 10, timeout=1.0)
         await stop_task(task)
         assert progressed, "training stalled at iteration %d" % trainer.iteration
+    run(scenario())
+
+
+# -- data that cannot be had ---------------------------------------------------------
+
+class FlakyHost:
+    """The blocks, until the host goes down; every request counted."""
+
+    def __init__(self, store):
+        self.store = store
+        self.down = False
+        self.requests = 0
+
+    async def fetch(self, entry):
+        self.requests += 1
+        await asyncio.sleep(0)
+        if self.down:
+            raise OSError("HTTP 500")
+        return self.store[entry["file"]]
+
+
+def fast_backoff(monkeypatch):
+    """The cache's delays and the heartbeat, made a hundred times shorter."""
+    monkeypatch.setattr(cache_module, "RETRY_DELAYS", (0.001, 0.002, 0.005, 0.01, 0.02, 0.05))
+    monkeypatch.setattr(cache_module, "PROBE_EVERY_S", 0.05)
+    monkeypatch.setattr(trainer_module, "HEARTBEAT_S", 0.01)
+
+
+def test_training_with_no_data_to_be_had_says_why_and_goes_on_by_itself(monkeypatch):
+    fast_backoff(monkeypatch)
+    entries, store = make_store(8)
+    host = FlakyHost(store)
+    h = Harness(fetch=host.fetch)
+
+    async def scenario():
+        task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
+        h.send("start")
+        assert await until(lambda: h.trainer.iteration >= 5)
+        assert h.last()["data_state"] == "ok"
+        host.down = True
+        assert await until(lambda: h.last()["data_state"] == "unreachable")
+        assert h.last()["training"] is True                 # waiting, not stopped
+        paused_at, published, asked = h.trainer.iteration, len(h.published), host.requests
+        await asyncio.sleep(0.5)                            # ten probe intervals
+        assert h.trainer.iteration == paused_at
+        assert len(h.published) > published                 # the page still hears why
+        assert h.last()["data_state"] == "unreachable"
+        assert host.requests - asked <= 0.5 / 0.05 + 2      # one probe at a time
+        host.down = False
+        assert await until(lambda: h.trainer.iteration >= paused_at + 5)
+        assert h.last()["data_state"] == "ok"
+        assert h.last()["fetch_errors"] == h.cache.fetch_errors > 0
+        h.send("stop")
+        await stop_task(task)
+    run(scenario())
+
+
+def test_stop_while_waiting_for_data_that_cannot_be_had(monkeypatch):
+    fast_backoff(monkeypatch)
+    entries, store = make_store(8)
+    host = FlakyHost(store)
+    host.down = True
+    h = Harness(fetch=host.fetch)
+
+    async def scenario():
+        task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
+        h.send("start")
+        assert await until(lambda: h.last()["data_state"] == "unreachable")
+        h.send("stop")
+        assert h.last()["training"] is False
+        assert h.last()["data_state"] == "unreachable"      # still none cached: Start would wait
+        assert h.trainer.iteration == 0
+        await stop_task(task)
     run(scenario())
 
 
