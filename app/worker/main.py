@@ -6,7 +6,6 @@ through postMessage, which needs no SharedArrayBuffer; checkpoints go back as
 objects whose weights file is a Uint8Array, so the page stores it as binary.
 """
 import asyncio
-import json
 import time
 
 import js
@@ -22,14 +21,23 @@ from worker.trainer import Trainer
 
 DATA_DIR = "static/data/"
 PRETRAINED = "static/weights/pretrained.npz"
+# A host silent this long after a request is not answering it (the cache tries
+# again); a body under way takes as long as it takes, as on a slow link.
+ANSWER_TIMEOUT_S = 30
 trainer = None
 
 
 async def fetch_bytes(url):
-    response = await pyfetch(url)
-    if not response.ok:
-        raise OSError("%s: HTTP %d" % (url, response.status))
-    return await response.bytes()
+    """The body at url; OSError saying which URL and why not."""
+    try:
+        response = await asyncio.wait_for(pyfetch(url), ANSWER_TIMEOUT_S)
+        if not response.ok:
+            raise OSError("HTTP %d" % response.status)
+        return await response.bytes()
+    except asyncio.TimeoutError:     # before OSError: it is one
+        raise OSError("%s: no answer within %d s" % (url, ANSWER_TIMEOUT_S))
+    except OSError as error:         # pyfetch's for a failed request or a broken-off body
+        raise OSError("%s: %s" % (url, error))
 
 
 async def load_test_set(base, entries):
@@ -45,7 +53,7 @@ async def boot(page_url):
     global trainer
     base = page_url.split("#")[0].split("?")[0].rsplit("/", 1)[0] + "/"
     try:
-        manifest = json.loads((await fetch_bytes(base + DATA_DIR + "manifest.json")).decode())
+        manifest = blocks.read_manifest(await fetch_bytes(base + DATA_DIR + "manifest.json"))
         names = classes.from_manifest(manifest)
         test_set, pretrained = await asyncio.gather(
             load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED))
@@ -65,18 +73,16 @@ async def boot(page_url):
 
 
 MEMORY_EVERY_S = 1.0
-memory_read = [-MEMORY_EVERY_S, (None, None)]    # when, and what
+memory_read = [-MEMORY_EVERY_S, None]    # when, and what
 
 
 def memory():
-    """(Pyodide's wasm memory, this worker's JS heap) in bytes, read at most once
-    a second (statuses go out every step); the heap is Chromium's figure
-    (performance.memory), None where the browser has none."""
+    """Bytes of Pyodide's wasm memory, read at most once a second (statuses go
+    out every step). The worker's JS heap has no API in a worker (Chromium's
+    performance.memory is the page's only): make soak asks the browser."""
     now = time.monotonic()
     if now - memory_read[0] >= MEMORY_EVERY_S:
-        heap = getattr(js.performance, "memory", None)
-        memory_read[:] = now, (pyodide_js._module.HEAPU8.length,
-                               heap.usedJSHeapSize if heap else None)
+        memory_read[:] = now, pyodide_js._module.HEAPU8.length
     return memory_read[1]
 
 
