@@ -1,5 +1,7 @@
 """shared/blocks.py: the block record format and its check."""
 import hashlib
+import json
+import os
 
 import pytest
 
@@ -115,3 +117,44 @@ def test_label_nine_is_fine():
 
 def test_corrupt_block_is_value_error():
     assert issubclass(CorruptBlock, ValueError)
+
+
+# -- the manifest ------------------------------------------------------------------
+
+def manifest_text(**changes):
+    data = bytes(RECORD_BYTES * 2)
+    manifest = {"train": [entry_for(data)], "test": [entry_for(data, "test-000.bin")]}
+    manifest.update(changes)
+    return json.dumps(manifest)
+
+
+def test_a_good_manifest_is_read_from_text_or_bytes():
+    text = manifest_text()
+    assert blocks.read_manifest(text) == blocks.read_manifest(text.encode()) == json.loads(text)
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("<!doctype html><title>Not found</title>", "not valid JSON"),
+    ('{"train": [', "not valid JSON"),
+    (b"\xff\xfe{}", "not valid JSON"),
+    ("[" * 100000, "not valid JSON"),
+    ("[]", "not a JSON object"),
+    (manifest_text(train=[]), "lists no train blocks"),
+    (manifest_text(test=None), "lists no test blocks"),
+    (manifest_text(train=[{"file": "../secret", "samples": 1, "bytes": RECORD_BYTES,
+                           "sha256": "0" * 64}]), "bad train entry"),
+    (manifest_text(train=[{"file": "a.bin", "samples": True, "bytes": RECORD_BYTES,
+                           "sha256": "0" * 64}]), "bad train entry"),
+    (manifest_text(test=[{"file": "a.bin", "samples": 2, "bytes": 5, "sha256": "0" * 64}]),
+     "bad test entry"),
+    (manifest_text(test=["a.bin"]), "bad test entry"),
+])
+def test_a_bad_manifest_is_refused_with_its_reason(text, reason):
+    with pytest.raises(blocks.BadManifest, match=reason):
+        blocks.read_manifest(text)
+
+
+def test_the_shipped_manifest_is_good():
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "static", "data", "manifest.json")) as f:
+        manifest = blocks.read_manifest(f.read())
+    assert manifest["train"] and manifest["test"]
