@@ -1,18 +1,26 @@
 """How fast the page starts, as a visitor meets it: a fresh browser profile
-(cold), then a reload (warm), then a fresh profile on a throttled network.
+(cold), then a reload (warm), then a fresh profile on a throttled network;
+and a reload served by the service worker (warm_sw) once a first visit has
+kept the files offline, against the plain warm start in the same run.
 
 For each start: seconds from navigation to the grid taking input
 (`html[data-grid="ready"]`), to predictions from the shipped weights
 (`html[data-predict="ready"]`) and to the worker ready (`data-state`), and
 the bytes the server sent before each. The server here caches like a plain
-static host (no `no-store`), so a reload revalidates what it has.
-`python tools/startup.py [RUNS]` prints one JSON line.
+static host (no `no-store`), so a reload revalidates what it has. The
+cold, warm and throttled starts are of a host without sw.js (404), as before
+there was one; `offline_kept_*` is how long after the page was ready the
+service worker had the files kept (it waits for 2 s without training first),
+and the KB it fetched for that. `python tools/startup.py [RUNS]` prints one
+JSON line.
 """
 import http.server
 import json
 import sys
 import time
 
+import dist
+import offline_set
 from browser import ROOT, make_driver, serve
 
 # Runs before the page's own scripts, so no moment is missed by polling.
@@ -20,10 +28,10 @@ WATCH_START = """
 window.__start = {};
 new MutationObserver(() => {
   const d = document.documentElement.dataset;
-  for (const key of ['grid', 'predict', 'state'])
-    if (d[key] === 'ready' && !(key in window.__start)) window.__start[key] = performance.now();
+  for (const [key, done] of [['grid', 'ready'], ['predict', 'ready'], ['state', 'ready'], ['offline', 'kept']])
+    if (d[key] === done && !(key in window.__start)) window.__start[key] = performance.now();
 }).observe(document, {subtree: true, attributes: true,    // before <html> exists
-                      attributeFilter: ['data-grid', 'data-predict', 'data-state']});
+                      attributeFilter: ['data-grid', 'data-predict', 'data-state', 'data-offline']});
 """
 # Chrome DevTools network emulation: 20 Mbit/s down and up, 40 ms latency.
 THROTTLED = {"offline": False, "latency": 40,
@@ -32,13 +40,20 @@ TIMEOUT_S = 90
 MOMENTS = ("grid", "predict", "state")
 
 
-def serve_recording(root=ROOT):
-    """A static server that logs (wall time, path, body bytes) per response."""
+def serve_recording(root=ROOT, service_worker=True):
+    """A static server that logs (wall time, path, body bytes) per response;
+    without the service worker, it answers 404 for sw.js, as a host lacking it."""
     log = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
+
+        def send_head(self):
+            if not service_worker and self.path.split("?")[0].endswith("/sw.js"):
+                self.send_error(404)
+                return None
+            return super().send_head()
 
         def copyfile(self, source, outputfile):
             start = source.tell()
@@ -49,6 +64,20 @@ def serve_recording(root=ROOT):
     return url, httpd, log
 
 
+def wait_for_moments(driver, moments):
+    """The page's times (ms from navigation) of each moment, once all have come."""
+    deadline = time.monotonic() + TIMEOUT_S
+    while time.monotonic() < deadline:
+        times = driver.execute_script("return window.__start")
+        if times and all(key in times for key in moments):
+            return times
+        if driver.execute_script("return document.documentElement.dataset.offline") == "failed":
+            raise RuntimeError("the files were not kept offline: %s"
+                               % driver.execute_script("return document.getElementById('offline').textContent"))
+        time.sleep(0.05)
+    raise RuntimeError("the page did not get ready in %d s: %s" % (TIMEOUT_S, times))
+
+
 def one_start(driver, url, log, reload=False, moments=MOMENTS):
     """Navigate (or reload) and wait for ready: seconds to each moment, and KB sent before it."""
     del log[:]
@@ -56,14 +85,7 @@ def one_start(driver, url, log, reload=False, moments=MOMENTS):
         driver.refresh()
     else:
         driver.get(url)
-    deadline = time.monotonic() + TIMEOUT_S
-    while time.monotonic() < deadline:
-        times = driver.execute_script("return window.__start")
-        if times and all(key in times for key in moments):
-            break
-        time.sleep(0.05)
-    else:
-        raise RuntimeError("the page did not get ready in %d s: %s" % (TIMEOUT_S, times))
+    times = wait_for_moments(driver, moments)
     origin = driver.execute_script("return performance.timeOrigin") / 1000
     figures = {}
     for key in moments:
@@ -72,6 +94,16 @@ def one_start(driver, url, log, reload=False, moments=MOMENTS):
         # Logged when a response ends: from this navigation, ended by then.
         figures[key + "_kb"] = round(sum(n for t, _, n in log if origin <= t <= at) / 1000)
     return figures
+
+
+def kept_offline(driver, log):
+    """After a first visit got ready: seconds from ready until the service worker
+    had the files kept, and the KB the server sent it meanwhile."""
+    times = wait_for_moments(driver, ("state", "offline"))
+    origin = driver.execute_script("return performance.timeOrigin") / 1000
+    ready, kept = (origin + times[key] / 1000 for key in ("state", "offline"))
+    return {"kept_after_ready_s": round(kept - ready, 2),
+            "kept_kb": round(sum(n for t, _, n in log if ready < t <= kept) / 1000)}
 
 
 def fresh_driver(throttle=False):
@@ -85,9 +117,12 @@ def fresh_driver(throttle=False):
 
 def startup_figures(runs=3):
     """Medians over `runs` of cold, warm and throttled-cold starts of the page,
-    and of cold and warm starts of Pyodide + numpy in a bare worker (the floor
-    for the worker's start, measured in the same run)."""
-    url, httpd, log = serve_recording()
+    of its warm start served by the service worker and of cold and warm starts
+    of Pyodide + numpy in a bare worker (the floor for the worker's start),
+    all measured in the same run; and the ratios of warm_sw to warm."""
+    offline_set.write(ROOT, dist.page_files(ROOT))     # this tree as it is now, as set-up does
+    url, httpd, log = serve_recording(service_worker=False)
+    sw_url, sw_httpd, sw_log = serve_recording()
     results = {}
     starts = (("", "/", {}), ("pyodide_floor_", "/tools/pyodide_floor/", {"moments": ("state",)}))
     try:
@@ -106,13 +141,25 @@ def startup_figures(runs=3):
                 results.setdefault("throttled", []).append(one_start(driver, url + "/", log))
             finally:
                 driver.quit()
+            driver = fresh_driver()
+            try:
+                one_start(driver, sw_url + "/", sw_log)          # the first visit keeps the files
+                results.setdefault("offline", []).append(kept_offline(driver, sw_log))
+                results.setdefault("warm_sw", []).append(
+                    one_start(driver, sw_url + "/", sw_log, reload=True))
+            finally:
+                driver.quit()
     finally:
         httpd.shutdown()
+        sw_httpd.shutdown()
     figures = {}
     for kind, measured in results.items():
         for key in measured[0]:
             values = sorted(start[key] for start in measured)
             figures["start_%s_%s" % (kind, key)] = values[len(values) // 2]
+    for key in MOMENTS:
+        figures["start_warm_sw_vs_warm_%s" % key] = round(
+            figures["start_warm_sw_%s_s" % key] / max(figures["start_warm_%s_s" % key], 0.01), 2)
     return figures
 
 
