@@ -23,10 +23,22 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usa
                 "--disable-features=AutofillServerCommunication,OptimizationHints,Translate").split()
 BOOT_TIMEOUT_S = 60
 
+SLOW_S = 3.0       # a slow host's silence before it answers
+# Handler.faults' values, and the method of Handler that answers with each:
+FAULTS = {"missing": "not_found", "500": "server_error", "fail-once": "unavailable",
+          "slow": "slow", "corrupt": "corrupt", "truncated": "truncated", "dropped": "dropped",
+          "refused": "refused", "html": "html_page"}
+
 
 class Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files."""
-    faults = {}      # path suffix -> "corrupt" | "fail-once" | "missing"
+    """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files.
+
+    faults maps a part of the path ("train-003.bin", or "/static/data/" for all
+    the data) to one of FAULTS; the first that matches wins. Every response,
+    broken or not, says Cache-Control: no-store, so the browser's cache never
+    hides a fault (or its end)."""
+    faults = {}      # part of the path -> a key of FAULTS
+    faulty_answers = []  # (time.monotonic(), path) of each request a fault answered
     extra_headers = {}   # sent with every response (a test's Content-Security-Policy)
 
     def log_message(self, *args):
@@ -38,24 +50,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path(path)
 
     def do_GET(self):
-        for suffix, fault in list(self.faults.items()):
-            if self.path.endswith(suffix):
-                if fault == "missing":
-                    return self.send_error(404)
+        for part, fault in list(self.faults.items()):
+            if part in self.path:
+                self.faulty_answers.append((time.monotonic(), self.path))
                 if fault == "fail-once":
-                    del self.faults[suffix]
-                    return self.send_error(503)
-                if fault == "corrupt":
-                    with open(self.translate_path(self.path), "rb") as f:
-                        data = bytearray(f.read())
-                    data[100] ^= 0xFF
-                    self.send_response(200)
-                    self.send_header("Content-Type", "application/octet-stream")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.send_header("Cache-Control", "no-store")
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
+                    self.faults.pop(part, None)
+                return getattr(self, FAULTS[fault])()
         return super().do_GET()
 
     def end_headers(self):
@@ -64,6 +64,60 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
+
+    # -- the faults --------------------------------------------------------------
+
+    def file_bytes(self):
+        with open(self.translate_path(self.path), "rb") as f:
+            return f.read()
+
+    def send_body(self, data, content_type="application/octet-stream", length=None):
+        """A 200 whose Content-Length says `length` (the truth unless given)."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data) if length is None else length))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def not_found(self):
+        self.send_error(404)
+
+    def server_error(self):
+        self.send_error(500)
+
+    def unavailable(self):
+        self.send_error(503)
+
+    def slow(self):
+        """The whole answer, after SLOW_S of silence (an overloaded host)."""
+        time.sleep(SLOW_S)
+        super().do_GET()
+
+    def corrupt(self):
+        """The right length, one byte flipped (a bad disk or proxy)."""
+        data = bytearray(self.file_bytes())
+        data[100] ^= 0xFF
+        self.send_body(bytes(data))
+
+    def truncated(self):
+        """Half the file, and a Content-Length that says so: a complete, short answer."""
+        data = self.file_bytes()
+        self.send_body(data[:len(data) // 2])
+
+    def dropped(self):
+        """Headers for the whole file, half the body, then the connection closes."""
+        data = self.file_bytes()
+        self.send_body(data[:len(data) // 2], length=len(data))
+        self.close_connection = True
+
+    def refused(self):
+        """The connection closes before any answer (a host going down)."""
+        self.close_connection = True
+
+    def html_page(self):
+        """200 with an HTML page, as hosts that answer every path with one do."""
+        self.send_body(b"<!doctype html><title>Not found</title><p>Nothing here.</p>", "text/html")
+
 
 
 def make_driver(extra_flags=(), download_dir=None):
@@ -92,6 +146,15 @@ def page_errors(driver):
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     errors += [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".py-error")]
     return errors
+
+
+FAILED_LOAD = "Failed to load resource"    # the browser's own line for each failed request
+
+
+def errors_beyond_failed_loads(driver):
+    """page_errors, but for the browser's lines about loads that failed: all
+    that a fault test's faults may leave in the console."""
+    return [error for error in page_errors(driver) if FAILED_LOAD not in error]
 
 
 class Page:
