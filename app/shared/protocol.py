@@ -53,7 +53,7 @@ STATUS_FIELDS = (
     "data_state",                      # "ok", or training has no data: "unreachable", "corrupt"
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
     "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
-    "wasm_memory", "js_heap",          # the worker's bytes: Pyodide's wasm memory, its JS heap
+    "wasm_memory",                     # bytes of the worker's Pyodide wasm memory (make soak)
 )
 
 
