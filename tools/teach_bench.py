@@ -9,13 +9,19 @@ Natively, through the page's own code (shared/paper.py, shared/preprocess.py):
 photos of digits in other writers' hands (tools/handwriting.py), read by the
 shipped weights of each model.
 """
+import json
+import os
+import sys
 import time
 
 import numpy as np
 
-from browser import DIGITS, ODD_DIGITS, ODD_PLACES, TAUGHT_PLACES, draw
+from browser import (DIGITS, ODD_DIGITS, ODD_PLACES, ROOT, TAUGHT_PLACES, Page, draw, make_driver,
+                     page_errors, serve)
 from handwriting import photos
-from shared import paper, preprocess
+
+sys.path.insert(0, os.path.join(ROOT, "app"))     # run alone: the page's own conversion
+from shared import paper, preprocess  # noqa: E402
 
 TRAIN_ON_S = 20
 PLACES = ODD_PLACES[::2]
@@ -83,3 +89,20 @@ def photographed(models):
         figures["photos_right_" + name] = round(float(right.mean()), 3)
         figures["photos_right_worst_writer_" + name] = round(float(min(by_writer)), 3)
     return figures
+
+
+def main():
+    """The teaching figures alone, on a fresh page: `python tools/teach_bench.py`."""
+    url, httpd = serve()
+    driver = make_driver()
+    try:
+        figures = teaching(Page(driver, url + "/").open())
+        figures["page_errors"] = len(page_errors(driver))
+        print(json.dumps(figures))
+    finally:
+        driver.quit()
+        httpd.shutdown()
+
+
+if __name__ == "__main__":
+    main()
