@@ -16,22 +16,16 @@ import json
 import os
 import sys
 
+from vendor import sha256_of
+
 NAME = "offline-set.js"
 # The service worker's own scripts: the browser keeps and updates those itself.
 SERVICE_WORKER = ("sw.js", NAME)
 
 
-def sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def offline_set(root, paths):
     """{"version": ..., "files": {path: sha256}} for `paths` (relative, "/"-separated) under root."""
-    files = {path: sha256(os.path.join(root, path))
+    files = {path: sha256_of(os.path.join(root, path))
              for path in sorted(paths) if path not in SERVICE_WORKER}
     listing = "".join("%s %s\n" % (digest, path) for path, digest in files.items())
     return {"version": hashlib.sha256(listing.encode()).hexdigest()[:16], "files": files}
