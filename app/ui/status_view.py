@@ -98,7 +98,9 @@ class StatusView:
             field = self.document.querySelector(selector)
             if field.type == "checkbox":
                 field.checked = status[name]
-            elif field != self.document.activeElement:   # never overwrite typing
+            # Never overwrite typing. Asked of the element itself: two proxies of
+            # one element are never equal in MicroPython, so `!= activeElement` was always true.
+            elif not field.matches(":focus"):
                 field.value = str(status[name])
         views, self.views = self.views, {}
         if self.on_status:

@@ -58,6 +58,18 @@ def test_invalid_setting_is_rejected_and_nothing_changes(page, value):
     page.click("#stop")
 
 
+def test_statuses_never_overwrite_a_setting_being_typed(page):
+    """Ten statuses a second are shown while training; a field with the focus
+    keeps what is being typed (it lost keystrokes under load before)."""
+    page.click("#start")
+    assert page.wait_for(lambda: page.status("training") == "True")
+    page.driver.execute_script("const f = document.querySelector('#batch-size'); f.focus(); f.value = '7'")
+    seen = page.number("samples_seen")
+    assert page.wait_for(lambda: page.number("samples_seen") > seen + 64 * 20)   # many renders later
+    assert page.driver.execute_script("return document.querySelector('#batch-size').value") == "7"
+    page.click("#stop")
+
+
 def test_cache_refills_to_its_size_and_trains_from_it(page):
     page.set_input("#cache-size", 12)
     assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
