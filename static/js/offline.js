@@ -8,6 +8,7 @@
 const html = document.documentElement;
 const QUIET_MS = 2000;  // ready and not training this long: then the files are kept
 let failure = "";      // why the last install failed, as sw.js said; "" once one succeeds
+let registered = null;  // ours, once registered: a first install that fails leaves none to look up
 
 function say(state, text) {
   html.dataset.offline = state;
@@ -28,6 +29,7 @@ function show(registration) {
 }
 
 function follow(registration) {
+  registered = registration;
   const watch = (worker) => worker && worker.addEventListener("statechange", () => {
     if (worker.state === "installed" || worker.state === "activated") failure = "";
     else if (worker.state === "redundant") failure = failure || "the browser gave up keeping it";
@@ -80,7 +82,8 @@ try {
   navigator.serviceWorker.addEventListener("message", (event) => {
     if (event.data.offline !== "failed") return;
     failure = event.data.reason;
-    navigator.serviceWorker.getRegistration().then((registration) => registration && show(registration));
+    // It may come after the worker was already seen giving up: its reason replaces the guess.
+    if (registered) show(registered);
   });
 } catch {}
 whenQuiet(keepOffline);
