@@ -1,8 +1,9 @@
 """The page's own memory, shown once a second beside the worker's.
 
-MicroPython's heap grows in areas that its garbage collector sweeps whole,
-so a heap that keeps growing makes every collection slower: a page that
-stays open for hours must hold it flat (`make soak` reads these figures).
+MicroPython in the browser collects garbage only between calls from
+JavaScript and grows its heap when a call allocates more than fits; a grown
+heap is never given back, so a page open for hours must keep its calls
+from allocating much (`make soak` reads these figures).
 """
 import gc
 

@@ -11,7 +11,6 @@ from shared import base64_codec, classes, inference, preprocess
 from ui.convnet_predictor import ConvnetPredictor
 
 
-
 class PredictionView:
     def __init__(self, document):
         self.digit = document.querySelector("#prediction")
