@@ -51,7 +51,9 @@ def test_leaving_while_training_keeps_the_trained_weights(page):
     page.driver.get("about:blank")               # leave the page mid-training
     page.open()
     assert page.wait_for(lambda: source(page) == "autosaved")
-    assert page.wait_for(lambda: 0 < page.number("samples_seen") < 170000)   # not the shipped
+    # Not the shipped weights (170,000 samples): trained from random, and on a quiet
+    # machine 10 s of training before the save can pass that count.
+    assert page.wait_for(lambda: page.number("samples_seen") not in (None, 0, 170000))
     assert page.number("test_acc") > 0.8
 
 
