@@ -9,9 +9,27 @@ ANCHORS := tools/anchors/node_modules/.package-lock.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
 	static/weights/pretrained-inference.txt
 
+# The MLP's training step in C: WebAssembly with SIMD for the worker (an
+# Emscripten side module, which Pyodide links into its memory), and native for
+# the unit tests under CPython.
+STEP_C := app/worker/mlp_step.c
+STEP_WASM := static/kernels/mlp_step.wasm
+STEP_NATIVE := .cache/mlp_step.so
+
 .PHONY: setup serve test unit bench soak dist screenshots vendor data weights offline browser clean
 
-setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) offline
+setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
+
+$(STEP_WASM): $(STEP_C)
+	@sh tools/ensure_clang.sh
+	@mkdir -p $(@D) .cache
+	clang --target=wasm32-unknown-emscripten -ffreestanding -fPIC -fvisibility=default \
+		-O3 -msimd128 -c $< -o .cache/mlp_step.wasm.o
+	wasm-ld --experimental-pic -shared .cache/mlp_step.wasm.o -o $@
+
+$(STEP_NATIVE): $(STEP_C)
+	@mkdir -p $(@D)
+	cc -O3 -shared -fPIC $< -o $@ -lm
 
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -46,7 +64,7 @@ weights: $(DATA)
 
 # offline-set.js: the files sw.js keeps, hashed afresh on every set-up (a
 # fraction of a second), so any file changed makes a new version.
-offline: $(VENV)/.installed vendor $(DATA) $(WEIGHTS)
+offline: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM)
 	$(PY) tools/offline_set.py
 
 serve: setup
@@ -80,4 +98,4 @@ screenshots: setup browser
 	$(PY) tools/screenshot.py
 
 clean:
-	rm -rf $(VENV) node_modules tools/anchors/node_modules static/vendor static/data static/weights .cache dist offline-set.js
+	rm -rf $(VENV) node_modules tools/anchors/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js

@@ -2,8 +2,9 @@
 upload to any static host under any sub-path.
 
 Kept: index.html, pyscript.toml, the service worker, the app's Python files,
-the CSS and scripts, the data blocks, the shipped weights and the runtimes.
-Left out: node_modules, tests, tools, source maps, .pyc, and the chunks of
+the CSS and scripts, the data blocks, the shipped weights, the MLP's C step
+built to WebAssembly and the runtimes.
+Left out: node_modules, tests, tools, C sources, source maps, .pyc, and the chunks of
 PyScript plugins the page never uses: CodeMirror (the editor) and xterm (the
 terminal). PyScript imports the plugins' own small entry chunks at start, so
 those stay. The browser tests run the main flow from a dist/ built by this
@@ -21,8 +22,9 @@ import offline_set
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FILES = ("index.html", "pyscript.toml", "sw.js")
-TREES = ("app", "static/css", "static/js", "static/data", "static/weights", "static/vendor")
-LEFT_OUT = ("*.map", "*.pyc", "__pycache__", "codemirror*", "xterm*")
+TREES = ("app", "static/css", "static/js", "static/data", "static/weights", "static/kernels",
+         "static/vendor")
+LEFT_OUT = ("*.c", "*.map", "*.pyc", "__pycache__", "codemirror*", "xterm*")
 
 
 def left_out(name):

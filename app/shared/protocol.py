@@ -54,6 +54,7 @@ STATUS_FIELDS = (
     "my_digits", "my_acc", "lesson",   # how many, read right (as taught), learning them now
     "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
     "wasm_memory",                     # bytes of the worker's Pyodide wasm memory (make soak)
+    "step",                            # what runs a training step: "numpy", or the MLP's in C
 )
 
 

@@ -15,12 +15,13 @@ from pyodide.ffi import to_js
 from pyodide.http import pyfetch
 
 from shared import blocks, classes, protocol
-from worker import weights_file
+from worker import mlp_step, weights_file
 from worker.cache import BlockCache, decode_samples
 from worker.trainer import Trainer
 
 DATA_DIR = "static/data/"
 PRETRAINED = "static/weights/pretrained.npz"
+C_STEP = "static/kernels/mlp_step.wasm"
 # A host silent this long after a request is not answering it (the cache tries
 # again); a body under way takes as long as it takes, as on a slow link.
 ANSWER_TIMEOUT_S = 30
@@ -55,8 +56,9 @@ async def boot(page_url):
     try:
         manifest = blocks.read_manifest(await fetch_bytes(base + DATA_DIR + "manifest.json"))
         names = classes.from_manifest(manifest)
-        test_set, pretrained = await asyncio.gather(
-            load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED))
+        test_set, pretrained, _ = await asyncio.gather(
+            load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED),
+            load_c_step(base + C_STEP))
         model, meta = weights_file.decode(pretrained)
     except (OSError, ValueError, KeyError) as error:
         return protocol.reply("could not start the model: %s" % error)
@@ -70,6 +72,19 @@ async def boot(page_url):
     asyncio.ensure_future(trainer.run())
     trainer.send_status()
     return protocol.reply()
+
+
+async def load_c_step(url):
+    """Let the MLP train with its step in C; without it (the reason goes to
+    the console) numpy trains it, several times slower, and the status says so."""
+    try:
+        library = "/tmp/mlp_step.so"   # Pyodide's dlopen reads its file system
+        with open(library, "wb") as f:
+            f.write(await fetch_bytes(url))
+        mlp_step.install(library)
+    except Exception as error:    # any failure here leaves numpy's step, which works
+        js.console.warn("The MLP trains in numpy: its C step did not load: %s: %s"
+                        % (type(error).__name__, error))
 
 
 MEMORY_EVERY_S = 1.0

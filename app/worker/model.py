@@ -14,6 +14,9 @@ MOMENTUM = 0.9
 # 24-33k for 0.05, and ended no worse (96.3-96.6% after 150k; five seeds).
 LEARNING_RATE = 0.1
 BATCH_SIZE = 64
+# The worker puts the same step in C here when it loads (worker/mlp_step.py);
+# numpy's, below, is CPython's (tests, make weights) and the fallback.
+c_step = None
 
 if sys.platform == "emscripten":
     # Pyodide's numpy has no BLAS; its einsum inner loops measured about 2x
@@ -54,6 +57,7 @@ def softmax_gradient(Z, y):
 
 class Classifier:
     """What every model here shares, given its logits(X) and params()."""
+    step_name = "numpy"     # what trains it, for the status
 
     def reset_momentum(self):
         self.velocity = [np.zeros_like(p) for p in self.params()]
@@ -160,8 +164,17 @@ class MLP(Classifier):
         db1 = dZ1.sum(axis=0)
         return loss, acc, (cols, dW1_active), db1, dW2, db2
 
+    @property
+    def step_name(self):
+        return c_step.name if c_step else "numpy"
+
     def train_step(self, X, y, lrate):
         """One SGD-with-momentum step on a batch; returns (loss, batch accuracy)."""
+        if c_step:
+            return c_step(self, X, y, lrate, MOMENTUM)
+        return self.numpy_step(X, y, lrate)
+
+    def numpy_step(self, X, y, lrate):
         loss, acc, (cols, dW1_active), db1, dW2, db2 = self.gradients(X, y)
         v1 = self.velocity[0]
         v1 *= MOMENTUM

@@ -244,7 +244,7 @@ class Trainer:
             "error": self.error, "data_state": self.cache.state(self.batch_size),
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
             "architecture": self.model.ARCHITECTURE, "augment": self.augment,
-            "wasm_memory": self.memory(),
+            "wasm_memory": self.memory(), "step": self.model.step_name,
         }
 
     def views(self):

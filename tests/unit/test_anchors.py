@@ -13,9 +13,10 @@ ANCHOR_FILES = re.compile(r"anchors/|node_modules/|tfjs|convnet(?:-min)?\.js", r
 
 
 def shipped_text_files():
-    """Every text file dist/ copies, but the data, weights and vendored runtimes."""
+    """Every text file dist/ copies, but the data, weights, C step and vendored runtimes."""
     yield from dist.FILES
-    for tree in (t for t in dist.TREES if t not in ("static/data", "static/weights", "static/vendor")):
+    for tree in (t for t in dist.TREES
+                 if t not in ("static/data", "static/weights", "static/kernels", "static/vendor")):
         for folder, _, names in os.walk(os.path.join(ROOT, tree)):
             for name in names:
                 if not dist.left_out(name):
