@@ -7,8 +7,13 @@ KILL = "document.querySelector('script[type=py][worker]').xworker.terminate()"
 
 def test_a_terminated_worker_is_replaced_and_trains_again(page):
     page.set_input("#batch-size", 32)
+    saved = page.find("#autosave-state").get_attribute("data-saved")
     page.click("#start")
     assert page.wait_for(lambda: page.number("samples_seen") > 200000, timeout=30)
+    # A checkpoint of this training is kept: at 60k samples/s the count passes
+    # 200,000 before the first one (every 2 s) comes.
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved") != saved,
+                         timeout=30)
     page.driver.execute_script(KILL)                     # as a crashed worker process
     assert page.wait_for(lambda: page.worker() == "lost", timeout=10)
     assert "stopped working" in page.text("#message")
