@@ -6,6 +6,11 @@ at whatever batch size is current, spanning blocks when needed, so no block is
 ever thrown away for being the wrong size. A block leaves the cache once all
 its samples have been handed out, which frees a slot for the next fetch.
 
+Each block is checked against the manifest (blocks.check) when it first
+arrives; its later visits (at 80,000 samples/s the whole set comes round ten
+times a second) are checked against the CRC-32 of the bytes checked then: a
+sixth of sha256's time, which had been 15% of the worker's.
+
 A download that fails, or arrives corrupt, is counted and tried again with
 backoff; a block failing all its attempts is skipped until the next epoch. When
 blocks fail one after another (OUTAGE_AFTER different ones, none arriving in
@@ -16,6 +21,7 @@ arrives.
 """
 import asyncio
 import random
+import zlib
 from collections import deque
 
 import numpy as np
@@ -70,6 +76,7 @@ class BlockCache:
         self.in_flight = set()    # asyncio tasks
         self.fetch_errors = 0
         self.corrupt_blocks = 0
+        self.crc32 = {}           # file: CRC-32 of its bytes as checked on first arrival
         self.failing = set()      # blocks failed since the last one arrived
         self.failure = OK         # how the last download failed: UNREACHABLE or CORRUPT
         self.probe = asyncio.Lock()   # held by the one request of an outage
@@ -129,12 +136,23 @@ class BlockCache:
             self.fetch_errors += 1
             return self.failed(entry, UNREACHABLE)
         try:
-            blocks.check(data, entry)
+            self.check(data, entry)
         except blocks.CorruptBlock:
             self.corrupt_blocks += 1
             return self.failed(entry, CORRUPT)
         self.failing.clear()
         return data
+
+    def check(self, data, entry):
+        """CorruptBlock unless data is the block the manifest describes, or
+        the one it described on an earlier visit."""
+        name = entry["file"]
+        known = self.crc32.get(name)
+        if known is None:
+            blocks.check(data, entry)
+            self.crc32[name] = zlib.crc32(data)
+        elif zlib.crc32(data) != known or len(data) != entry["bytes"]:
+            raise blocks.CorruptBlock("%s: not the bytes it had when checked" % name)
 
     def failed(self, entry, why):
         self.failing.add(entry["file"])

@@ -605,6 +605,26 @@ def test_a_block_damaged_on_the_way_is_fetched_again():
     run(scenario())
 
 
+@pytest.mark.parametrize("damage", ["flipped", "short"])
+def test_a_block_damaged_on_a_later_visit_is_caught_by_its_crc(damage):
+    async def scenario():
+        entries, store = make_store(2)
+        name = entries[0]["file"]
+        data = store[name]
+        bad = (data[:100] + bytes([data[100] ^ 0x01]) + data[101:] if damage == "flipped"
+               else data[:-blocks.RECORD_BYTES])
+        fetch = Fetcher(store, serve={name: [data, bad]})   # good first, damaged on the revisit
+        cache = BlockCache(entries, fetch, size=2, sleep=FastSleep())
+        await cache.load(entries[0])
+        assert cache.corrupt_blocks == 0
+        cache.take(BLOCK)
+        await cache.load(entries[0])
+        assert cache.corrupt_blocks == 1 and fetch.calls == [name, name, name]
+        X, _ = cache.take(BLOCK)
+        assert sorted(ids_of(X)) == list(range(BLOCK))      # the good bytes, fetched again
+    run(scenario())
+
+
 def test_corrupt_blocks_never_reach_a_batch():
     async def scenario():
         entries, store = corrupt_store()
