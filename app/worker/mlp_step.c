@@ -1,6 +1,6 @@
-/* One SGD-with-momentum step of the MLP (worker/model.py): 784 -> h (ReLU) ->
- * 10 softmax, mean cross-entropy, on a batch of n samples, the same maths as
- * MLP.train_step in numpy.
+/* The MLP of worker/model.py (784 -> h (ReLU) -> 10 softmax) in C: its
+ * training step, SGD with momentum on the mean cross-entropy, and its logits;
+ * the same maths as MLP.numpy_step and MLP.logits in numpy.
  *
  * Why C: each sample has ink on about a fifth of its pixels, and only those
  * rows of W1 enter its first layer, forward and backward. numpy cannot skip
@@ -8,10 +8,6 @@
  * skipping is a branch. Plain C, so the same file builds natively for the
  * tests under CPython and, with clang's WebAssembly SIMD, for the worker
  * (Makefile), where it runs on numpy's own arrays in Pyodide's memory.
- *
- * out[0], out[1]: the batch's mean loss and accuracy.
- * Returns 0, or -1 for a label outside 0..9 or h outside 1..MAX_HIDDEN
- * (then nothing has changed).
  */
 #include <stdint.h>
 
@@ -20,6 +16,46 @@ float logf(float);
 
 enum { INPUTS = 784, OUTPUTS = 10, MAX_HIDDEN = 1024 };   /* as model.py */
 
+/* One sample's forward pass: the inked rows of W1, ReLU, then the output
+ * layer. Fills ink (the inked pixels), hi (hidden units) and z (logits);
+ * returns how many pixels are inked. */
+static int forward(int h, const float *restrict x, const float *restrict W1,
+                   const float *restrict b1, const float *restrict W2, const float *restrict b2,
+                   int32_t *restrict ink, float *restrict hi, float *restrict z)
+{
+    int count = 0;
+    for (int p = 0; p < INPUTS; p++)
+        if (x[p] != 0) ink[count++] = p;
+    for (int j = 0; j < h; j++) hi[j] = b1[j];
+    for (int q = 0; q < count; q++) {
+        const float v = x[ink[q]], *w = W1 + ink[q] * h;
+        for (int j = 0; j < h; j++) hi[j] += v * w[j];
+    }
+    for (int j = 0; j < h; j++) hi[j] = hi[j] > 0 ? hi[j] : 0;
+    for (int k = 0; k < OUTPUTS; k++) z[k] = b2[k];
+    for (int j = 0; j < h; j++)
+        if (hi[j] != 0)
+            for (int k = 0; k < OUTPUTS; k++) z[k] += hi[j] * W2[j * OUTPUTS + k];
+    return count;
+}
+
+/* The logits of n samples into out (n x 10): what evaluation and prediction
+ * need, at the training step's speed. Returns -1 for h outside 1..MAX_HIDDEN. */
+int mlp_logits(int n, int h, const float *restrict X, const float *restrict W1,
+               const float *restrict b1, const float *restrict W2, const float *restrict b2,
+               float *restrict out)
+{
+    if (h < 1 || h > MAX_HIDDEN) return -1;
+    float hi[MAX_HIDDEN];
+    int32_t ink[INPUTS];
+    for (int i = 0; i < n; i++)
+        forward(h, X + i * INPUTS, W1, b1, W2, b2, ink, hi, out + i * OUTPUTS);
+    return 0;
+}
+
+/* One step on a batch of n samples; out[0], out[1]: its mean loss and
+ * accuracy. Returns 0, or -1 for a label outside 0..9 or h outside
+ * 1..MAX_HIDDEN (then nothing has changed). */
 int mlp_train_step(int n, int h, const float *restrict X, const int32_t *restrict y,
                    float *restrict W1, float *restrict b1, float *restrict W2, float *restrict b2,
                    float *restrict V1, float *restrict vb1, float *restrict V2, float *restrict vb2,
@@ -43,24 +79,9 @@ int mlp_train_step(int n, int h, const float *restrict X, const int32_t *restric
 
     for (int i = 0; i < n; i++) {
         const float *x = X + i * INPUTS;
-        float hi[MAX_HIDDEN], di[MAX_HIDDEN];   /* the sample's hidden units, their gradient */
+        float hi[MAX_HIDDEN], di[MAX_HIDDEN], z[OUTPUTS];   /* hidden units, their gradient, logits */
         int32_t ink[INPUTS];
-        int count = 0;
-        for (int p = 0; p < INPUTS; p++)
-            if (x[p] != 0) ink[count++] = p;
-
-        /* forward: the inked rows of W1, ReLU, then the output layer */
-        for (int j = 0; j < h; j++) hi[j] = b1[j];
-        for (int q = 0; q < count; q++) {
-            const float v = x[ink[q]], *w = W1 + ink[q] * h;
-            for (int j = 0; j < h; j++) hi[j] += v * w[j];
-        }
-        for (int j = 0; j < h; j++) hi[j] = hi[j] > 0 ? hi[j] : 0;
-        float z[OUTPUTS];
-        for (int k = 0; k < OUTPUTS; k++) z[k] = b2[k];
-        for (int j = 0; j < h; j++)
-            if (hi[j] != 0)
-                for (int k = 0; k < OUTPUTS; k++) z[k] += hi[j] * W2[j * OUTPUTS + k];
+        const int count = forward(h, x, W1, b1, W2, b2, ink, hi, z);
 
         /* softmax and cross-entropy; z becomes dLoss/dz for this sample, times n */
         int best = 0;

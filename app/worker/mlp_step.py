@@ -1,5 +1,6 @@
-"""The MLP's training step in C (mlp_step.c), called through ctypes on the
-model's own numpy arrays, which it updates in place: no copies either way.
+"""The MLP's training step and logits in C (mlp_step.c), called through
+ctypes on the model's own numpy arrays, which the step updates in place: no
+copies either way.
 
 In the worker the library is the C built to WebAssembly with SIMD as an
 Emscripten side module, which Pyodide links into its own memory; under
@@ -26,14 +27,17 @@ class CStep:
         self.train_step.argtypes = ([ctypes.c_int, ctypes.c_int] + _pointers
                                     + [ctypes.c_float, ctypes.c_float, ctypes.c_void_p])
         self.train_step.restype = ctypes.c_int
+        self.forward = ctypes.CDLL(path).mlp_logits
+        self.forward.argtypes = [ctypes.c_int, ctypes.c_int] + [ctypes.c_void_p] * 6
+        self.forward.restype = ctypes.c_int
         self.out = np.zeros(2, np.float32)
         self.bound = ()          # the arrays whose addresses `addresses` holds
         self.addresses = ()
         self.check()
 
     def check(self, steps=3):
-        """ValueError unless a few steps agree with numpy's: a stale or foreign
-        library from the host must not train the visitor's model."""
+        """ValueError unless a few steps and the logits agree with numpy's: a
+        stale or foreign library from the host must not train the visitor's model."""
         rng = np.random.default_rng(0)
         X = (rng.random((32, model.INPUTS)) * (rng.random((32, model.INPUTS)) < 0.2)).astype(np.float32)
         y = rng.integers(0, model.OUTPUTS, 32)
@@ -44,6 +48,8 @@ class CStep:
         if not (abs(loss - expected) < 1e-4 and all(
                 np.allclose(a, b, atol=1e-5) for a, b in zip(mine.params(), numpys.params()))):
             raise ValueError("its steps differ from numpy's")
+        if not np.allclose(self.logits(mine, X), numpys.numpy_logits(X), atol=1e-4):
+            raise ValueError("its logits differ from numpy's")
 
     def bind(self, net):
         """The addresses of the model's parameters and velocities, checked
@@ -71,6 +77,18 @@ class CStep:
                            *self.bind(net), lrate, momentum, self.out.ctypes.data):
             raise ValueError("labels must be 0 to 9 and hidden units 1 to %d" % model.MAX_HIDDEN)
         return float(self.out[0]), float(self.out[1])
+
+
+    def logits(self, net, X):
+        """As MLP.logits: (len(X), 10) float32."""
+        X = np.ascontiguousarray(X, np.float32)
+        if X.ndim != 2 or X.shape[1] != model.INPUTS:
+            raise ValueError("logits need rows of %d pixels, not %s" % (model.INPUTS, X.shape))
+        out = np.empty((len(X), model.OUTPUTS), np.float32)
+        W1, b1, W2, b2 = self.bind(net)[:4]
+        if self.forward(len(X), net.hidden, X.ctypes.data, W1, b1, W2, b2, out.ctypes.data):
+            raise ValueError("hidden units must be 1 to %d" % model.MAX_HIDDEN)
+        return out
 
 
 def install(path):

@@ -14,8 +14,9 @@ MOMENTUM = 0.9
 # 24-33k for 0.05, and ended no worse (96.3-96.6% after 150k; five seeds).
 LEARNING_RATE = 0.1
 BATCH_SIZE = 64
-# The worker puts the same step in C here when it loads (worker/mlp_step.py);
-# numpy's, below, is CPython's (tests, make weights) and the fallback.
+# The worker puts the same step and logits in C here when it loads
+# (worker/mlp_step.py); numpy's, below, are CPython's (tests, make weights)
+# and the fallback.
 c_step = None
 
 if sys.platform == "emscripten":
@@ -147,7 +148,10 @@ class MLP(Classifier):
         H = np.maximum(Z1, 0)
         return cols, Xa, Z1, H, matmul(H, self.W2) + self.b2
 
-    def logits(self, X, chunk=256):
+    def logits(self, X):
+        return c_step.logits(self, X) if c_step else self.numpy_logits(X)
+
+    def numpy_logits(self, X, chunk=256):
         # Small chunks keep the set of inked columns small.
         return np.concatenate([self.forward(X[i:i + chunk])[-1] for i in range(0, len(X), chunk)])
 

@@ -63,3 +63,16 @@ def test_new_weights_are_bound_afresh(step):
 def test_a_missing_library_is_an_oserror():
     with pytest.raises(OSError):
         mlp_step.CStep("/nonexistent/mlp_step.so")
+
+
+@pytest.mark.parametrize("hidden", [1, 128])
+def test_logits_match_numpys(step, hidden):
+    model = MLP(hidden, seed=2)
+    X, _ = batch(4, n=300)
+    np.testing.assert_allclose(step.logits(model, X), model.numpy_logits(X), atol=1e-4)
+    assert step.logits(model, X[:0]).shape == (0, 10)
+
+
+def test_logits_refuse_rows_of_the_wrong_size(step):
+    with pytest.raises(ValueError, match="784"):
+        step.logits(MLP(16), np.zeros((3, 100), np.float32))
