@@ -43,7 +43,7 @@ CLASSES = 10
 LIMITS = {
     SET_BATCH_SIZE: (1, 4096, True),
     SET_LEARNING_RATE: (1e-6, 10.0, False),
-    SET_CACHE_SIZE: (1, 64, True),  # blocks; 64 x 500 samples = 25 MB at most
+    SET_CACHE_SIZE: (1, 64, True),  # blocks; 64 x 1000 samples = 50 MB at most
 }
 
 STATUS_FIELDS = (

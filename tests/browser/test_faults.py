@@ -37,10 +37,10 @@ def stop(page):
 
 def test_failing_blocks_are_counted_and_training_goes_on_with_the_others(driver, server, faults):
     faults["train-003.bin"] = "missing"
-    faults["train-011.bin"] = "500"
+    faults["train-007.bin"] = "500"
     page = training(driver, server)
     assert page.wait_for(lambda: page.number("fetch_errors") >= 2, timeout=30)
-    assert trains_on(page, 17 * 500)                     # more than an epoch of the others
+    assert trains_on(page, 9000)                         # more than an epoch of the others
     assert page.status("data_state") == "ok"
     assert not page.find("#data-state").is_displayed()
     stop(page)
@@ -50,11 +50,11 @@ def test_failing_blocks_are_counted_and_training_goes_on_with_the_others(driver,
 def test_damaged_bodies_are_counted_never_trained_on_and_training_goes_on(driver, server, faults):
     faults["train-002.bin"] = "truncated"                # short, with an honest length
     faults["train-005.bin"] = "corrupt"                  # a byte flipped
-    faults["train-009.bin"] = "dropped"                  # the connection closes mid-body
+    faults["train-008.bin"] = "dropped"                  # the connection closes mid-body
     page = training(driver, server)
     assert page.wait_for(lambda: page.number("corrupt_blocks") >= 2
                          and page.number("fetch_errors") >= 1, timeout=30)
-    assert trains_on(page, 17 * 500)
+    assert trains_on(page, 9000)
     assert page.status("data_state") == "ok"
     stop(page)
     assert errors_beyond_failed_loads(driver) == []
@@ -63,7 +63,7 @@ def test_damaged_bodies_are_counted_never_trained_on_and_training_goes_on(driver
 def test_slow_answers_keep_training_from_the_cache_with_no_false_failures(driver, server, faults):
     faults["/static/data/train-"] = "slow"              # every training block takes seconds
     page = training(driver, server)
-    assert trains_on(page, 2 * 8 * 500, timeout=60)     # the cache refilled twice over
+    assert trains_on(page, 2 * 8 * 1000, timeout=60)    # the cache refilled twice over
     assert page.number("fetch_errors") == 0 and page.number("corrupt_blocks") == 0
     assert page.status("data_state") == "ok"
     stop(page)

@@ -74,7 +74,7 @@ def test_cache_refills_to_its_size_and_trains_from_it(page):
     page.set_input("#cache-size", 12)
     assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
     page.click("#start")
-    assert page.wait_for(lambda: page.number("samples_seen") > 12 * 500)   # more than one cache-full
+    assert page.wait_for(lambda: page.number("samples_seen") > 12 * 1000)   # more than one cache-full
     page.click("#stop")
 
 

