@@ -145,9 +145,9 @@ def test_manifest_of_the_default_build(default_data_dir, npm_digits):
             assert entry["sha256"] == blocks.sha256_hex(data)
             blocks.check(data, entry)
             if i < len(entries) - 1:
-                assert entry["samples"] == 500
+                assert entry["samples"] == 1000
             else:
-                assert 0 < entry["samples"] <= 500
+                assert 0 < entry["samples"] <= 1000
         totals[split] = sum(e["samples"] for e in entries)
     assert totals == {"train": 8500, "test": 1500}
     # nothing else in the directory
@@ -170,7 +170,7 @@ def test_build_replaces_previous_output(tmp_path):
     rng = np.random.default_rng(0)
     make = lambda n: (rng.integers(0, 256, (n, 784), dtype=np.uint8),  # noqa: E731
                       rng.integers(0, 10, n).astype(np.uint8))
-    build_data.build("first", build_data.DIGIT_NAMES, make(1200), make(100), out)
+    build_data.build("first", build_data.DIGIT_NAMES, make(2200), make(100), out)
     assert len(json.load(open(os.path.join(out, "manifest.json")))["train"]) == 3
     manifest = build_data.build("second", build_data.DIGIT_NAMES, make(300), make(30), out)
     assert manifest["dataset"] == "second"
@@ -195,7 +195,7 @@ def write_idx(directory, name, array, gz):
     return path
 
 
-def synthetic_idx(directory, n_train=620, n_test=130, gz=False, seed=0):
+def synthetic_idx(directory, n_train=1120, n_test=130, gz=False, seed=0):
     rng = np.random.default_rng(seed)
     os.makedirs(directory, exist_ok=True)
     sets = {}
@@ -218,7 +218,7 @@ def test_idx_build(tmp_path, gz, capsys):
     manifest = json.load(open(os.path.join(out, "manifest.json")))
     assert manifest["dataset"] == "mini-idx"
     assert manifest["classes"] == build_data.DIGIT_NAMES
-    assert [e["samples"] for e in manifest["train"]] == [500, 120]
+    assert [e["samples"] for e in manifest["train"]] == [1000, 120]
     assert [e["samples"] for e in manifest["test"]] == [130]
     # IDX sources keep their own split and order
     for split, prefix in (("train", "train"), ("test", "t10k")):
