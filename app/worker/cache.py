@@ -14,12 +14,15 @@ sixth of sha256's time, which had been 15% of the worker's.
 A download that fails, or arrives corrupt, is counted and tried again with
 backoff; a block failing all its attempts is skipped until the next epoch. When
 blocks fail one after another (OUTAGE_AFTER different ones, none arriving in
-between), the data is taken to be out of reach: from then on one request at
-a time probes for it, PROBE_EVERY_S apart, so a page left open for hours asks
-a dead host little, and training goes on by itself with the first block that
-arrives.
+between), and one of them had arrived fine before (or none ever has), the
+data is taken to be out of reach: from then on one request at a time probes
+for it, PROBE_EVERY_S apart, so a page left open for hours asks a dead host
+little, and training goes on by itself with the first block that arrives.
+Blocks that never arrived fine are broken on the host, not an outage: three
+of nine damaged ones once stalled training behind the probe.
 """
 import asyncio
+import functools
 import random
 import zlib
 from collections import deque
@@ -73,10 +76,11 @@ class BlockCache:
         self.shuffle = random.Random(seed)
         self.queue = []           # entries still to visit this epoch
         self.blocks = deque()     # CachedBlock, oldest first
-        self.in_flight = set()    # asyncio tasks
+        self.in_flight = {}       # file: the asyncio task fetching it
         self.fetch_errors = 0
         self.corrupt_blocks = 0
         self.crc32 = {}           # file: CRC-32 of its bytes as checked on first arrival
+                                  # (so also: the blocks that have arrived fine)
         self.failing = set()      # blocks failed since the last one arrived
         self.failure = OK         # how the last download failed: UNREACHABLE or CORRUPT
         self.probe = asyncio.Lock()   # held by the one request of an outage
@@ -92,11 +96,20 @@ class BlockCache:
         return self.queue.pop()
 
     def fill(self):
-        """Start fetches until cached + in-flight blocks reach the cache size."""
-        while self.entries and len(self.blocks) + len(self.in_flight) < self.size:
-            task = asyncio.ensure_future(self.load(self.next_entry()))
-            self.in_flight.add(task)
-            task.add_done_callback(self.in_flight.discard)   # also if cancelled unstarted
+        """Start fetches until cached + in-flight blocks reach the cache size.
+        A block still on its way (retrying, say) is passed over this epoch: a
+        damaged one must not fill the slots with copies of its retries."""
+        passed = 0
+        while (self.entries and len(self.blocks) + len(self.in_flight) < self.size
+               and passed < len(self.entries)):
+            entry = self.next_entry()
+            if entry["file"] in self.in_flight:
+                passed += 1
+                continue
+            task = asyncio.ensure_future(self.load(entry))
+            self.in_flight[entry["file"]] = task
+            # load() leaves in_flight itself; this is for a task cancelled unstarted
+            task.add_done_callback(functools.partial(self.landed, entry["file"]))
 
     async def load(self, entry):
         """Fetch one block, retrying with backoff; a block that keeps failing is
@@ -110,11 +123,17 @@ class BlockCache:
                 await self.sleep(delay)
         # Leave in_flight now: the done callback runs a loop turn later, and a
         # fill() in between would see no free slot and start no fetch.
-        self.in_flight.discard(asyncio.current_task())
+        self.landed(entry["file"], asyncio.current_task())
         self.arrived.set()
 
+    def landed(self, name, task):
+        """The task fetching block `name` is done (a later one may be under way)."""
+        if self.in_flight.get(name) is task:
+            del self.in_flight[name]
+
     def outage(self):
-        return len(self.failing) >= min(OUTAGE_AFTER, len(self.entries))
+        return (len(self.failing) >= min(OUTAGE_AFTER, len(self.entries))
+                and (not self.crc32 or any(name in self.crc32 for name in self.failing)))
 
     async def attempt(self, entry):
         """One download: the block's checked bytes, or None. In an outage,
