@@ -14,16 +14,19 @@ sixth of sha256's time, which had been 15% of the worker's.
 A download that fails, or arrives corrupt, is counted and tried again with
 backoff; a block failing all its attempts is skipped until the next epoch. When
 blocks fail one after another (OUTAGE_AFTER different ones, none arriving in
-between), and one of them had arrived fine before (or none ever has), the
-data is taken to be out of reach: from then on one request at a time probes
-for it, PROBE_EVERY_S apart, so a page left open for hours asks a dead host
-little, and training goes on by itself with the first block that arrives.
-Blocks that never arrived fine are broken on the host, not an outage: three
-of nine damaged ones once stalled training behind the probe.
+between), the data is taken to be out of reach if OUTAGE_AFTER of them had
+arrived fine before, or none ever has, or the failures have gone on for
+OUTAGE_QUIET_S: from then on one request at a time probes for it,
+PROBE_EVERY_S apart, so a page left open for hours asks a dead host little,
+and training goes on by itself with the first block that arrives. Blocks that
+never arrived fine are damaged on the host, or not yet seen: three of nine
+damaged ones once stalled training behind the probe, so they count only
+with time.
 """
 import asyncio
 import functools
 import random
+import time
 import zlib
 from collections import deque
 
@@ -33,6 +36,7 @@ from shared import blocks
 
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds between attempts at one block
 OUTAGE_AFTER = 3                  # blocks failing in a row: the data is out of reach
+OUTAGE_QUIET_S = 3.0              # or failing, with none arriving, this long
 PROBE_EVERY_S = RETRY_DELAYS[-1]  # then, one request at a time, at most this often
 OK, UNREACHABLE, CORRUPT = "ok", "unreachable", "corrupt"   # state(): why no batch can be cut
 
@@ -66,7 +70,7 @@ class CachedBlock:
 
 
 class BlockCache:
-    def __init__(self, entries, fetch, size=8, seed=0, sleep=asyncio.sleep):
+    def __init__(self, entries, fetch, size=8, seed=0, sleep=asyncio.sleep, clock=time.monotonic):
         """entries: manifest block entries; fetch: async (entry) -> bytes."""
         self.entries = list(entries)
         self.fetch = fetch
@@ -82,6 +86,8 @@ class BlockCache:
         self.crc32 = {}           # file: CRC-32 of its bytes as checked on first arrival
                                   # (so also: the blocks that have arrived fine)
         self.failing = set()      # blocks failed since the last one arrived
+        self.failing_since = 0.0  # self.clock() at the first of those failures
+        self.clock = clock
         self.failure = OK         # how the last download failed: UNREACHABLE or CORRUPT
         self.probe = asyncio.Lock()   # held by the one request of an outage
         self.arrived = asyncio.Event()
@@ -132,8 +138,11 @@ class BlockCache:
             del self.in_flight[name]
 
     def outage(self):
-        return (len(self.failing) >= min(OUTAGE_AFTER, len(self.entries))
-                and (not self.crc32 or any(name in self.crc32 for name in self.failing)))
+        if len(self.failing) < min(OUTAGE_AFTER, len(self.entries)):
+            return False
+        arrived_before = [name for name in self.failing if name in self.crc32]
+        return (not self.crc32 or len(arrived_before) >= min(OUTAGE_AFTER, len(self.crc32))
+                or self.clock() - self.failing_since >= OUTAGE_QUIET_S)
 
     async def attempt(self, entry):
         """One download: the block's checked bytes, or None. In an outage,
@@ -142,7 +151,7 @@ class BlockCache:
             return await self.download(entry)
         async with self.probe:
             data = await self.download(entry)
-            if data is None:
+            if data is None and self.outage():    # not for a damaged block once others came
                 await self.sleep(PROBE_EVERY_S)
             return data
 
@@ -174,6 +183,8 @@ class BlockCache:
             raise blocks.CorruptBlock("%s: not the bytes it had when checked" % name)
 
     def failed(self, entry, why):
+        if not self.failing:
+            self.failing_since = self.clock()
         self.failing.add(entry["file"])
         self.failure = why
 

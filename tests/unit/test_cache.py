@@ -527,6 +527,41 @@ def test_blocks_damaged_on_the_host_are_no_outage_and_never_fill_the_cache():
     run(scenario())
 
 
+def test_a_host_that_goes_down_after_a_few_blocks_is_an_outage_within_seconds():
+    async def scenario():
+        entries, store = make_store(9)
+        host = Host(store)
+        cache = BlockCache(entries, host.fetch, size=4, sleep=host.sleep, clock=host.now)
+        assert await cache.wait_for(4 * BLOCK, timeout=1.0)
+        host.down = True                      # four blocks arrived fine, then the host died
+        cache.take(4 * BLOCK)
+        waiter = asyncio.ensure_future(cache.wait_for(BLOCK))
+        await host.wait(cache_module.OUTAGE_QUIET_S + 1)
+        assert cache.state(BLOCK) == cache_module.UNREACHABLE
+        host.down = False
+        await asyncio.wait_for(waiter, 1.0)
+    run(scenario())
+
+
+def test_a_hiccup_of_good_blocks_among_damaged_ones_stalls_nothing():
+    async def scenario():
+        entries, store = make_store(9)
+        for name in ("train-002.bin", "train-005.bin", "train-008.bin"):
+            store[name] = store[name][:-1]
+        host = Host(store)
+        fetch = Fetcher(store)
+        cache = BlockCache(entries, fetch, size=8, sleep=host.sleep, clock=host.now)
+        for i in range(60):
+            if i == 20:                       # a short hiccup of two good blocks
+                fetch.fail = {"train-000.bin": 2, "train-001.bin": 2}
+                start = host.now()
+            assert await cache.wait_for(BLOCK, timeout=2.0)
+            cache.take(BLOCK)
+            cache.fill()
+        assert host.now() - start < cache_module.PROBE_EVERY_S   # never behind a probe's pause
+    run(scenario())
+
+
 def test_an_outage_of_corrupt_downloads_says_so_and_trains_on_nothing():
     async def scenario():
         entries, store = make_store(5)
