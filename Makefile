@@ -28,8 +28,9 @@ $(STEP_WASM): $(STEP_C)
 	wasm-ld --experimental-pic -shared .cache/mlp_step.wasm.o -o $@
 
 $(STEP_NATIVE): $(STEP_C)
+	@sh tools/ensure_clang.sh
 	@mkdir -p $(@D)
-	cc -O3 -shared -fPIC $< -o $@ -lm
+	clang -O3 -shared -fPIC $< -o $@ -lm
 
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)

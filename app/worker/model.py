@@ -1,7 +1,8 @@
 """A 784 -> hidden (ReLU) -> 10 softmax MLP trained by SGD with momentum.
 
 Pure numpy, float32; the same file trains in CPython (make weights, tests,
-benchmark) and in the Pyodide worker.
+benchmark) and in the Pyodide worker, where the step and the logits run in
+C once it loads (worker/mlp_step.py) and numpy's are the fallback.
 """
 import sys
 

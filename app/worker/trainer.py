@@ -2,8 +2,8 @@
 
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
-publishes a status. Signals are applied between iterations, at most TURN_S
-apart. The visitor's own digits (worker/lessons.py) take part in every batch,
+publishes a status. Signals are applied between iterations, after the step
+under way once TURN_S has passed. The visitor's own digits (worker/lessons.py) take part in every batch,
 and teaching one starts a lesson: a short burst of training that ends by
 itself. Checkpoints (the weights file and what the page needs to predict with
 it) go to the page every CHECKPOINT_EVERY_S while training (it stores one
@@ -31,8 +31,8 @@ CHECKPOINT_EVERY_S = 2.0  # while training; about 3 ms of the worker's time each
 HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the page's sign of life
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 # Training yields to the event loop (signals, fetches) this often, not every
-# step: in Pyodide a yield costs ~0.05 ms idle but ~1 ms once fetches queue
-# behind it, against 0.4 ms for an MLP step. A status still goes every step.
+# step: in the page a yield cost 0.4 ms a step (0.05 ms idle; the fetches
+# queued behind it), as much as an MLP step. A status still goes every step.
 TURN_S = 0.005
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
 CLASSES = tuple(str(d) for d in range(10))
