@@ -1,6 +1,6 @@
 #!/bin/sh
-# clang and wasm-ld build the MLP's C step: for the worker (WebAssembly SIMD) and natively for the tests;
-# both come from Debian's packages.
+# clang and wasm-ld build the MLP's C step, for the worker (WebAssembly SIMD)
+# and natively for the tests; both come from Debian's packages.
 set -e
 if command -v clang >/dev/null && command -v wasm-ld >/dev/null; then exit 0; fi
 INSTALL="apt-get update && apt-get install -y clang lld"

@@ -140,8 +140,9 @@ class BlockCache:
     def outage(self):
         if len(self.failing) < min(OUTAGE_AFTER, len(self.entries)):
             return False
-        arrived_before = [name for name in self.failing if name in self.crc32]
-        return (not self.crc32 or len(arrived_before) >= min(OUTAGE_AFTER, len(self.crc32))
+        arrived_before = sum(name in self.crc32 for name in self.failing)
+        # With none ever arrived the first test holds at once (min(..., 0) is 0).
+        return (arrived_before >= min(OUTAGE_AFTER, len(self.crc32))
                 or self.clock() - self.failing_since >= OUTAGE_QUIET_S)
 
     async def attempt(self, entry):

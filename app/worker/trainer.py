@@ -3,12 +3,12 @@
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
 publishes a status. Signals are applied between iterations, after the step
-under way once TURN_S has passed. The visitor's own digits (worker/lessons.py) take part in every batch,
-and teaching one starts a lesson: a short burst of training that ends by
-itself. Checkpoints (the weights file and what the page needs to predict with
-it) go to the page every CHECKPOINT_EVERY_S while training (it stores one
-every 10 s, and the newest when the visitor leaves), on Stop, after set
-weights and when asked for.
+under way once TURN_S has passed. The visitor's own digits
+(worker/lessons.py) take part in every batch, and teaching one starts a
+lesson: a short burst of training that ends by itself. Checkpoints (the
+weights file and what the page needs to predict with it) go to the page every
+CHECKPOINT_EVERY_S while training (it stores one every 10 s, and the newest
+when the visitor leaves), on Stop, after set weights and when asked for.
 """
 import asyncio
 import base64
