@@ -55,7 +55,7 @@ $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py 
 data: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
 
-$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/model.py app/worker/convnet.py \
+$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/classifier.py app/worker/mlp.py app/worker/convnet.py \
 		app/worker/augment.py app/worker/cache.py \
 		app/worker/snapshots.py app/worker/weights_file.py app/shared/protocol.py
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py

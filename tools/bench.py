@@ -32,7 +32,8 @@ import convnet_bench  # noqa: E402
 from teach_bench import photographed, teaching  # noqa: E402
 from train_weights import load_split  # noqa: E402
 from worker import weights_file  # noqa: E402
-from worker.model import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE, MLP  # noqa: E402
+from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE  # noqa: E402
+from worker.mlp import MLP  # noqa: E402
 
 MEASURE_S = 6.0
 TARGET_ACC = 0.95

@@ -11,7 +11,8 @@ from selenium.webdriver.support.select import Select
 
 from train_weights import load_split, train
 from worker import augment
-from worker.model import BATCH_SIZE, LEARNING_RATE, MLP
+from worker.classifier import BATCH_SIZE, LEARNING_RATE
+from worker.mlp import MLP
 from worker.trainer import RATE_WINDOW_S
 
 TARGET_ACC = 0.98

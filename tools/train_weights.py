@@ -18,7 +18,8 @@ from shared import blocks, protocol  # noqa: E402
 from worker.cache import decode_samples  # noqa: E402
 from worker import augment  # noqa: E402
 from worker.convnet import ConvNet  # noqa: E402
-from worker.model import BATCH_SIZE, LEARNING_RATE, MLP  # noqa: E402
+from worker.classifier import BATCH_SIZE, LEARNING_RATE  # noqa: E402
+from worker.mlp import MLP  # noqa: E402
 from worker.snapshots import inference_weights  # noqa: E402
 from worker import weights_file  # noqa: E402
 

@@ -1,5 +1,5 @@
 """The models the app can build, by the name weights files and the page use."""
 from worker.convnet import ConvNet
-from worker.model import MLP
+from worker.mlp import MLP
 
 ARCHITECTURES = {MLP.ARCHITECTURE: MLP, ConvNet.ARCHITECTURE: ConvNet}

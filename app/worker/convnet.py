@@ -9,12 +9,12 @@ im2col (a strided view of the input, copied once into rows of patches)
 times the kernel, a matrix product. Kernels are (k, k, in, out).
 
 Pure numpy, float32; the same file trains in CPython and the Pyodide worker,
-with the interface of worker.model.MLP.
+with the interface of worker.mlp.MLP.
 """
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from worker.model import MOMENTUM, OUTPUTS, Classifier, matmul, matmul_nt, matmul_tn, softmax_gradient
+from worker.classifier import MOMENTUM, OUTPUTS, Classifier, matmul, matmul_nt, matmul_tn, softmax_gradient
 
 SIDE = 28
 

@@ -1,4 +1,4 @@
-/* The MLP of worker/model.py (784 -> h (ReLU) -> 10 softmax) in C: its
+/* The MLP of worker/mlp.py (784 -> h (ReLU) -> 10 softmax) in C: its
  * training step, SGD with momentum on the mean cross-entropy, and its logits;
  * the same maths as MLP.numpy_step and MLP.logits in numpy.
  *
@@ -14,7 +14,7 @@
 float expf(float);
 float logf(float);
 
-enum { INPUTS = 784, OUTPUTS = 10, MAX_HIDDEN = 1024 };   /* as model.py */
+enum { INPUTS = 784, OUTPUTS = 10, MAX_HIDDEN = 1024 };   /* as mlp.py */
 
 /* One sample's forward pass: the inked rows of W1, ReLU, then the output
  * layer. Fills ink (the inked pixels), hi (hidden units) and z (logits);

@@ -11,7 +11,7 @@ import ctypes
 
 import numpy as np
 
-from worker import model
+from worker import classifier, mlp
 
 _pointers = [ctypes.c_void_p] * 10
 
@@ -40,11 +40,11 @@ class CStep:
         """ValueError unless a few steps and the logits agree with numpy's: a
         stale or foreign library from the host must not train the visitor's model."""
         rng = np.random.default_rng(0)
-        X = (rng.random((32, model.INPUTS)) * (rng.random((32, model.INPUTS)) < 0.2)).astype(np.float32)
-        y = rng.integers(0, model.OUTPUTS, 32)
-        mine, numpys = model.MLP(19, seed=1), model.MLP(19, seed=1)   # 19: SIMD tails too
+        X = (rng.random((32, classifier.INPUTS)) * (rng.random((32, classifier.INPUTS)) < 0.2)).astype(np.float32)
+        y = rng.integers(0, classifier.OUTPUTS, 32)
+        mine, numpys = mlp.MLP(19, seed=1), mlp.MLP(19, seed=1)   # 19: SIMD tails too
         for _ in range(steps):
-            loss = self(mine, X, y, 0.1, model.MOMENTUM)[0]
+            loss = self(mine, X, y, 0.1, classifier.MOMENTUM)[0]
             expected = numpys.numpy_step(X, y, 0.1)[0]
         if not (abs(loss - expected) < 1e-4 and all(
                 np.allclose(a, b, atol=1e-5) for a, b in zip(mine.params(), numpys.params()))):
@@ -59,7 +59,7 @@ class CStep:
         if len(arrays) == len(self.bound) and all(a is b for a, b in zip(arrays, self.bound)):
             return self.addresses
         h = net.hidden
-        shapes = [(model.INPUTS, h), (h,), (h, model.OUTPUTS), (model.OUTPUTS,)] * 2
+        shapes = [(classifier.INPUTS, h), (h,), (h, classifier.OUTPUTS), (classifier.OUTPUTS,)] * 2
         for array, shape in zip(arrays, shapes):
             if array.dtype != np.float32 or not array.flags.c_contiguous or array.shape != shape:
                 raise ValueError("the C step needs float32 arrays in C order of shape %s, not %s %s"
@@ -71,26 +71,26 @@ class CStep:
         """One step on (X, y), as MLP.train_step; returns (loss, batch accuracy)."""
         X = np.ascontiguousarray(X, np.float32)
         y = np.ascontiguousarray(y, np.int32)
-        if X.shape != (len(y), model.INPUTS):
+        if X.shape != (len(y), classifier.INPUTS):
             raise ValueError("a batch of %d labels needs %d x %d pixels, not %s"
-                             % (len(y), len(y), model.INPUTS, X.shape))
+                             % (len(y), len(y), classifier.INPUTS, X.shape))
         if self.train_step(len(y), net.hidden, X.ctypes.data, y.ctypes.data,
                            *self.bind(net), lrate, momentum, self.out.ctypes.data):
-            raise ValueError("labels must be 0 to 9 and hidden units 1 to %d" % model.MAX_HIDDEN)
+            raise ValueError("labels must be 0 to 9 and hidden units 1 to %d" % mlp.MAX_HIDDEN)
         return float(self.out[0]), float(self.out[1])
 
     def logits(self, net, X):
         """As MLP.logits: (len(X), 10) float32."""
         X = np.ascontiguousarray(X, np.float32)
-        if X.ndim != 2 or X.shape[1] != model.INPUTS:
-            raise ValueError("logits need rows of %d pixels, not %s" % (model.INPUTS, X.shape))
-        out = np.empty((len(X), model.OUTPUTS), np.float32)
+        if X.ndim != 2 or X.shape[1] != classifier.INPUTS:
+            raise ValueError("logits need rows of %d pixels, not %s" % (classifier.INPUTS, X.shape))
+        out = np.empty((len(X), classifier.OUTPUTS), np.float32)
         W1, b1, W2, b2 = self.bind(net)[:4]
         if self.mlp_logits(len(X), net.hidden, X.ctypes.data, W1, b1, W2, b2, out.ctypes.data):
-            raise ValueError("hidden units must be 1 to %d" % model.MAX_HIDDEN)
+            raise ValueError("hidden units must be 1 to %d" % mlp.MAX_HIDDEN)
         return out
 
 
 def install(path):
     """Train every MLP with the library at path from now on; OSError or ValueError if it cannot."""
-    model.c_step = CStep(path)
+    mlp.c_step = CStep(path)

@@ -22,7 +22,7 @@ from worker import augment, snapshots, weights_file
 from worker.divergence import LossWatch
 from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
-from worker.model import BATCH_SIZE, INPUTS, LEARNING_RATE
+from worker.classifier import BATCH_SIZE, INPUTS, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training, at most this often
 EVAL_SHARE = 0.1        # and at most this share of the time (the convnet's takes ~0.3 s)

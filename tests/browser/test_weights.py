@@ -12,7 +12,7 @@ from browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for
 
 sys.path.insert(0, os.path.join(ROOT, "app"))
 from worker import weights_file  # noqa: E402
-from worker.model import MLP  # noqa: E402
+from worker.mlp import MLP  # noqa: E402
 from worker.trainer import CLASSES  # noqa: E402
 
 PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worker.convnet import Conv, ConvNet
-from worker.model import OUTPUTS
+from worker.classifier import OUTPUTS
 
 
 def naive_conv_relu(X, weight, bias, stride):

@@ -22,7 +22,7 @@ from shared.digits_file import BadDigitsFile
 from worker import weights_file
 from worker.architectures import ARCHITECTURES
 from worker.convnet import ConvNet
-from worker.model import MLP
+from worker.mlp import MLP
 from worker.trainer import CLASSES
 from worker.weights_file import BadWeights
 

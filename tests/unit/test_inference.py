@@ -10,7 +10,7 @@ import pytest
 
 from shared import inference
 from worker import snapshots
-from worker.model import MLP
+from worker.mlp import MLP
 
 
 @pytest.fixture(scope="module")

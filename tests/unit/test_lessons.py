@@ -4,7 +4,7 @@ import pytest
 
 from worker import lessons
 from worker.lessons import Lessons
-from worker.model import MLP
+from worker.mlp import MLP
 
 
 def mine(n, label=7):

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from worker import mlp_step
-from worker.model import MLP, MOMENTUM
+from worker.classifier import MOMENTUM
+from worker.mlp import MLP
 
 LIBRARY = os.path.join(os.path.dirname(__file__), "..", "..", ".cache", "mlp_step.so")
 

@@ -217,7 +217,7 @@ def test_status_takes_only_a_boolean(value):
 
 def test_the_long_string_rides_outside_the_json():
     from worker import snapshots
-    from worker.model import MLP
+    from worker.mlp import MLP
     weights = snapshots.inference_weights(MLP(hidden=6, seed=1))
     status = {"iteration": 3, "inference": weights}
     text = protocol.encode_status(status)

@@ -13,7 +13,7 @@ from worker import cache as cache_module
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
 from worker.convnet import ConvNet
-from worker.model import MLP
+from worker.mlp import MLP
 from worker import snapshots, weights_file
 from worker.trainer import RateMeter, Trainer
 

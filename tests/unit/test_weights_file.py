@@ -10,7 +10,7 @@ import pytest
 
 from worker import weights_file
 from worker.convnet import ConvNet
-from worker.model import MLP
+from worker.mlp import MLP
 from worker.trainer import CLASSES
 from worker.weights_file import BadWeights
 

@@ -1,9 +1,10 @@
-"""worker/model.py: gradients, training steps, determinism, accuracy."""
+"""worker/mlp.py: gradients, training steps, determinism, accuracy."""
 import numpy as np
 import pytest
 
 import train_weights
-from worker.model import INPUTS, OUTPUTS, MLP
+from worker.classifier import INPUTS, OUTPUTS
+from worker.mlp import MLP
 
 HIDDEN = 6
 

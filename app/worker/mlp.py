@@ -4,82 +4,16 @@ Pure numpy, float32; the same file trains in CPython (make weights, tests,
 benchmark) and in the Pyodide worker, where the step and the logits run in
 C once it loads (worker/mlp_step.py) and numpy's are the fallback.
 """
-import sys
-
 import numpy as np
 
-INPUTS, OUTPUTS = 28 * 28, 10
+from worker.classifier import (INPUTS, LEARNING_RATE, MOMENTUM, OUTPUTS, Classifier, matmul,
+                               matmul_tn, softmax_gradient)
+
 MAX_HIDDEN = 1024
-MOMENTUM = 0.9
-# With momentum 0.9, 0.1 reached 95% held-out in 20-27k samples against
-# 24-33k for 0.05, and ended no worse (96.3-96.6% after 150k; five seeds).
-LEARNING_RATE = 0.1
-BATCH_SIZE = 64
 # The worker puts the same step and logits in C here when it loads
 # (worker/mlp_step.py); numpy's, below, are CPython's (tests, make weights)
 # and the fallback.
 c_step = None
-
-if sys.platform == "emscripten":
-    # Pyodide's numpy has no BLAS; its einsum inner loops measured about 2x
-    # faster than its fallback matmul on these shapes (see make bench).
-    def matmul(a, b):
-        return np.einsum("ij,jk->ik", a, b)
-
-    def matmul_tn(a, b):  # a.T @ b without materialising a.T
-        return np.einsum("ji,jk->ik", a, b)
-
-    def matmul_nt(a, b):  # a @ b.T: dot products along both operands' rows
-        return np.einsum("ik,jk->ij", a, b)
-else:
-    def matmul(a, b):
-        return a @ b
-
-    def matmul_tn(a, b):
-        return a.T @ b
-
-    def matmul_nt(a, b):
-        return a @ b.T
-
-
-def softmax_gradient(Z, y):
-    """Mean cross-entropy of softmax(Z) against labels y, batch accuracy, and
-    the loss's gradient with respect to the logits Z (which it overwrites)."""
-    Z -= Z.max(axis=1, keepdims=True)
-    E = np.exp(Z, out=Z)
-    P = E / E.sum(axis=1, keepdims=True)
-    n = len(y)
-    rows = np.arange(n)
-    loss = float(-np.mean(np.log(P[rows, y] + 1e-12)))
-    acc = float(np.mean(np.argmax(P, axis=1) == y))
-    P[rows, y] -= 1
-    P /= n
-    return loss, acc, P
-
-
-class Classifier:
-    """What every model here shares, given its logits(X) and params()."""
-    step_name = "numpy"     # what trains it, for the status
-
-    def reset_momentum(self):
-        self.velocity = [np.zeros_like(p) for p in self.params()]
-
-    def named_params(self):
-        """The parameters by the names weights files use (worker/weights_file.py)."""
-        return zip(self.PARAM_NAMES, self.params())
-
-    def predict(self, X):
-        return np.argmax(self.logits(X), axis=1)
-
-    def evaluate(self, X, y):
-        """Predicted classes and the mean cross-entropy loss on (X, y)."""
-        Z = self.logits(X)
-        Z -= Z.max(axis=1, keepdims=True)
-        loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
-        return np.argmax(Z, axis=1), float(loss)
-
-    def accuracy(self, X, y):
-        return float(np.mean(self.predict(X) == y))
 
 
 class MLP(Classifier):
