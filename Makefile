@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA := static/data/manifest.json
 # The peer systems `make bench` measures the page against; never part of the page.
-ANCHORS := tools/anchors/node_modules/.package-lock.json
+ANCHORS := tools/bench/anchors/node_modules/.package-lock.json
 WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
 	static/weights/pretrained-inference.txt
 
@@ -21,59 +21,62 @@ STEP_NATIVE := .cache/mlp_step.so
 setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
 
 $(STEP_WASM): $(STEP_C)
-	@sh tools/ensure_clang.sh
+	@sh tools/build/ensure_clang.sh
 	@mkdir -p $(@D) .cache
 	clang --target=wasm32-unknown-emscripten -ffreestanding -fPIC -fvisibility=default \
 		-O3 -msimd128 -c $< -o .cache/mlp_step.wasm.o
 	wasm-ld --experimental-pic -shared .cache/mlp_step.wasm.o -o $@
 
 $(STEP_NATIVE): $(STEP_C)
-	@sh tools/ensure_clang.sh
+	@sh tools/build/ensure_clang.sh
 	@mkdir -p $(@D)
 	clang -O3 -shared -fPIC $< -o $@ -lm
 
+# digits.pth puts app/ (the page's packages: shared, worker) and this folder
+# (tools, tests) on the venv's path: no script changes sys.path.
 $(VENV)/.installed: requirements-dev.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	printf '%s\n' "$(CURDIR)/app" "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/digits.pth"
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ANCHORS): tools/anchors/package.json tools/anchors/package-lock.json
-	npm ci --prefix tools/anchors --no-audit --no-fund --loglevel=error
+$(ANCHORS): tools/bench/anchors/package.json tools/bench/anchors/package-lock.json
+	npm ci --prefix tools/bench/anchors --no-audit --no-fund --loglevel=error
 	touch $@
 
 vendor: node_modules/.package-lock.json $(VENV)/.installed
-	$(PY) tools/vendor.py
+	$(PY) -m tools.build.vendor
 
-$(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build_data.py app/shared/blocks.py
-	$(PY) tools/build_data.py --keep-idx
+$(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build/build_data.py app/shared/blocks.py
+	$(PY) -m tools.build.build_data --keep-idx
 
 # `make data IDX=/path/to/idx-dir` builds blocks from full MNIST or Fashion-MNIST.
 data: node_modules/.package-lock.json $(VENV)/.installed
-	$(PY) tools/build_data.py $(if $(IDX),--idx $(IDX))
+	$(PY) -m tools.build.build_data $(if $(IDX),--idx $(IDX))
 
-$(WEIGHTS) &: $(DATA) tools/train_weights.py app/worker/classifier.py app/worker/mlp.py app/worker/convnet.py \
+$(WEIGHTS) &: $(DATA) tools/build/train_weights.py app/worker/classifier.py app/worker/mlp.py app/worker/convnet.py \
 		app/worker/augment.py app/worker/cache.py \
 		app/worker/snapshots.py app/worker/weights_file.py app/shared/protocol.py
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tools.build.train_weights
 
 weights: $(DATA)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) tools/train_weights.py
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tools.build.train_weights
 
 # offline-set.js: the files sw.js keeps, hashed afresh on every set-up (a
 # fraction of a second), so any file changed makes a new version.
 offline: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM)
-	$(PY) tools/offline_set.py
+	$(PY) -m tools.build.offline_set
 
 serve: setup
 	@echo "Serving on http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
 	$(PY) -m http.server $(PORT) --bind 127.0.0.1
 
 browser:
-	@sh tools/ensure_browser.sh
+	@sh tools/build/ensure_browser.sh
 
 unit: setup
 	$(PY) -m pytest -q tests/unit
@@ -82,21 +85,21 @@ test: setup browser
 	$(PY) -m pytest -q tests
 
 bench: setup browser $(ANCHORS)
-	@sh tools/ensure_fonts.sh
-	$(PY) tools/bench.py
+	@sh tools/bench/ensure_fonts.sh
+	$(PY) -m tools.bench.bench
 
 # Trains in headless Chromium for MINUTES, watching memory, statuses and clicks.
 MINUTES ?= 10
 soak: setup browser
-	$(PY) tools/soak.py --minutes $(MINUTES)
+	$(PY) -m tools.bench.soak --minutes $(MINUTES)
 
 # dist/: only what the page needs at run time, for any static host and sub-path.
 dist: setup
-	$(PY) tools/dist.py
+	$(PY) -m tools.build.dist
 
 # docs/page.png and docs/embed.png for the README, taken of the real page.
 screenshots: setup browser
-	$(PY) tools/screenshot.py
+	$(PY) -m tools.build.screenshot
 
 clean:
-	rm -rf $(VENV) node_modules tools/anchors/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js
+	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js

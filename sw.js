@@ -2,7 +2,7 @@
 // predicts and trains with the server gone. It sits next to index.html, so
 // its scope is this folder, below whatever sub-path the host gives it.
 //
-// offline-set.js (tools/offline_set.py, rebuilt by set-up and by `make dist`)
+// offline-set.js (tools/build/offline_set.py, rebuilt by set-up and by `make dist`)
 // names every file and its sha256, and a version made from them. A new deploy
 // changes that script, so the browser installs a new worker, which keeps the
 // whole new set in a cache of its own and fails the install if any file

@@ -12,15 +12,12 @@ layer agrees within 5e-4): the digit and the ten probabilities.
 """
 import argparse
 import json
-import os
 import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "app"))
-from shared import preprocess  # noqa: E402
-from worker import weights_file  # noqa: E402
+from shared import preprocess
+from worker import weights_file
 
 SIZE = 28
 

@@ -1,11 +1,7 @@
 """Browser fixtures: the app served by a plain static server, driven in headless Chromium."""
-import os
-import sys
-
 import pytest
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tools"))
-from browser import ROOT, SUBPATH, Handler, Page, make_driver, page_errors, serve  # noqa: E402,F401
+from tests.harness.browser import Handler, Page, make_driver, page_errors, serve
 
 
 @pytest.fixture(scope="session")

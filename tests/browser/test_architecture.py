@@ -5,7 +5,7 @@ import os
 
 from selenium.webdriver.support.select import Select
 
-from browser import DIGITS, ROOT, draw
+from tests.harness.browser import DIGITS, ROOT, draw
 
 PRETRAINED_CNN = os.path.join(ROOT, "static", "weights", "pretrained-cnn.npz")
 

@@ -3,7 +3,7 @@ when that file is missing or is not the library, numpy trains it instead,
 the status says so, the console says why, and nothing else goes wrong."""
 import pytest
 
-from browser import FAILED_LOAD, Page, errors_beyond_failed_loads
+from tests.harness.browser import FAILED_LOAD, Page, errors_beyond_failed_loads
 
 C_STEP = "C (WebAssembly SIMD)"
 

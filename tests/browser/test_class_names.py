@@ -5,8 +5,8 @@ import os
 
 import pytest
 
-from browser import DIGITS, ROOT, Page, draw, page_errors, serve
-from build_data import FASHION_NAMES as FASHION
+from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors, serve
+from tools.build.build_data import FASHION_NAMES as FASHION
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from browser import DIGITS, ROOT, Handler, Page, draw, page_errors
+from tests.harness.browser import DIGITS, ROOT, Handler, Page, draw, page_errors
 
 
 def shipped_policy():

@@ -1,12 +1,12 @@
-"""dist/ (tools/dist.py) holds everything the page needs and nothing more,
+"""dist/ (tools/build/dist.py) holds everything the page needs and nothing more,
 and the main flow runs from it below a sub-path of a plain static host."""
 import os
 
 import pytest
 
-from browser import DIGITS, SUBPATH, Page, draw, page_errors, serve
+from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve
 
-import dist
+from tools.build import dist
 
 
 @pytest.fixture(scope="module")

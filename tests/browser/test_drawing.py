@@ -2,7 +2,7 @@
 clear, samples; predictions follow."""
 import pytest
 
-from browser import DIGITS, Page, draw, page_errors
+from tests.harness.browser import DIGITS, Page, draw, page_errors
 
 def prediction(page):
     return page.find("#prediction").get_attribute("data-digit")

@@ -3,7 +3,7 @@ prediction are first and whole on screen, nothing scrolls sideways, training
 is folded with Start one click away, and it works inside a blog's iframe."""
 import pytest
 
-from browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
+from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
 
 ON_SCREEN = """
 const box = e => e.getBoundingClientRect();

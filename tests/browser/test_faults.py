@@ -1,5 +1,5 @@
 """Issue 10, part 1: faults in the data path, from a test server that breaks
-chosen files (tools/browser.py's Handler; every answer says no-store, so the
+chosen files (tests/harness/browser.py's Handler; every answer says no-store, so the
 browser's cache hides nothing). Whatever breaks, the page stays usable: good
 blocks train on and failures are counted; with no data at all, training
 pauses, the page says so in words, asks rarely and goes on by itself once the
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from browser import DIGITS, Handler, Page, draw, errors_beyond_failed_loads
+from tests.harness.browser import DIGITS, Handler, Page, draw, errors_beyond_failed_loads
 
 OUTAGE_S = 10               # how long the outage is watched
 PROBE_EVERY_S = 5.0         # app/worker/cache.py: one request this often in an outage

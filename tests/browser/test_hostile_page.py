@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
-from browser import DIGITS, ROOT, Page, draw, page_errors
+from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "unit"))
 from test_hostile_input import (HOSTILE_DIGITS, HOSTILE_WEIGHTS, SEED, hostile_text,  # noqa: E402

@@ -2,7 +2,7 @@
 storage that is blocked or full warns once and everything else works."""
 import pytest
 
-from browser import DIGITS, Page, draw, page_errors
+from tests.harness.browser import DIGITS, Page, draw, page_errors
 
 
 def drawn(page, digit="4"):

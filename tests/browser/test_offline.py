@@ -1,7 +1,7 @@
 """Offline after the first visit (sw.js, static/js/offline.js): one visit keeps
 the page's files; with the server shut down (connections refused) the page
 gets ready, predicts a drawn digit and trains, below a sub-path and from a
-dist/ built by tools/dist.py. A new deploy replaces the kept set whole, and
+dist/ built by tools/build/dist.py. A new deploy replaces the kept set whole, and
 one that cannot be kept whole leaves the old set in use."""
 import os
 import urllib.request
@@ -9,10 +9,10 @@ import urllib.request
 import pytest
 from selenium.webdriver.support.select import Select
 
-from browser import DIGITS, ROOT, SUBPATH, Page, draw, page_errors, serve
+from tests.harness.browser import DIGITS, ROOT, SUBPATH, Page, draw, page_errors, serve
 
-import dist
-import offline_set
+from tools.build import dist, page_set
+from tools.build import offline_set
 
 KEPT_TIMEOUT_S = 90      # 26 MB fetched and hashed by the service worker, on a busy machine
 
@@ -43,7 +43,7 @@ def page_text(page, path):
 
 
 def read_version(root):
-    return offline_set.offline_set(root, dist.page_files(root))["version"]
+    return offline_set.offline_set(root, page_set.page_files(root))["version"]
 
 
 def offline_caches(page):
@@ -79,7 +79,7 @@ def dist_copy(tmp_path):
 
 
 def test_below_a_sub_path_the_page_works_with_the_server_gone(driver):
-    offline_set.write(ROOT, dist.page_files(ROOT))      # as set-up does: this tree, as it is now
+    offline_set.write(ROOT, page_set.page_files(ROOT))      # as set-up does: this tree, as it is now
     url, httpd = serve(ROOT)
     try:
         page = Page(driver, url + SUBPATH).open()
@@ -114,7 +114,7 @@ def deploy(root, changes):
     for path, text in changes.items():
         with open(os.path.join(root, path), "a") as f:
             f.write(text)
-    return offline_set.write(root, dist.page_files(root))["version"]
+    return offline_set.write(root, page_set.page_files(root))["version"]
 
 
 def reopen(page, origin, root):

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 from PIL import Image
 
-from browser import DIGITS, ROOT, draw
+from tests.harness.browser import DIGITS, ROOT, draw
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "unit"))
 from test_paper import X_TEST, Y_TEST, photo  # noqa: E402

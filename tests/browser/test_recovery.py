@@ -1,6 +1,6 @@
 """A dead or hung model worker is noticed, said in words, and replaced by a new
 one with the last checkpoint and settings; drawing never stops meanwhile."""
-from browser import DIGITS, draw
+from tests.harness.browser import DIGITS, draw
 
 KILL = "document.querySelector('script[type=py][worker]').xworker.terminate()"
 

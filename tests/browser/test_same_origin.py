@@ -8,7 +8,7 @@ trains for a moment, then checks the origin of every request made for the page.
 import json
 from urllib.parse import urlsplit
 
-from browser import Page, make_driver, page_errors
+from tests.harness.browser import Page, make_driver, page_errors
 
 
 def urls_requested_for(site, net_log_path):

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 
-from browser import (DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw, make_driver, page_errors,
+from tests.harness.browser import (DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw, make_driver, page_errors,
                      wait_for_file)
 
 SIX = ODD_DIGITS["6"]     # boxy: the shipped model reads it as a 5

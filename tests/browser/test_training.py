@@ -1,7 +1,7 @@
 """The page trains in its worker: start, stop, settings, and live status."""
 import pytest
 
-from browser import Page, page_errors, SUBPATH
+from tests.harness.browser import Page, page_errors, SUBPATH
 
 
 def test_boot_reaches_ready_with_pretrained_weights(page):

@@ -1,6 +1,6 @@
 """A file the page needs first cannot be fetched at all (a network error, not
 an HTTP status): the page says why, and drawing and predicting go on."""
-from browser import DIGITS, Page, draw, page_errors
+from tests.harness.browser import DIGITS, Page, draw, page_errors
 
 
 def blocked_page(driver, server, pattern):

@@ -8,12 +8,11 @@ import sys
 import numpy as np
 import pytest
 
-from browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for_file
+from tests.harness.browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for_file
 
-sys.path.insert(0, os.path.join(ROOT, "app"))
-from worker import weights_file  # noqa: E402
-from worker.mlp import MLP  # noqa: E402
-from worker.trainer import CLASSES  # noqa: E402
+from worker import weights_file
+from worker.mlp import MLP
+from worker.trainer import CLASSES
 
 PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 EXPORTED = "mnist-mlp-weights.npz"
@@ -143,7 +142,7 @@ def test_learning_rate_10_stops_by_itself_and_puts_back_good_weights(page, setti
 def test_weights_trained_here_predict_natively_as_on_the_page(server, tmp_path):
     """tools/predict.py with the exported file gives the page's probabilities."""
     import subprocess
-    from train_weights import load_split
+    from tools.build.train_weights import load_split
     X_test, _ = load_split("test")
     driver = make_driver(download_dir=tmp_path)
     try:

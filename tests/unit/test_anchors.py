@@ -1,30 +1,30 @@
-"""The benchmark's anchors (TensorFlow.js, ConvNetJS in tools/anchors/) are
+"""The benchmark's anchors (TensorFlow.js, ConvNetJS in tools/bench/anchors/) are
 measured against, never shipped: no page file names them and dist/ copies
 nothing of tools/. And the ratios `make bench` reports from them."""
 import os
 import re
 
-import anchor_bench
-import dist
+from tools.bench import anchor_bench
+from tools import ROOT
+from tools.build import page_set
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# A path into tools/anchors/ or a file of the anchor libraries (prose may name them).
+# A path into tools/bench/anchors/ or a file of the anchor libraries (prose may name them).
 ANCHOR_FILES = re.compile(r"anchors/|node_modules/|tfjs|convnet(?:-min)?\.js", re.I)
 
 
 def shipped_text_files():
     """Every text file dist/ copies, but the data, weights, C step and vendored runtimes."""
-    yield from dist.FILES
-    for tree in (t for t in dist.TREES
+    yield from page_set.FILES
+    for tree in (t for t in page_set.TREES
                  if t not in ("static/data", "static/weights", "static/kernels", "static/vendor")):
         for folder, _, names in os.walk(os.path.join(ROOT, tree)):
             for name in names:
-                if not dist.left_out(name):
+                if not page_set.left_out(name):
                     yield os.path.relpath(os.path.join(folder, name), ROOT)
 
 
 def test_dist_copies_nothing_of_tools():
-    assert [path for path in dist.FILES + dist.TREES if path.startswith("tools")] == []
+    assert [path for path in page_set.FILES + page_set.TREES if path.startswith("tools")] == []
 
 
 def test_no_page_file_loads_the_anchors():

@@ -1,4 +1,4 @@
-"""tools/build_data.py: npm conversion, balanced split, manifest, IDX sources."""
+"""tools/build/build_data.py: npm conversion, balanced split, manifest, IDX sources."""
 import gzip
 import json
 import os
@@ -7,8 +7,8 @@ import struct
 import numpy as np
 import pytest
 
-import build_data
-import train_weights
+from tools.build import build_data
+from tools.build import train_weights
 from shared import blocks
 
 

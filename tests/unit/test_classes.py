@@ -1,6 +1,6 @@
 import pytest
 
-from build_data import FASHION_NAMES as FASHION
+from tools.build.build_data import FASHION_NAMES as FASHION
 from shared import classes
 
 

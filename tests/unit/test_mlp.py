@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import train_weights
+from tools.build import train_weights
 from worker.classifier import INPUTS, OUTPUTS
 from worker.mlp import MLP
 

@@ -1,4 +1,4 @@
-"""The offline set (tools/offline_set.py) that sw.js keeps: dist's selection of
+"""The offline set (tools/build/offline_set.py) that sw.js keeps: dist's selection of
 the page's files, each with its sha256, and a version that changes with any
 file and with nothing else; dist/ gets a set of exactly the files it holds."""
 import hashlib
@@ -7,10 +7,9 @@ import os
 
 import pytest
 
-import dist
-import offline_set
+from tools import ROOT
+from tools.build import dist, offline_set, page_set
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PAGE = {
     "index.html": b"<!doctype html>",
     "pyscript.toml": b"packages = []",
@@ -21,7 +20,7 @@ PAGE = {
     "static/vendor/pyscript/core.js.map": b"{}",
     "static/vendor/pyscript/xterm-abc.js": b"",
     "static/data/manifest.json": b"{}",
-    "tools/dist.py": b"",
+    "tools/build/dist.py": b"",
 }
 
 
@@ -47,7 +46,7 @@ def page(tmp_path):
 
 
 def kept(root):
-    return offline_set.offline_set(root, dist.page_files(root))
+    return offline_set.offline_set(root, page_set.page_files(root))
 
 
 def test_the_set_is_what_dist_selects_but_the_service_worker_itself(page):
@@ -63,7 +62,7 @@ def test_the_version_follows_the_content_and_nothing_else(page, tmp_path):
     assert len(version) == 16 and kept(page)["version"] == version
     # The same files elsewhere, listed in another order: the same version.
     twin = make_tree(tmp_path / "twin", PAGE)
-    assert offline_set.offline_set(twin, reversed(dist.page_files(twin)))["version"] == version
+    assert offline_set.offline_set(twin, reversed(page_set.page_files(twin)))["version"] == version
     make_tree(page, {"sw.js": b"// a new service worker, the same files"})
     assert kept(page)["version"] == version
     make_tree(page, {"app/ui/main.py": b"print('hello')"})
@@ -77,11 +76,11 @@ def test_the_version_follows_the_content_and_nothing_else(page, tmp_path):
 
 
 def test_written_as_the_script_sw_js_imports(page):
-    written = offline_set.write(page, dist.page_files(page))
+    written = offline_set.write(page, page_set.page_files(page))
     assert read_written(page) == written == kept(page)
     assert not os.path.exists(os.path.join(page, offline_set.NAME + ".part"))
     # Written again over itself, and the list stays out of its own set.
-    assert offline_set.write(page, dist.page_files(page) + [offline_set.NAME]) == written
+    assert offline_set.write(page, page_set.page_files(page) + [offline_set.NAME]) == written
     with open(os.path.join(ROOT, "sw.js")) as f:
         worker = f.read()
     assert 'importScripts("./%s")' % offline_set.NAME in worker and "self.OFFLINE_SET" in worker

@@ -5,7 +5,7 @@ import os
 import re
 import tomllib
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools import ROOT
 
 
 def read(name):

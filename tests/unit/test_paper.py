@@ -5,9 +5,9 @@ import pytest
 from PIL import Image
 
 from shared import paper, preprocess
-from train_weights import load_split
+from tools.build.train_weights import load_split
 from worker import weights_file
-from predict import ROOT
+from tools import ROOT
 
 X_TEST, Y_TEST = load_split("test")
 MODEL, _ = weights_file.decode(open(ROOT + "/static/weights/pretrained.npz", "rb").read())

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import predict
-import train_weights
+from tools import predict
+from tools.build import train_weights
 from worker import weights_file
 from worker.trainer import CLASSES
 

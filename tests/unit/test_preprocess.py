@@ -16,8 +16,8 @@ import pytest
 
 from shared import preprocess as P
 from shared.blocks import PIXELS, RECORD_BYTES
+from tools import ROOT
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA_DIR = os.path.join(ROOT, "static", "data")
 MODULE = os.path.join(ROOT, "app", "shared", "preprocess.py")
 MICROPYTHON = os.path.join(ROOT, "node_modules", "@micropython",

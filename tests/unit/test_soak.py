@@ -1,6 +1,6 @@
-"""make soak's verdict (tools/soak.py): what counts as memory that keeps
+"""make soak's verdict (tools/bench/soak.py): what counts as memory that keeps
 growing, statuses or training that stopped, and a stalled page."""
-import soak
+from tools.bench import soak
 
 MB = 2 ** 20
 

@@ -19,7 +19,8 @@ import tempfile
 import urllib.request
 import zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from tools import ROOT
+
 NODE = os.path.join(ROOT, "node_modules")
 VENDOR = os.path.join(ROOT, "static", "vendor")
 CACHE = os.path.join(ROOT, ".cache")

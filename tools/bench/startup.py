@@ -11,7 +11,7 @@ static host (no `no-store`), so a reload revalidates what it has. The
 cold, warm and throttled starts are of a host without sw.js (404), as before
 there was one; `offline_kept_*` is how long after the page was ready the
 service worker had the files kept (it waits for 2 s without training first),
-and the KB it fetched for that. `python tools/startup.py [RUNS]` prints one
+and the KB it fetched for that. `python -m tools.bench.startup [RUNS]` prints one
 JSON line.
 """
 import http.server
@@ -19,9 +19,9 @@ import json
 import sys
 import time
 
-import dist
-import offline_set
-from browser import ROOT, make_driver, serve
+from tools.build import page_set
+from tools.build import offline_set
+from tests.harness.browser import ROOT, make_driver, serve
 
 # Runs before the page's own scripts, so no moment is missed by polling.
 WATCH_START = """
@@ -120,11 +120,11 @@ def startup_figures(runs=3):
     of its warm start served by the service worker and of cold and warm starts
     of Pyodide + numpy in a bare worker (the floor for the worker's start),
     all measured in the same run; and the ratios of warm_sw to warm."""
-    offline_set.write(ROOT, dist.page_files(ROOT))     # this tree as it is now, as set-up does
+    offline_set.write(ROOT, page_set.page_files(ROOT))     # this tree as it is now, as set-up does
     url, httpd, log = serve_recording(service_worker=False)
     sw_url, sw_httpd, sw_log = serve_recording()
     results = {}
-    starts = (("", "/", {}), ("pyodide_floor_", "/tools/pyodide_floor/", {"moments": ("state",)}))
+    starts = (("", "/", {}), ("pyodide_floor_", "/tools/bench/pyodide_floor/", {"moments": ("state",)}))
     try:
         for _ in range(runs):
             for prefix, path, options in starts:

@@ -1,5 +1,5 @@
 #!/bin/sh
-# `make bench` photographs digits written in Debian's handwriting fonts (tools/handwriting.py).
+# `make bench` photographs digits written in Debian's handwriting fonts (tools/bench/handwriting.py).
 set -e
 PACKAGES="fonts-dkg-handwriting fonts-bwht fonts-breip fonts-humor-sans fonts-klee fonts-rufscript"
 MISSING=$(for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)

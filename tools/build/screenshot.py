@@ -3,7 +3,7 @@ page itself in headless Chromium: the full page after some training with a
 digit drawn, and the embed layout at 640x480 (docs/page.png, docs/embed.png)."""
 import os
 
-from browser import DIGITS, ROOT, SUBPATH, Page, draw, make_driver, page_errors, serve, viewport
+from tests.harness.browser import DIGITS, ROOT, SUBPATH, Page, draw, make_driver, page_errors, serve, viewport
 
 DOCS = os.path.join(ROOT, "docs")
 # Open the confusion matrix's cell with the most mistakes, to show its digits.

@@ -6,22 +6,18 @@ each (every other one of ODD_PLACES: a drawing takes about a second),
 before and after teaching two drawings of each (Start never pressed), and
 after 20 s of training on; plain digits alongside; held-out accuracy.
 Natively, through the page's own code (shared/paper.py, shared/preprocess.py):
-photos of digits in other writers' hands (tools/handwriting.py), read by the
+photos of digits in other writers' hands (tools/bench/handwriting.py), read by the
 shipped weights of each model.
 """
 import json
-import os
-import sys
 import time
 
 import numpy as np
 
-from browser import (DIGITS, ODD_DIGITS, ODD_PLACES, ROOT, TAUGHT_PLACES, Page, draw, make_driver,
-                     page_errors, serve)
-from handwriting import photos
-
-sys.path.insert(0, os.path.join(ROOT, "app"))     # run alone: the page's own conversion
-from shared import paper, preprocess  # noqa: E402
+from shared import paper, preprocess
+from tests.harness.browser import (DIGITS, ODD_DIGITS, ODD_PLACES, TAUGHT_PLACES, Page, draw, make_driver,
+                                   page_errors, serve)
+from tools.bench.handwriting import photos
 
 TRAIN_ON_S = 20
 PLACES = ODD_PLACES[::2]
@@ -92,7 +88,7 @@ def photographed(models):
 
 
 def main():
-    """The teaching figures alone, on a fresh page: `python tools/teach_bench.py`."""
+    """The teaching figures alone, on a fresh page: `python -m tools.bench.teach_bench`."""
     url, httpd = serve()
     driver = make_driver()
     try:

@@ -3,7 +3,7 @@
 // window.runAnchor(name, seconds) -> Promise of {samples_per_s, heldout_acc, error}.
 "use strict";
 
-const DATA = "../../static/data/";
+const DATA = "../../../static/data/";
 const SIDE = 28, PIXELS = SIDE * SIDE, CLASSES = 10;
 const WARMUP_SHARE = 0.2;     // of the wall time: first calls compile kernels and grow heaps
 const YIELD_EVERY_MS = 100;   // the demos hand the event loop back between steps

@@ -9,7 +9,7 @@ import time
 import numpy as np
 from selenium.webdriver.support.select import Select
 
-from train_weights import load_split, train
+from tools.build.train_weights import load_split, train
 from worker import augment
 from worker.classifier import BATCH_SIZE, LEARNING_RATE
 from worker.mlp import MLP

@@ -8,20 +8,18 @@ thread, pretrained-inference.txt (format: app/shared/inference.py).
 import json
 import math
 import os
-import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "app"))
-from shared import blocks, protocol  # noqa: E402
-from worker.cache import decode_samples  # noqa: E402
-from worker import augment  # noqa: E402
-from worker.convnet import ConvNet  # noqa: E402
-from worker.classifier import BATCH_SIZE, LEARNING_RATE  # noqa: E402
-from worker.mlp import MLP  # noqa: E402
-from worker.snapshots import inference_weights  # noqa: E402
-from worker import weights_file  # noqa: E402
+from shared import blocks, protocol
+from worker.cache import decode_samples
+from worker import augment
+from worker.convnet import ConvNet
+from worker.classifier import BATCH_SIZE, LEARNING_RATE
+from worker.mlp import MLP
+from worker.snapshots import inference_weights
+from worker import weights_file
+from tools import ROOT
 
 DATA = os.path.join(ROOT, "static", "data")
 OUT = os.path.join(ROOT, "static", "weights", "pretrained.npz")

@@ -13,8 +13,8 @@ import statistics
 import sys
 import time
 
-from browser import Page, make_driver, page_errors, serve
-from cdp import Cdp
+from tests.harness.browser import Page, make_driver, page_errors, serve
+from tools.bench.cdp import Cdp
 
 SAMPLE_S = 5.0
 WARM_UP = 0.2          # of the samples: heaps settle first (caches fill, code compiles)

@@ -4,20 +4,20 @@ can be read as ratios that survive the shared machine's swings.
 
 TensorFlow.js 4.22 (wasm and cpu backends) and ConvNetJS 0.3.0 train the
 page's MLP and a convnet of each's own MNIST example on the page's data
-blocks, on the main thread of tools/anchors/anchors.html, for a fixed wall
+blocks, on the main thread of tools/bench/anchors/anchors.html, for a fixed wall
 time each; samples/s after a warm-up and held-out accuracy at the end (what
-each trains with is written in tools/anchors/anchors.js). They are installed
-for the benchmark only, in tools/anchors/node_modules: never in the page or
+each trains with is written in tools/bench/anchors/anchors.js). They are installed
+for the benchmark only, in tools/bench/anchors/node_modules: never in the page or
 in dist/.
 
-`python tools/anchor_bench.py [MLP_SECONDS CNN_SECONDS]` prints one JSON line.
+`python -m tools.bench.anchor_bench [MLP_SECONDS CNN_SECONDS]` prints one JSON line.
 """
 import json
 import sys
 
-from browser import make_driver, page_errors, serve
+from tests.harness.browser import make_driver, page_errors, serve
 
-PAGE = "/tools/anchors/anchors.html"
+PAGE = "/tools/bench/anchors/anchors.html"
 MLP_S = 8.0
 CNN_S = 10.0
 MLP_ANCHORS = ("tfjs_wasm_mlp", "tfjs_cpu_mlp", "convnetjs_mlp")

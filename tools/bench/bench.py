@@ -1,16 +1,16 @@
 """`make bench`: how fast the page starts (cold, warm and on a throttled
-network, against Pyodide + numpy alone in a bare worker: tools/startup.py);
+network, against Pyodide + numpy alone in a bare worker: tools/bench/startup.py);
 training speed in the browser worker against native CPython,
 measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
 tasks; how fast a killed worker is noticed and replaced; and how fast
 learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
-latency, and what distorted batches cost and give (tools/convnet_bench.py);
+latency, and what distorted batches cost and give (tools/bench/convnet_bench.py);
 teaching it odd shapes of handwriting, and photos of other writers' digits
-(tools/teach_bench.py); and both models' speed over the fastest of the
+(tools/bench/teach_bench.py); and both models' speed over the fastest of the
 peer systems (TensorFlow.js, ConvNetJS) trained in the same browser in the
-same run (tools/anchor_bench.py).
+same run (tools/bench/anchor_bench.py).
 
 Prints one JSON line. Ratios, not absolute figures, are what to compare
 across runs: the machine is shared and noisy.
@@ -18,22 +18,19 @@ across runs: the machine is shared and noisy.
 import json
 import os
 import statistics
-import sys
 import time
 
 import numpy as np
 
-TOOLS = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(TOOLS), "app"))
-from browser import DIGITS, Page, draw, make_driver, page_errors, serve  # noqa: E402
-from startup import startup_figures  # noqa: E402
-import anchor_bench  # noqa: E402
-import convnet_bench  # noqa: E402
-from teach_bench import photographed, teaching  # noqa: E402
-from train_weights import load_split  # noqa: E402
-from worker import weights_file  # noqa: E402
-from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE  # noqa: E402
-from worker.mlp import MLP  # noqa: E402
+from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
+from tools import ROOT
+from tools.bench.startup import startup_figures
+from tools.bench import anchor_bench, convnet_bench
+from tools.bench.teach_bench import photographed, teaching
+from tools.build.train_weights import load_split
+from worker import weights_file
+from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
+from worker.mlp import MLP
 
 MEASURE_S = 6.0
 TARGET_ACC = 0.95
@@ -199,7 +196,7 @@ def main():
         httpd.shutdown()
     shipped = {}
     for name in ("pretrained", "pretrained-cnn"):
-        with open(os.path.join(os.path.dirname(TOOLS), "static", "weights", name + ".npz"), "rb") as f:
+        with open(os.path.join(ROOT, "static", "weights", name + ".npz"), "rb") as f:
             model, _ = weights_file.decode(f.read())
         shipped[model.ARCHITECTURE] = model
     native = (native_before + native_after) / 2

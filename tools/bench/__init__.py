@@ -1,0 +1,1 @@
+"""Measure the page: make bench (and its parts, runnable alone), make soak, the anchors."""

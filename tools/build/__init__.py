@@ -1,0 +1,1 @@
+"""Build what the page serves: runtimes, data, weights, dist/, the offline set, screenshots."""
