@@ -3,34 +3,39 @@
 PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
-DATA := static/data/manifest.json
+# The shipped files, from the one place their paths are declared.
+SHIPPED := $(shell python3 -c "exec(open('app/shared/shipped.py').read()); \
+	print(MANIFEST, *PRETRAINED.values(), PRETRAINED_INFERENCE, C_STEP)")
+DATA := $(word 1,$(SHIPPED))
 # The peer systems `make bench` measures the page against; never part of the page.
 ANCHORS := tools/bench/anchors/node_modules/.package-lock.json
-WEIGHTS := static/weights/pretrained.npz static/weights/pretrained-cnn.npz \
-	static/weights/pretrained-inference.txt
+WEIGHTS := $(wordlist 2,4,$(SHIPPED))
 
 # The MLP's training step in C: WebAssembly with SIMD for the worker (an
 # Emscripten side module, which Pyodide links into its memory), and native for
 # the unit tests under CPython.
 STEP_C := app/worker/mlp_step.c
-STEP_WASM := static/kernels/mlp_step.wasm
+STEP_WASM := $(word 5,$(SHIPPED))
 STEP_NATIVE := .cache/mlp_step.so
+# The C step's sizes, from the one place they are declared.
+DIGIT_DEFINES := $(shell python3 -c "exec(open('app/shared/digit.py').read()); \
+	print('-DPIXELS=%d -DCLASSES=%d' % (PIXELS, CLASSES))")
 
 .PHONY: setup serve test unit bench soak dist screenshots vendor data weights offline browser clean
 
 setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
 
-$(STEP_WASM): $(STEP_C)
+$(STEP_WASM): $(STEP_C) app/shared/digit.py
 	@sh tools/build/ensure_clang.sh
 	@mkdir -p $(@D) .cache
 	clang --target=wasm32-unknown-emscripten -ffreestanding -fPIC -fvisibility=default \
-		-O3 -msimd128 -c $< -o .cache/mlp_step.wasm.o
+		-O3 -msimd128 $(DIGIT_DEFINES) -c $< -o .cache/mlp_step.wasm.o
 	wasm-ld --experimental-pic -shared .cache/mlp_step.wasm.o -o $@
 
-$(STEP_NATIVE): $(STEP_C)
+$(STEP_NATIVE): $(STEP_C) app/shared/digit.py
 	@sh tools/build/ensure_clang.sh
 	@mkdir -p $(@D)
-	clang -O3 -shared -fPIC $< -o $@ -lm
+	clang -O3 -shared -fPIC $(DIGIT_DEFINES) $< -o $@ -lm
 
 # digits.pth puts app/ (the page's packages: shared, worker) and this folder
 # (tools, tests) on the venv's path: no script changes sys.path.

@@ -17,9 +17,8 @@ import sys
 import numpy as np
 
 from shared import preprocess
+from shared.digit import PIXELS, SIDE
 from worker import weights_file
-
-SIZE = 28
 
 
 def grid_from_image(path):
@@ -33,19 +32,19 @@ def grid_from_image(path):
     border = np.concatenate([grey[0], grey[-1], grey[:, 0], grey[:, -1]])
     if border.mean() > 0.5:             # dark ink on light paper: make the ink high
         grey = 1 - grey
-    if grey.shape != (SIZE, SIZE):      # keep the aspect; the page's preprocessing crops and centres
-        scale = SIZE / max(grey.shape)
+    if grey.shape != (SIDE, SIDE):      # keep the aspect; the page's preprocessing crops and centres
+        scale = SIDE / max(grey.shape)
         size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
         small = Image.fromarray(np.uint8(np.rint(grey * 255))).resize(size, Image.Resampling.BOX)
-        grey = np.zeros((SIZE, SIZE), np.float32)
+        grey = np.zeros((SIDE, SIDE), np.float32)
         grey[:size[1], :size[0]] = np.asarray(small, np.float32) / 255
     return grey.reshape(-1)
 
 
 def grid_from_npy(path):
     array = np.load(path, allow_pickle=False)
-    if array.size != SIZE * SIZE:
-        raise ValueError("shape %s; expected 28x28 or 784 pixels" % (array.shape,))
+    if array.size != PIXELS:
+        raise ValueError("shape %s; expected %dx%d or %d pixels" % (array.shape, SIDE, SIDE, PIXELS))
     if array.dtype == np.uint8:
         return array.reshape(-1).astype(np.float32) / 255
     if array.dtype.kind != "f" or not np.isfinite(array).all() or array.min() < 0 or array.max() > 1:

@@ -11,9 +11,9 @@ Plain Python (hashlib and json): runs under CPython, Pyodide and MicroPython.
 import hashlib
 import json
 
-PIXELS = 28 * 28
+from shared.digit import CLASSES, PIXELS
+
 RECORD_BYTES = 1 + PIXELS
-CLASSES = 10
 
 
 class CorruptBlock(ValueError):

@@ -6,13 +6,14 @@ Plain Python (struct only): MicroPython on the page, CPython in tests.
 """
 import struct
 
-SIZE = 28
+from shared.digit import SIDE
+
 # 256 palette entries (blue, green, red, 0): pixel byte v is ink v, shown as grey 255 - v.
 PALETTE = b"".join(bytes((255 - v, 255 - v, 255 - v, 0)) for v in range(256))
 HEADER_BYTES = 14 + 40 + len(PALETTE)
 
 
-def digit_bmp(pixels, size=SIZE):
+def digit_bmp(pixels, size=SIDE):
     """pixels: size*size bytes, row-major, ink high. size must be a multiple of 4
     (BMP rows are padded to 4 bytes; 28 needs none)."""
     if len(pixels) != size * size or size % 4:

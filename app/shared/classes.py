@@ -1,6 +1,8 @@
 """Class names, from the data's manifest: what the page calls each class
 wherever it names one (prediction, bars, samples, confusion matrix)."""
-DIGITS = tuple(str(d) for d in range(10))
+from shared.digit import CLASSES
+
+DIGITS = tuple(str(d) for d in range(CLASSES))
 MAX_NAME = 24
 
 

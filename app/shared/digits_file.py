@@ -30,10 +30,10 @@ except ImportError:           # MicroPython
     def inflate(data, most):
         return deflate.DeflateIO(io.BytesIO(data), deflate.RAW, 15).read(most)   # 15: 32 KB window, as zlib
 
-SIDE, PIXELS = 28, 28 * 28
+from shared.digit import CLASSES, PIXELS, SIDE  # noqa: E402  (after the interpreter-specific imports)
+
 MAX_DIGITS = 1000
 MAX_BYTES = 4 * 1024 * 1024
-CLASSES = 10
 NPY_MAGIC = b"\x93NUMPY"
 LOCAL, CENTRAL, END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"
 DOS_DATE = (1 << 5) | 1       # 1980-01-01, so the same digits give the same bytes
@@ -183,7 +183,7 @@ def decode(data):
     if x_type != "u1":
         raise BadDigitsFile("x must be uint8 (0..255), not %s: use x.astype(np.uint8)" % x_type)
     if len(x_shape) not in (2, 3) or x_shape[1:] not in ((SIDE, SIDE), (PIXELS,)):
-        raise BadDigitsFile("x must be N x 28 x 28, not %s" % " x ".join(map(str, x_shape)))
+        raise BadDigitsFile("x must be N x %d x %d, not %s" % (SIDE, SIDE, " x ".join(map(str, x_shape))))
     n = x_shape[0]
     if y_type not in LABEL_TYPES or y_shape != (n,):
         raise BadDigitsFile("y must be %d whole-number labels" % n)

@@ -2,7 +2,7 @@
 
 GridState is owned by the GridManager; the browser glue calls it from pointer
 events and renders `pixels`. Coordinates are float cell coordinates: x is the
-column, y the row, both 0..SIZE, (0.5, 0.5) is the centre of the top-left
+column, y the row, both 0..SIDE, (0.5, 0.5) is the centre of the top-left
 cell; points off the grid are fine (nothing is written outside it).
 
     grid = GridState()
@@ -25,10 +25,9 @@ event, so the per-stamp loop is kept to a few float operations per cell.
 """
 import math
 
-SIZE = 28
-CELLS = SIZE * SIZE
-LAST = SIZE - 1
+from shared.digit import PIXELS, SIDE
 
+LAST = SIDE - 1
 INK_CORE = 0.9     # cells; a full-ink core about two cells wide, like an MNIST pen stroke
 INK_EDGE = 1.9     # a one-cell soft rim, as MNIST's anti-aliased edges
 ERASE_CORE = 1.4   # the eraser is bigger: erasing should be quicker than drawing
@@ -49,7 +48,7 @@ INK_MIN = 0.5 / 255
 # never sees a value it cannot floor.
 _FAR = 1e6
 
-_ZEROS = [0.0] * CELLS
+_ZEROS = [0.0] * PIXELS
 
 
 def _clip(start, delta, lo, hi, t0, t1):
@@ -76,7 +75,7 @@ _ERASER = _brush(ERASE_CORE, ERASE_EDGE)
 
 class GridState:
     def __init__(self):
-        self.pixels = [0.0] * CELLS
+        self.pixels = [0.0] * PIXELS
         self.changed = False  # nothing to redraw yet: the canvas starts blank too
         self._undo = []
         self._drawing = False
@@ -119,7 +118,7 @@ class GridState:
         # (Liang-Barsky), so a pointer far off the canvas costs no stamps.
         edge = self._brush[1]
         lo = 0.5 - edge
-        hi = SIZE - 0.5 + edge
+        hi = SIDE - 0.5 + edge
         t0, t1 = _clip(x0, dx, lo, hi, 0.0, 1.0)
         t0, t1 = _clip(y0, dy, lo, hi, t0, t1)
         if t0 >= t1:
@@ -147,7 +146,7 @@ class GridState:
     def _stamp(self, x, y):
         core2, edge, edge2, slope = self._brush
         # Cells whose centre (c + 0.5) lies within edge of x, clipped to the grid.
-        if not (0.5 - edge < x < SIZE - 0.5 + edge and 0.5 - edge < y < SIZE - 0.5 + edge):
+        if not (0.5 - edge < x < SIDE - 0.5 + edge and 0.5 - edge < y < SIDE - 0.5 + edge):
             return
         c0 = int(math.ceil(x - edge - 0.5))
         c1 = int(math.floor(x + edge - 0.5))
@@ -167,7 +166,7 @@ class GridState:
         for r in range(r0, r1 + 1):
             ry = r + 0.5 - y
             ry2 = ry * ry
-            base = r * SIZE
+            base = r * SIDE
             for c in range(c0, c1 + 1):
                 rx = c + 0.5 - x
                 d2 = rx * rx + ry2
@@ -210,8 +209,8 @@ class GridState:
         self.changed = True
 
     def set_pixels(self, values):
-        if len(values) != CELLS:
-            raise ValueError("set_pixels needs %d values, got %d" % (CELLS, len(values)))
+        if len(values) != PIXELS:
+            raise ValueError("set_pixels needs %d values, got %d" % (PIXELS, len(values)))
         new = []
         for v in values:
             v = float(v)

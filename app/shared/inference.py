@@ -18,6 +18,7 @@ import array
 import math
 
 from shared import base64_codec
+from shared.digit import CLASSES, PIXELS
 
 
 def first_layer(text, size):
@@ -35,17 +36,17 @@ class InferenceModel:
     def __init__(self, weights):
         """weights: the decoded JSON dict described above."""
         hidden = weights["hidden"]
-        data = first_layer(weights["w1"], 784 * hidden * 2)
+        data = first_layer(weights["w1"], PIXELS * hidden * 2)
         # One array and 784 small views of it: 784 separate row arrays cost up
         # to 50 ms to allocate in a busy MicroPython heap, the views ~1 ms.
         w1 = memoryview(array.array("h", data))
-        self.w1 = [w1[p * hidden:(p + 1) * hidden] for p in range(784)]
+        self.w1 = [w1[p * hidden:(p + 1) * hidden] for p in range(PIXELS)]
         self.b1 = weights["b1"]
         self.w2 = weights["w2"]
         self.b2 = weights["b2"]
         self.hidden = len(self.b1)
         self.unscale = 1.0 / (255 * weights["scale"])
-        if len(self.b1) != hidden or len(self.w2) != hidden or len(self.b2) != 10:
+        if len(self.b1) != hidden or len(self.w2) != hidden or len(self.b2) != CLASSES:
             raise ValueError("inference weights have the wrong shape")
 
     def probabilities(self, pixels):
@@ -53,7 +54,7 @@ class InferenceModel:
         hidden = self.hidden
         acc = [0] * hidden
         w1 = self.w1
-        for p in range(784):
+        for p in range(PIXELS):
             level = int(pixels[p] * 255 + 0.5)
             if level:
                 # Iterating the row beats indexing it: 8 ms against 11 ms
@@ -68,7 +69,7 @@ class InferenceModel:
             h = acc[j] * unscale + b1[j]
             if h > 0:
                 row = w2[j]
-                for k in range(10):
+                for k in range(CLASSES):
                     logits[k] += h * row[k]
         top = max(logits)
         exps = [math.exp(z - top) for z in logits]

@@ -13,8 +13,7 @@ Pixels are kept as bytes (0..255), as MNIST stores them. Plain Python
 (base64 in C, shared/base64_codec.py): MicroPython on the page, CPython in tests.
 """
 from shared import base64_codec, protocol
-
-PIXELS = 28 * 28
+from shared.digit import CLASSES, PIXELS
 
 
 def to_bytes(digit):
@@ -34,7 +33,7 @@ class MyDigits:
 
     def add(self, label, digit):
         """Add a digit; ValueError if the label is no class or the set is full."""
-        if not (isinstance(label, int) and 0 <= label < protocol.CLASSES):
+        if not (isinstance(label, int) and 0 <= label < CLASSES):
             raise ValueError("no class %r" % (label,))
         if len(self) >= protocol.MAX_MY_DIGITS:
             raise ValueError("at most %d digits can be taught; remove some first"
@@ -50,7 +49,7 @@ class MyDigits:
         self.labels, self.pixels = [], []
 
     def counts(self):
-        counts = [0] * protocol.CLASSES
+        counts = [0] * CLASSES
         for label in self.labels:
             counts[label] += 1
         return counts

@@ -22,7 +22,8 @@ The steps, each a plain loop the page can afford (at most MAX_SIDE^2 pixels):
 
 Plain Python: MicroPython on the page, CPython in tests.
 """
-SIZE = 28
+from shared.digit import PIXELS, SIDE
+
 MAX_SIDE = 112
 TILES = 4               # per side, for the background estimate
 NOISE = 0.3             # of the ink's strong level: below is paper
@@ -97,14 +98,14 @@ def otsu(values):
 
 
 def fit(levels, width, height):
-    """Crop to the ink; area-average so the longer side is SIZE; top-left in a SIZE grid."""
+    """Crop to the ink; area-average so the longer side is SIDE; top-left in a SIDE grid."""
     rows = [y for y in range(height) if max(levels[y * width:(y + 1) * width]) > 0]
     cols = [x for x in range(width) if max(levels[x::width]) > 0]
     y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     w, h = x1 - x0, y1 - y0
-    scale = SIZE / max(w, h)
+    scale = SIDE / max(w, h)
     out_w, out_h = max(1, round(w * scale)), max(1, round(h * scale))
-    grid = [0.0] * (SIZE * SIZE)
+    grid = [0.0] * PIXELS
     for oy in range(out_h):
         sy0, sy1 = y0 + oy * h / out_h, y0 + (oy + 1) * h / out_h
         for ox in range(out_w):
@@ -116,7 +117,7 @@ def fit(levels, width, height):
                     wx = min(sx1, x + 1) - max(sx0, x)
                     total += levels[y * width + x] * wx * wy
                     area += wx * wy
-            grid[oy * SIZE + ox] = total / area if area else 0.0
+            grid[oy * SIDE + ox] = total / area if area else 0.0
     return grid
 
 

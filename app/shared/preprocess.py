@@ -1,6 +1,6 @@
 """Normalise a drawn 28x28 digit the way MNIST digits were normalised.
 
-    SIZE = 28, BOX = 20
+    SIDE = 28, BOX = 20
     preprocess(pixels, threshold=0.0) -> list of 784 floats, or None
         pixels: flat row-major 28x28 sequence of floats in [0, 1] (not mutated).
         None when no pixel is > threshold (an empty grid shows no prediction).
@@ -27,7 +27,9 @@ cached weights, and blank rows and identity axes cost no float work.
 """
 import math
 
-SIZE = 28
+from shared.digit import SIDE
+
+
 BOX = 20
 # Where MNIST put the centre of mass (row and column index, pixel centres at
 # integers). Not the geometric 13.5: in all 10,000 digits of static/data the
@@ -111,7 +113,7 @@ def _com(rows, cols):
     return (mr / total, mc / total)
 
 
-def center_of_mass(pixels, size=SIZE):
+def center_of_mass(pixels, size=SIDE):
     rows = [pixels[r * size:(r + 1) * size] for r in range(size)]
     return _com(rows, list(zip(*rows)))
 
@@ -119,7 +121,7 @@ def center_of_mass(pixels, size=SIZE):
 def _shift(com, extent):
     """Integer offset putting com (in box coordinates) nearest CENTRE, box kept inside."""
     s = math.ceil(CENTRE - com - 0.5 - _TIE)
-    hi = SIZE - extent
+    hi = SIDE - extent
     if s < 0:
         return 0
     if s > hi:
@@ -132,24 +134,24 @@ def preprocess(pixels, threshold=0.0):
     # rows from either end, then each row between is only checked (and only
     # searched pixel by pixel) where it could push a column edge outwards.
     r0 = 0
-    while r0 < SIZE and not max(pixels[r0 * SIZE:(r0 + 1) * SIZE]) > threshold:
+    while r0 < SIDE and not max(pixels[r0 * SIDE:(r0 + 1) * SIDE]) > threshold:
         r0 += 1
-    if r0 == SIZE:
+    if r0 == SIDE:
         return None
-    r1 = SIZE - 1
-    while not max(pixels[r1 * SIZE:(r1 + 1) * SIZE]) > threshold:
+    r1 = SIDE - 1
+    while not max(pixels[r1 * SIDE:(r1 + 1) * SIDE]) > threshold:
         r1 -= 1
-    c0 = SIZE
+    c0 = SIDE
     c1 = -1
     for r in range(r0, r1 + 1):
-        base = r * SIZE
+        base = r * SIDE
         if c0 > 0 and max(pixels[base:base + c0]) > threshold:
             c = base
             while not pixels[c] > threshold:
                 c += 1
             c0 = c - base
-        if c1 < SIZE - 1 and max(pixels[base + c1 + 1:base + SIZE]) > threshold:
-            c = base + SIZE - 1
+        if c1 < SIDE - 1 and max(pixels[base + c1 + 1:base + SIDE]) > threshold:
+            c = base + SIDE - 1
             while not pixels[c] > threshold:
                 c -= 1
             c1 = c - base
@@ -171,12 +173,12 @@ def preprocess(pixels, threshold=0.0):
     mid = []
     if w == ow:
         for r in range(r0, r1 + 1):
-            mid.append(pixels[r * SIZE + c0:r * SIZE + c1 + 1])
+            mid.append(pixels[r * SIDE + c0:r * SIDE + c1 + 1])
     else:
         htaps = _taps(w, ow)
         zero_h = [_ZERO] * ow
         for r in range(r0, r1 + 1):
-            src = pixels[r * SIZE + c0:r * SIZE + c1 + 1]
+            src = pixels[r * SIDE + c0:r * SIDE + c1 + 1]
             if max(src) > 0:
                 mid.append(_resample(src, htaps))
             else:
@@ -208,8 +210,8 @@ def preprocess(pixels, threshold=0.0):
         com = ((oh - 1) / 2, (ow - 1) / 2)
     dr = _shift(com[0], oh)
     dc = _shift(com[1], ow)
-    field = [_ZERO] * (SIZE * SIZE)
+    field = [_ZERO] * (SIDE * SIDE)
     for r in range(oh):
-        base = (dr + r) * SIZE + dc
+        base = (dr + r) * SIDE + dc
         field[base:base + ow] = out_rows[r]
     return field

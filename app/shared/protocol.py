@@ -25,6 +25,8 @@ Plain Python: runs under CPython, Pyodide and MicroPython.
 import json
 import math
 
+from shared.digit import CLASSES
+
 START, STOP, STATUS = "start", "stop", "status"
 SET_WEIGHTS, SET_BATCH_SIZE = "set_weights", "set_batch_size"
 SET_LEARNING_RATE, SET_CACHE_SIZE = "set_learning_rate", "set_cache_size"
@@ -37,7 +39,6 @@ MAX_MY_DIGITS = 1000
 # none). Deeper JSON is refused unparsed: CPython's parser raises RecursionError
 # on it, and Pyodide's overflows the wasm stack, a fatal error that kills the worker.
 MAX_BRACKETS = 8
-CLASSES = 10
 
 # Inclusive limits of each setting: (low, high, is_integer).
 LIMITS = {

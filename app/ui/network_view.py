@@ -4,7 +4,7 @@ held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
 from shared import classes
-from shared.grid_state import SIZE
+from shared.digit import PIXELS, SIDE
 from ui.grid import paint
 
 
@@ -123,9 +123,9 @@ class NetworkView:
         for index in indices:
             label, pixels = self.samples.get(index)
             canvas = self.document.createElement("canvas")
-            canvas.width = canvas.height = SIZE
+            canvas.width = canvas.height = SIDE
             canvas.className = "example"
             canvas.dataset.index = str(index)
             canvas.dataset.label = str(label)
-            paint(canvas.getContext("2d"), pixels, [0] * (SIZE * SIZE))  # on white
+            paint(canvas.getContext("2d"), pixels, [0] * PIXELS)  # on white
             self.examples.appendChild(canvas)

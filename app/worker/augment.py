@@ -17,7 +17,8 @@ numpy only: CPython (tests) and the Pyodide worker.
 """
 import numpy as np
 
-SIZE = 28
+from shared.digit import SIDE
+
 MAX_SHIFT = 2.0          # pixels, each axis
 MAX_ROTATION = 12.0      # degrees, either way
 SCALE = (0.9, 1.1)
@@ -26,12 +27,12 @@ MAX_THICKNESS = 0.6      # of the way to the dilated (or eroded) stroke
 
 # Far enough for the corners of the field under the largest transform:
 # |inverse| <= (1 + shear) / min scale, plus the shift.
-BORDER = int(np.ceil((SIZE / 2) * ((1 + MAX_SHEAR) / SCALE[0] - 1) * np.sqrt(2) + MAX_SHIFT)) + 2
-PADDED = SIZE + 2 * BORDER
+BORDER = int(np.ceil((SIDE / 2) * ((1 + MAX_SHEAR) / SCALE[0] - 1) * np.sqrt(2) + MAX_SHIFT)) + 2
+PADDED = SIDE + 2 * BORDER
 
 # Output pixel centres relative to the image centre, (784, 2) as (row, col).
-_rows, _cols = np.mgrid[0:SIZE, 0:SIZE].astype(np.float32)
-CENTRE = (SIZE - 1) / 2
+_rows, _cols = np.mgrid[0:SIDE, 0:SIDE].astype(np.float32)
+CENTRE = (SIDE - 1) / 2
 GRID = np.stack([_rows.ravel() - CENTRE, _cols.ravel() - CENTRE], axis=1)
 
 
@@ -51,7 +52,7 @@ def transforms(n, rng):
 def padded(images):
     """(n, PADDED, PADDED) copies of (n, 28, 28) images with a blank border."""
     out = np.zeros((len(images), PADDED, PADDED), np.float32)
-    out[:, BORDER:BORDER + SIZE, BORDER:BORDER + SIZE] = images
+    out[:, BORDER:BORDER + SIDE, BORDER:BORDER + SIDE] = images
     return out
 
 
@@ -60,7 +61,7 @@ def thicken(images, amount):
     `amount` (per image, in [-1, 1]): ink spreads to the stroke's edge pixels,
     or, for a negative amount, the edge pixels (darker beside than they are)
     fade, a thinner stroke."""
-    P = np.zeros((len(images), SIZE + 2, SIZE + 2), np.float32)
+    P = np.zeros((len(images), SIDE + 2, SIDE + 2), np.float32)
     P[:, 1:-1, 1:-1] = images
     dilated = np.maximum(np.maximum(P[:, :-2, 1:-1], P[:, 2:, 1:-1]),
                          np.maximum(P[:, 1:-1, :-2], P[:, 1:-1, 2:]))
@@ -97,6 +98,6 @@ def distort(X, rng):
     n = len(X)
     if not n:
         return np.array(X, np.float32)
-    images = thicken(np.asarray(X, np.float32).reshape(n, SIZE, SIZE),
+    images = thicken(np.asarray(X, np.float32).reshape(n, SIDE, SIDE),
                      rng.uniform(-MAX_THICKNESS, MAX_THICKNESS, n))
     return warp(padded(images), *transforms(n, rng))

@@ -14,9 +14,8 @@ with the interface of worker.mlp.MLP.
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from worker.classifier import MOMENTUM, OUTPUTS, Classifier, matmul, matmul_nt, matmul_tn, softmax_gradient
-
-SIDE = 28
+from shared.digit import CLASSES, SIDE
+from worker.classifier import MOMENTUM, Classifier, matmul, matmul_nt, matmul_tn, softmax_gradient
 
 
 class Conv:
@@ -109,7 +108,7 @@ class ConvNet(Classifier):
     def __init__(self, seed=0):
         conv1 = Conv("conv1", 5, 2, 1, 16, SIDE)
         conv2 = Conv("conv2", 5, 2, 16, 32, conv1.side_out)
-        output = Dense("output", conv2.side_out ** 2 * 32, OUTPUTS)
+        output = Dense("output", conv2.side_out ** 2 * 32, CLASSES)
         self.convs, self.output = [conv1, conv2], output
         self.stack = self.convs + [output]
         self.reinitialise(seed)
@@ -131,7 +130,7 @@ class ConvNet(Classifier):
                       "inputs": c.channels_in, "units": c.channels_out, "activation": "relu"}
                      for c in self.convs]
         return described + [{"name": "output", "type": "dense", "inputs": self.output.inputs,
-                             "units": OUTPUTS, "activation": "softmax"}]
+                             "units": CLASSES, "activation": "softmax"}]
 
     @classmethod
     def from_params(cls, params):
@@ -163,7 +162,7 @@ class ConvNet(Classifier):
 
     def logits(self, X, chunk=500):
         return np.concatenate([self.forward(X[i:i + chunk]) for i in range(0, len(X), chunk)]
-                              or [np.zeros((0, OUTPUTS), np.float32)])
+                              or [np.zeros((0, CLASSES), np.float32)])
 
     def gradients(self, X, y):
         """Loss, batch accuracy and the gradients, in params() order."""

@@ -9,6 +9,7 @@ numpy only: CPython (tests) and the Pyodide worker.
 """
 import numpy as np
 
+from shared.digit import PIXELS
 from worker import augment
 
 SHARE = 0.25             # of each batch, at most; the rest is MNIST
@@ -18,7 +19,7 @@ MAX_DIGITS = 1000
 
 class Lessons:
     def __init__(self, seed=0):
-        self.X = np.zeros((0, 28 * 28), np.float32)
+        self.X = np.zeros((0, PIXELS), np.float32)
         self.y = np.zeros(0, np.int64)
         self.rng = np.random.default_rng(seed)
 

@@ -14,14 +14,11 @@ from polyscript import xworker
 from pyodide.ffi import to_js
 from pyodide.http import pyfetch
 
-from shared import blocks, classes, protocol
+from shared import blocks, classes, protocol, shipped
 from worker import mlp_step, weights_file
 from worker.cache import BlockCache, decode_samples
 from worker.trainer import Trainer
 
-DATA_DIR = "static/data/"
-PRETRAINED = "static/weights/pretrained.npz"
-C_STEP = "static/kernels/mlp_step.wasm"
 # A host silent this long after a request is not answering it (the cache tries
 # again); a body under way takes as long as it takes, as on a slow link.
 ANSWER_TIMEOUT_S = 30
@@ -54,17 +51,17 @@ async def boot(page_url):
     global trainer
     base = page_url.split("#")[0].split("?")[0].rsplit("/", 1)[0] + "/"
     try:
-        manifest = blocks.read_manifest(await fetch_bytes(base + DATA_DIR + "manifest.json"))
+        manifest = blocks.read_manifest(await fetch_bytes(base + shipped.MANIFEST))
         names = classes.from_manifest(manifest)
         test_set, pretrained, _ = await asyncio.gather(
-            load_test_set(base + DATA_DIR, manifest["test"]), fetch_bytes(base + PRETRAINED),
-            load_c_step(base + C_STEP))
+            load_test_set(base + shipped.DATA, manifest["test"]), fetch_bytes(base + shipped.PRETRAINED["mlp"]),
+            load_c_step(base + shipped.C_STEP))
         model, meta = weights_file.decode(pretrained)
     except (OSError, ValueError, KeyError) as error:
         return protocol.reply("could not start the model: %s" % error)
 
     async def fetch_block(entry):
-        return await fetch_bytes(base + DATA_DIR + entry["file"])
+        return await fetch_bytes(base + shipped.DATA + entry["file"])
 
     cache = BlockCache(manifest["train"], fetch_block)
     trainer = Trainer(model, cache, test_set, xworker.postMessage, post_checkpoint,

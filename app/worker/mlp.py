@@ -6,8 +6,8 @@ C once it loads (worker/mlp_step.py) and numpy's are the fallback.
 """
 import numpy as np
 
-from worker.classifier import (INPUTS, LEARNING_RATE, MOMENTUM, OUTPUTS, Classifier, matmul,
-                               matmul_tn, softmax_gradient)
+from shared.digit import CLASSES, PIXELS
+from worker.classifier import LEARNING_RATE, MOMENTUM, Classifier, matmul, matmul_tn, softmax_gradient
 
 MAX_HIDDEN = 1024
 # The worker puts the same step and logits in C here when it loads
@@ -29,19 +29,19 @@ class MLP(Classifier):
         """He initialisation for the ReLU layer, seeded; momentum cleared."""
         rng = np.random.default_rng(seed)
         h = self.hidden
-        self.W1 = (rng.standard_normal((INPUTS, h)) * np.sqrt(2 / INPUTS)).astype(np.float32)
+        self.W1 = (rng.standard_normal((PIXELS, h)) * np.sqrt(2 / PIXELS)).astype(np.float32)
         self.b1 = np.zeros(h, np.float32)
-        self.W2 = (rng.standard_normal((h, OUTPUTS)) * np.sqrt(2 / h)).astype(np.float32)
-        self.b2 = np.zeros(OUTPUTS, np.float32)
+        self.W2 = (rng.standard_normal((h, CLASSES)) * np.sqrt(2 / h)).astype(np.float32)
+        self.b2 = np.zeros(CLASSES, np.float32)
         self.reset_momentum()
 
     def params(self):
         return [self.W1, self.b1, self.W2, self.b2]
 
     def layers(self):
-        return [{"name": "hidden", "type": "dense", "inputs": INPUTS, "units": self.hidden,
+        return [{"name": "hidden", "type": "dense", "inputs": PIXELS, "units": self.hidden,
                  "activation": "relu"},
-                {"name": "output", "type": "dense", "inputs": self.hidden, "units": OUTPUTS,
+                {"name": "output", "type": "dense", "inputs": self.hidden, "units": CLASSES,
                  "activation": "softmax"}]
 
     @classmethod
@@ -53,8 +53,8 @@ class MLP(Classifier):
         hidden = params["hidden.bias"].shape[0] if params["hidden.bias"].ndim == 1 else 0
         if not 1 <= hidden <= MAX_HIDDEN:
             raise ValueError("hidden.bias must be a vector of 1 to %d units" % MAX_HIDDEN)
-        expected = {"hidden.weight": (INPUTS, hidden), "hidden.bias": (hidden,),
-                    "output.weight": (hidden, OUTPUTS), "output.bias": (OUTPUTS,)}
+        expected = {"hidden.weight": (PIXELS, hidden), "hidden.bias": (hidden,),
+                    "output.weight": (hidden, CLASSES), "output.bias": (CLASSES,)}
         for name, shape in expected.items():
             if params[name].shape != shape:
                 raise ValueError("%s has shape %s; %d hidden units need %s"

@@ -14,7 +14,12 @@
 float expf(float);
 float logf(float);
 
-enum { INPUTS = 784, OUTPUTS = 10, MAX_HIDDEN = 1024 };   /* as mlp.py */
+/* A digit's size and its classes are declared once, in app/shared/digit.py;
+ * the Makefile passes them as -DPIXELS=... -DCLASSES=... */
+#if !defined(PIXELS) || !defined(CLASSES)
+#error "build with -DPIXELS and -DCLASSES from app/shared/digit.py (see the Makefile)"
+#endif
+enum { INPUTS = PIXELS, OUTPUTS = CLASSES, MAX_HIDDEN = 1024 };   /* MAX_HIDDEN as mlp.py */
 
 /* One sample's forward pass: the inked rows of W1, ReLU, then the output
  * layer. Fills ink (the inked pixels), hi (hidden units) and z (logits);

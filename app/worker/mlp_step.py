@@ -11,6 +11,7 @@ import ctypes
 
 import numpy as np
 
+from shared.digit import CLASSES, PIXELS
 from worker import classifier, mlp
 
 _pointers = [ctypes.c_void_p] * 10
@@ -40,8 +41,8 @@ class CStep:
         """ValueError unless a few steps and the logits agree with numpy's: a
         stale or foreign library from the host must not train the visitor's model."""
         rng = np.random.default_rng(0)
-        X = (rng.random((32, classifier.INPUTS)) * (rng.random((32, classifier.INPUTS)) < 0.2)).astype(np.float32)
-        y = rng.integers(0, classifier.OUTPUTS, 32)
+        X = (rng.random((32, PIXELS)) * (rng.random((32, PIXELS)) < 0.2)).astype(np.float32)
+        y = rng.integers(0, CLASSES, 32)
         mine, numpys = mlp.MLP(19, seed=1), mlp.MLP(19, seed=1)   # 19: SIMD tails too
         for _ in range(steps):
             loss = self(mine, X, y, 0.1, classifier.MOMENTUM)[0]
@@ -59,7 +60,7 @@ class CStep:
         if len(arrays) == len(self.bound) and all(a is b for a, b in zip(arrays, self.bound)):
             return self.addresses
         h = net.hidden
-        shapes = [(classifier.INPUTS, h), (h,), (h, classifier.OUTPUTS), (classifier.OUTPUTS,)] * 2
+        shapes = [(PIXELS, h), (h,), (h, CLASSES), (CLASSES,)] * 2
         for array, shape in zip(arrays, shapes):
             if array.dtype != np.float32 or not array.flags.c_contiguous or array.shape != shape:
                 raise ValueError("the C step needs float32 arrays in C order of shape %s, not %s %s"
@@ -71,9 +72,9 @@ class CStep:
         """One step on (X, y), as MLP.train_step; returns (loss, batch accuracy)."""
         X = np.ascontiguousarray(X, np.float32)
         y = np.ascontiguousarray(y, np.int32)
-        if X.shape != (len(y), classifier.INPUTS):
+        if X.shape != (len(y), PIXELS):
             raise ValueError("a batch of %d labels needs %d x %d pixels, not %s"
-                             % (len(y), len(y), classifier.INPUTS, X.shape))
+                             % (len(y), len(y), PIXELS, X.shape))
         if self.train_step(len(y), net.hidden, X.ctypes.data, y.ctypes.data,
                            *self.bind(net), lrate, momentum, self.out.ctypes.data):
             raise ValueError("labels must be 0 to 9 and hidden units 1 to %d" % mlp.MAX_HIDDEN)
@@ -82,9 +83,9 @@ class CStep:
     def logits(self, net, X):
         """As MLP.logits: (len(X), 10) float32."""
         X = np.ascontiguousarray(X, np.float32)
-        if X.ndim != 2 or X.shape[1] != classifier.INPUTS:
-            raise ValueError("logits need rows of %d pixels, not %s" % (classifier.INPUTS, X.shape))
-        out = np.empty((len(X), classifier.OUTPUTS), np.float32)
+        if X.ndim != 2 or X.shape[1] != PIXELS:
+            raise ValueError("logits need rows of %d pixels, not %s" % (PIXELS, X.shape))
+        out = np.empty((len(X), CLASSES), np.float32)
         W1, b1, W2, b2 = self.bind(net)[:4]
         if self.mlp_logits(len(X), net.hidden, X.ctypes.data, W1, b1, W2, b2, out.ctypes.data):
             raise ValueError("hidden units must be 1 to %d" % mlp.MAX_HIDDEN)

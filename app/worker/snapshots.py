@@ -4,6 +4,7 @@ import base64
 
 import numpy as np
 
+from shared.digit import SIDE
 from worker import png
 
 UNITS_SHOWN, MOSAIC_COLUMNS, GAP = 16, 4, 2
@@ -45,7 +46,7 @@ def first_layer_pictures(model, units):
         kernels = model.convs[0].weight[:, :, 0, :units]
         return [np.kron(kernels[:, :, f], np.ones((5, 5), np.float32))
                 for f in range(kernels.shape[-1])]
-    return [model.W1[:, unit].reshape(28, 28) for unit in range(min(units, model.hidden))]
+    return [model.W1[:, unit].reshape(SIDE, SIDE) for unit in range(min(units, model.hidden))]
 
 
 def unit_mosaic(model, units=UNITS_SHOWN):

@@ -18,11 +18,13 @@ import time
 import numpy as np
 
 from shared import protocol
+from shared.classes import DIGITS
+from shared.digit import PIXELS
 from worker import augment, snapshots, weights_file
 from worker.divergence import LossWatch
 from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
-from worker.classifier import BATCH_SIZE, INPUTS, LEARNING_RATE
+from worker.classifier import BATCH_SIZE, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training, at most this often
 EVAL_SHARE = 0.1        # and at most this share of the time (the convnet's takes ~0.3 s)
@@ -35,7 +37,6 @@ RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 # queued behind it), as much as an MLP step. A status still goes every step.
 TURN_S = 0.005
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
-CLASSES = tuple(str(d) for d in range(10))
 
 
 class RateMeter:
@@ -63,7 +64,7 @@ class RateMeter:
 
 class Trainer:
     def __init__(self, model, cache, test_set, publish, publish_checkpoint=lambda c: None,
-                 clock=time.monotonic, classes=CLASSES, meta=None, memory=lambda: None):
+                 clock=time.monotonic, classes=DIGITS, meta=None, memory=lambda: None):
         """test_set: (X float32, y) held-out samples; publish: fn(status JSON text);
         publish_checkpoint: fn(dict, see checkpoint()); meta: the model's file
         metadata (samples seen, iteration); memory: fn() -> bytes of the worker's
@@ -164,10 +165,10 @@ class Trainer:
         except ValueError:
             raise ValueError("my digits: x is not valid base64")
         labels = value["y"]
-        if len(data) != len(labels) * INPUTS:
+        if len(data) != len(labels) * PIXELS:
             raise ValueError("my digits: %d bytes of pixels for %d labels, expected %d"
-                             % (len(data), len(labels), len(labels) * INPUTS))
-        pixels = np.frombuffer(data, np.uint8).reshape(len(labels), INPUTS)
+                             % (len(data), len(labels), len(labels) * PIXELS))
+        pixels = np.frombuffer(data, np.uint8).reshape(len(labels), PIXELS)
         self.lessons.set(to_unit_range(pixels), labels)
         self.my_acc = self.lessons.accuracy(self.model)
         if value["learn"] and len(labels) and self.lesson_steps:

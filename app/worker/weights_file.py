@@ -25,6 +25,7 @@ import zlib
 
 import numpy as np
 
+from shared.digit import CLASSES, PIXELS, SIDE
 from worker.architectures import ARCHITECTURES
 
 FORMAT, VERSION = "digits-weights", 1
@@ -32,7 +33,7 @@ MAX_BYTES = 16 * 1024 * 1024          # far above any model the app builds
 NPY_MAGIC, ZIP_MAGIC = b"\x93NUMPY", b"PK\x03\x04"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)       # fixed, so the same weights give the same bytes
 NUMPY_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)   # np.savez, np.savez_compressed
-INPUT = {"shape": [28, 28], "range": [0, 1], "ink": "high",
+INPUT = {"shape": [SIDE, SIDE], "range": [0, 1], "ink": "high",
          "preprocessing": "MNIST-style: crop to the ink, scale the longer side to 20 px, "
                           "centre of mass at (14, 14)"}
 
@@ -163,7 +164,7 @@ def read_npy(data, name, text=False):
 
 def _legacy_matrix(matrix):
     """The earlier versions' (hidden + 1, 795) matrix as an MLP."""
-    inputs, outputs = 28 * 28, 10
+    inputs, outputs = PIXELS, CLASSES
     if matrix.ndim != 2 or matrix.shape[1] != inputs + 1 + outputs or matrix.shape[0] < 2:
         raise BadWeights("shape %s; an .npy weights file is (hidden + 1, %d)"
                          % (matrix.shape, inputs + 1 + outputs))

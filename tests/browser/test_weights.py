@@ -10,9 +10,9 @@ import pytest
 
 from tests.harness.browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for_file
 
+from shared import classes
 from worker import weights_file
 from worker.mlp import MLP
-from worker.trainer import CLASSES
 
 PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 EXPORTED = "mnist-mlp-weights.npz"
@@ -66,7 +66,7 @@ def test_export_then_import_gives_the_same_predictions(server, tmp_path):
 def npz_with(**changes):
     model = MLP(128, 3)
     members = dict(model.named_params())
-    meta = json.loads(str(np.load(io.BytesIO(weights_file.encode(model, CLASSES)))["meta"]))
+    meta = json.loads(str(np.load(io.BytesIO(weights_file.encode(model, classes.DIGITS)))["meta"]))
     members["meta"] = np.array(json.dumps(meta))
     members.update(changes)
     out = io.BytesIO()
@@ -77,7 +77,7 @@ def npz_with(**changes):
 BAD_FILES = [
     ("notes.npz", b"hello", "not a weights file"),
     ("empty.npz", b"", "empty"),
-    ("cut.npz", weights_file.encode(MLP(128, 1), CLASSES)[:9000], "truncated"),
+    ("cut.npz", weights_file.encode(MLP(128, 1), classes.DIGITS)[:9000], "truncated"),
     ("nan.npz", npz_with(**{"output.bias": np.full(10, np.nan, np.float32)}), "NaN"),
     ("integer.npz", npz_with(**{"hidden.weight": np.zeros((784, 128), np.int16)}), "float32"),
     ("pickled.npz", npz_with(**{"hidden.bias": np.array([object()] * 128)}), "pickled"),

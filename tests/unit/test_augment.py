@@ -2,27 +2,27 @@
 import numpy as np
 
 from worker import augment
-from worker.augment import SIZE
+from shared.digit import SIDE
 
 
 def square(top=10, left=10, side=8):
-    image = np.zeros((SIZE, SIZE), np.float32)
+    image = np.zeros((SIDE, SIDE), np.float32)
     image[top:top + side, left:left + side] = 1
     return image.reshape(1, -1)
 
 
 def padded(x):
-    return augment.padded(x.reshape(-1, SIZE, SIZE))
+    return augment.padded(x.reshape(-1, SIDE, SIDE))
 
 
 def centre_of_mass(image):
-    grid = image.reshape(SIZE, SIZE)
-    rows, cols = np.mgrid[0:SIZE, 0:SIZE]
+    grid = image.reshape(SIDE, SIDE)
+    rows, cols = np.mgrid[0:SIDE, 0:SIDE]
     return (grid * rows).sum() / grid.sum(), (grid * cols).sum() / grid.sum()
 
 
 def test_the_identity_transform_gives_the_image_back():
-    x = np.random.default_rng(0).random((3, SIZE * SIZE)).astype(np.float32)
+    x = np.random.default_rng(0).random((3, SIDE * SIDE)).astype(np.float32)
     out = augment.warp(padded(x), np.tile(np.eye(2, dtype=np.float32), (3, 1, 1)),
                        np.zeros((3, 2), np.float32))
     np.testing.assert_allclose(out, x, atol=1e-6)
@@ -55,12 +55,12 @@ def test_distortion_is_deterministic_under_a_seed():
 
 
 def test_rotation_stays_within_its_limit():
-    bar = np.zeros((SIZE, SIZE), np.float32)
+    bar = np.zeros((SIDE, SIDE), np.float32)
     bar[4:24, 13:15] = 1                        # an upright 1
     out = augment.distort(np.repeat(bar.reshape(1, -1), 100, axis=0), np.random.default_rng(2))
-    rows, cols = np.mgrid[0:SIZE, 0:SIZE]
+    rows, cols = np.mgrid[0:SIDE, 0:SIDE]
     for image in out:
-        g = image.reshape(SIZE, SIZE)
+        g = image.reshape(SIDE, SIDE)
         r, c = centre_of_mass(image)
         cov = np.cov(np.stack([(rows - r).ravel(), (cols - c).ravel()]), aweights=g.ravel())
         angle = np.degrees(0.5 * np.arctan2(2 * cov[0, 1], cov[0, 0] - cov[1, 1]))
@@ -68,11 +68,11 @@ def test_rotation_stays_within_its_limit():
 
 
 def test_nothing_in_nothing_out():
-    assert augment.distort(np.zeros((0, SIZE * SIZE), np.float32), np.random.default_rng()).shape == (0, 784)
+    assert augment.distort(np.zeros((0, SIDE * SIDE), np.float32), np.random.default_rng()).shape == (0, 784)
 
 
 def test_thickness_spreads_ink_to_the_edges_or_fades_them():
-    stroke = np.zeros((1, SIZE, SIZE), np.float32)
+    stroke = np.zeros((1, SIDE, SIDE), np.float32)
     stroke[0, 6:22, 13] = 1
     stroke[0, 6:22, 12] = stroke[0, 6:22, 14] = 0.5        # antialiased edges
     same = augment.thicken(stroke, np.zeros(1))
@@ -85,11 +85,11 @@ def test_thickness_spreads_ink_to_the_edges_or_fades_them():
 
 
 def test_a_shear_slants_an_upright_stroke():
-    bar = np.zeros((1, SIZE * SIZE), np.float32)
-    bar.reshape(SIZE, SIZE)[4:24, 13:15] = 1
+    bar = np.zeros((1, SIDE * SIDE), np.float32)
+    bar.reshape(SIDE, SIDE)[4:24, 13:15] = 1
     slant = np.array([[[1, 0], [0.15, 1]]], np.float32)       # column moves 0.15 per row
-    out = augment.warp(padded(bar), slant, np.zeros((1, 2), np.float32)).reshape(SIZE, SIZE)
+    out = augment.warp(padded(bar), slant, np.zeros((1, 2), np.float32)).reshape(SIDE, SIDE)
     top, bottom = out[5], out[22]
-    cols = np.arange(SIZE)
+    cols = np.arange(SIDE)
     shift = (bottom * cols).sum() / bottom.sum() - (top * cols).sum() / top.sum()
     assert abs(abs(shift) - 0.15 * 17) < 0.3

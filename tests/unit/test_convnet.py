@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from worker.convnet import Conv, ConvNet
-from worker.classifier import OUTPUTS
+from shared.digit import CLASSES
 
 
 def naive_conv_relu(X, weight, bias, stride):
@@ -47,7 +47,7 @@ def float64_model(seed=1):
 def batch(n=4, seed=2):
     rng = np.random.default_rng(seed)
     X = rng.random((n, 784)) * (rng.random((n, 784)) < 0.3)
-    return X, rng.integers(0, OUTPUTS, n)
+    return X, rng.integers(0, CLASSES, n)
 
 
 @pytest.mark.parametrize("name", ConvNet.PARAM_NAMES)

@@ -5,11 +5,12 @@ import random
 import pytest
 
 from shared import grid_state
-from shared.grid_state import CELLS, SIZE, GridState
+from shared.digit import PIXELS, SIDE
+from shared.grid_state import GridState
 
 
 def at(grid, col, row):
-    return grid.pixels[row * SIZE + col]
+    return grid.pixels[row * SIDE + col]
 
 
 def dot(grid, x, y, erase=False):
@@ -30,7 +31,7 @@ def in_range(grid):
 
 def test_starts_blank():
     grid = GridState()
-    assert len(grid.pixels) == CELLS == 784
+    assert len(grid.pixels) == PIXELS == 784
     assert all(v == 0.0 for v in grid.pixels)
     assert grid.is_empty()
     assert not grid.changed
@@ -50,7 +51,7 @@ def test_a_stamp_visits_a_small_window():
     assert grid_state.WINDOW <= 5
     assert grid_state.WINDOW >= 2 * grid_state.ERASE_EDGE  # and the window holds the whole brush
     grid = GridState()
-    grid.set_pixels([1.0] * CELLS)
+    grid.set_pixels([1.0] * PIXELS)
     dot(grid, 13.3, 7.8, erase=True)
     assert sum(1 for v in grid.pixels if v < 1.0) <= grid_state.WINDOW ** 2
 
@@ -119,7 +120,7 @@ def test_values_stay_in_unit_range():
 def test_eraser_removes_ink_along_its_path_only():
     grid = GridState()
     stroke(grid, [(0.5, 14.5), (27.5, 14.5)])  # a horizontal line on row 14
-    assert all(at(grid, c, 14) == 1.0 for c in range(SIZE))
+    assert all(at(grid, c, 14) == 1.0 for c in range(SIDE))
     stroke(grid, [(14.5, 0.0), (14.5, 28.0)], erase=True)  # erase down column 14
     assert at(grid, 14, 14) == 0.0
     assert at(grid, 13, 14) == 0.0 and at(grid, 15, 14) == 0.0  # within the eraser core
@@ -157,7 +158,7 @@ def test_pixels_list_is_kept_across_changes():
     pixels = grid.pixels
     dot(grid, 3, 3)
     grid.clear()
-    grid.set_pixels([0.25] * CELLS)
+    grid.set_pixels([0.25] * PIXELS)
     grid.undo()
     grid.undo()
     assert grid.pixels is pixels
@@ -188,7 +189,7 @@ def test_set_pixels_is_undoable():
     grid = GridState()
     dot(grid, 7, 7)
     before = list(grid.pixels)
-    sample = [(i % 256) / 255 for i in range(CELLS)]
+    sample = [(i % 256) / 255 for i in range(PIXELS)]
     grid.set_pixels(sample)
     assert grid.pixels == sample
     assert grid.undo() is True
@@ -197,13 +198,13 @@ def test_set_pixels_is_undoable():
 
 def test_set_pixels_clamps_values():
     grid = GridState()
-    values = [0.5] * CELLS
+    values = [0.5] * PIXELS
     values[0], values[1], values[2], values[3], values[4] = -0.2, 1.7, float("nan"), 1, 0
     grid.set_pixels(values)
     assert grid.pixels[:6] == [0.0, 1.0, 0.0, 1.0, 0.0, 0.5]
     assert all(type(v) is float for v in grid.pixels)
     assert in_range(grid)
-    grid.set_pixels(tuple([2.0] * CELLS))
+    grid.set_pixels(tuple([2.0] * PIXELS))
     assert all(v == 1.0 for v in grid.pixels)
 
 
@@ -224,18 +225,18 @@ def test_set_pixels_rejects_wrong_length(length):
 def test_undo_depth_is_capped_at_50():
     grid = GridState()
     for k in range(1, 61):
-        grid.set_pixels([k / 100] * CELLS)
+        grid.set_pixels([k / 100] * PIXELS)
     undone = 0
     while grid.undo():
         undone += 1
     assert undone == 50
-    assert grid.pixels == [10 / 100] * CELLS  # the state after the 10th change
+    assert grid.pixels == [10 / 100] * PIXELS  # the state after the 10th change
 
 
 def test_strokes_partly_off_grid():
     grid = GridState()
     stroke(grid, [(-5.0, 14.5), (33.0, 14.5)])
-    assert all(at(grid, c, 14) == 1.0 for c in range(SIZE))
+    assert all(at(grid, c, 14) == 1.0 for c in range(SIDE))
     assert at(grid, 0, 0) == 0.0
     grid = GridState()
     dot(grid, 0.0, 0.0)  # corner: cell (0, 0) centre is 0.71 away
@@ -290,9 +291,9 @@ def test_changed_flag():
     grid.undo()
     assert grid.changed
     grid.changed = False
-    grid.set_pixels([0.0] * CELLS)  # equals the current (blank) grid
+    grid.set_pixels([0.0] * PIXELS)  # equals the current (blank) grid
     assert not grid.changed
-    grid.set_pixels([0.3] * CELLS)
+    grid.set_pixels([0.3] * PIXELS)
     assert grid.changed
     grid.changed = False
     grid.clear()
@@ -301,7 +302,7 @@ def test_changed_flag():
 
 def test_is_empty_ignores_invisible_traces():
     grid = GridState()
-    values = [0.0] * CELLS
+    values = [0.0] * PIXELS
     values[100] = 0.001
     grid.set_pixels(values)
     assert grid.is_empty()
@@ -309,7 +310,7 @@ def test_is_empty_ignores_invisible_traces():
     grid.set_pixels(values)
     assert not grid.is_empty()
     grid.clear()  # clear removes traces too
-    assert grid.pixels == [0.0] * CELLS
+    assert grid.pixels == [0.0] * PIXELS
 
 
 def test_stroke_lifecycle_edge_cases():

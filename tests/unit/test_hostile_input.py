@@ -18,12 +18,12 @@ import numpy as np
 import pytest
 
 from shared import digits_file, paper, protocol
+from shared.classes import DIGITS
 from shared.digits_file import BadDigitsFile
 from worker import weights_file
 from worker.architectures import ARCHITECTURES
 from worker.convnet import ConvNet
 from worker.mlp import MLP
-from worker.trainer import CLASSES
 from worker.weights_file import BadWeights
 
 from test_digits_file import digits, npz as digits_npz
@@ -277,7 +277,7 @@ def legacy_npy():
 
 
 def weights_of(model):
-    return weights_file.encode(model, CLASSES)
+    return weights_file.encode(model, DIGITS)
 
 
 WEIGHTS_FILES = {

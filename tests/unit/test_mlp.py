@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from tools.build import train_weights
-from worker.classifier import INPUTS, OUTPUTS
+from shared.digit import CLASSES, PIXELS
 from worker.mlp import MLP
 
 HIDDEN = 6
@@ -12,11 +12,11 @@ HIDDEN = 6
 def sparse_batch(n=12, active=40, seed=1):
     """A batch whose input columns are all-zero except `active` random ones."""
     rng = np.random.default_rng(seed)
-    X = np.zeros((n, INPUTS))
-    cols = np.sort(rng.choice(INPUTS, active, replace=False))
+    X = np.zeros((n, PIXELS))
+    cols = np.sort(rng.choice(PIXELS, active, replace=False))
     X[:, cols] = rng.random((n, active))
-    X[rng.random((n, INPUTS)) < 0.2] = 0      # some holes inside active columns
-    y = rng.integers(0, OUTPUTS, n)
+    X[rng.random((n, PIXELS)) < 0.2] = 0      # some holes inside active columns
+    y = rng.integers(0, CLASSES, n)
     return X, y
 
 
@@ -27,7 +27,7 @@ def float64_model(hidden=HIDDEN, seed=3):
     model.W1 = model.W1.astype(np.float64)
     model.b1 = rng.standard_normal(hidden) * 0.1
     model.W2 = model.W2.astype(np.float64)
-    model.b2 = rng.standard_normal(OUTPUTS) * 0.1
+    model.b2 = rng.standard_normal(CLASSES) * 0.1
     return model
 
 
@@ -59,8 +59,8 @@ def test_active_columns_are_the_inked_columns(model_and_batch):
     np.testing.assert_array_equal(cols, np.flatnonzero(X.any(axis=0)))
     assert dW1_active.shape == (len(cols), HIDDEN)
     assert db1.shape == (HIDDEN,)
-    assert dW2.shape == (HIDDEN, OUTPUTS)
-    assert db2.shape == (OUTPUTS,)
+    assert dW2.shape == (HIDDEN, CLASSES)
+    assert db2.shape == (CLASSES,)
 
 
 def test_w1_gradient_matches_finite_differences(model_and_batch):
@@ -101,7 +101,7 @@ def test_float32_gradients_agree_with_float64(model_and_batch):
 def test_inactive_columns_get_zero_gradient(model_and_batch):
     model, X, y = model_and_batch
     _, _, (cols, _), _, _, _ = model.gradients(X, y)
-    inactive = np.setdiff1d(np.arange(INPUTS), cols)
+    inactive = np.setdiff1d(np.arange(PIXELS), cols)
     assert len(inactive) > 0
     for c in inactive[:: max(1, len(inactive) // 20)]:
         for j in (0, HIDDEN - 1):

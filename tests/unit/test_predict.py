@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from shared.classes import DIGITS
 from tools import predict
 from tools.build import train_weights
 from worker import weights_file
-from worker.trainer import CLASSES
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +17,7 @@ def setup(default_data_dir, tmp_path_factory):
     X_test, y_test = train_weights.load_split("test", default_data_dir)
     model = train_weights.train(X, y, epochs=2)
     path = tmp_path_factory.mktemp("w") / "w.npz"
-    path.write_bytes(weights_file.encode(model, CLASSES))
+    path.write_bytes(weights_file.encode(model, DIGITS))
     return model, str(path), X_test[:40], y_test[:40]
 
 

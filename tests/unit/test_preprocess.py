@@ -20,6 +20,7 @@ from tools import ROOT
 
 DATA_DIR = os.path.join(ROOT, "static", "data")
 MODULE = os.path.join(ROOT, "app", "shared", "preprocess.py")
+DIGIT = os.path.join(ROOT, "app", "shared", "digit.py")       # what preprocess imports
 MICROPYTHON = os.path.join(ROOT, "node_modules", "@micropython",
                            "micropython-webassembly-pyscript", "micropython.mjs")
 
@@ -413,14 +414,19 @@ def test_runs_identically_under_micropython(mnist):
              ([0.0] * PIXELS, 0.0)]
     with open(MODULE) as f:
         source = f.read()
+    with open(DIGIT) as f:
+        digit = f.read()
     program = source + "\nCASES = " + json.dumps(cases) + "\n" + DRIVER
     script = (
         "import { loadMicroPython } from %s;\n"
         "let out = '';\n"
         "const mp = await loadMicroPython({stdout: (s) => { out += s + '\\n'; },"
         " stderr: (s) => { process.stderr.write(s + '\\n'); }});\n"
+        "mp.FS.mkdir('/shared');\n"
+        "mp.FS.writeFile('/shared/__init__.py', '');\n"
+        "mp.FS.writeFile('/shared/digit.py', %s);\n"
         "mp.runPython(%s);\n"
-        "process.stdout.write(out);\n" % (json.dumps(MICROPYTHON), json.dumps(program)))
+        "process.stdout.write(out);\n" % (json.dumps(MICROPYTHON), json.dumps(digit), json.dumps(program)))
     done = subprocess.run([node, "--input-type=module", "-e", script],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -8,10 +8,10 @@ import zipfile
 import numpy as np
 import pytest
 
+from shared.classes import DIGITS
 from worker import weights_file
 from worker.convnet import ConvNet
 from worker.mlp import MLP
-from worker.trainer import CLASSES
 from worker.weights_file import BadWeights
 
 
@@ -23,7 +23,7 @@ def trained_like(hidden=6, seed=1):
 
 
 def encode(model=None, **meta):
-    return weights_file.encode(model or trained_like(), CLASSES, **meta)
+    return weights_file.encode(model or trained_like(), DIGITS, **meta)
 
 
 def npz(members):
@@ -57,7 +57,7 @@ def test_numpy_reads_it_without_pickle(tmp_path):
     assert meta["architecture"] == "mlp"
     assert [layer["name"] for layer in meta["layers"]] == ["hidden", "output"]
     assert meta["layers"][0]["units"] == 6
-    assert meta["classes"] == list(CLASSES)
+    assert meta["classes"] == list(DIGITS)
     assert meta["input"]["shape"] == [28, 28]
     assert meta["samples_seen"] == 1234 and meta["iteration"] == 20
     assert meta["saved"].startswith("2026-11-24")

