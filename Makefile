@@ -21,9 +21,9 @@ STEP_NATIVE := .cache/mlp_step.so
 DIGIT_DEFINES := $(shell python3 -c "exec(open('app/shared/digit.py').read()); \
 	print('-DPIXELS=%d -DCLASSES=%d' % (PIXELS, CLASSES))")
 
-.PHONY: setup serve test unit bench soak dist screenshots vendor data weights offline browser clean
+.PHONY: setup serve test unit bench soak dist screenshots vendor lists data weights offline browser clean
 
-setup: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
+setup: $(VENV)/.installed vendor lists $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
 
 $(STEP_WASM): $(STEP_C) app/shared/digit.py
 	@sh tools/build/ensure_clang.sh
@@ -56,6 +56,14 @@ $(ANCHORS): tools/bench/anchors/package.json tools/bench/anchors/package-lock.js
 vendor: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) -m tools.build.vendor
 
+# The lists of files index.html and pyscript.toml load, written from the imports
+# in app/ and the chunk names in static/vendor (tools/build/page_lists.py): on
+# every set-up, as app/**/*.py may have changed (a fraction of a second; a file
+# is rewritten only if a list changed). Commit what it rewrites. On CI (CI set)
+# it only checks, so a commit with stale lists fails there.
+lists: $(VENV)/.installed vendor
+	$(PY) -m tools.build.page_lists $(if $(CI),--check)
+
 $(DATA): node_modules/.package-lock.json $(VENV)/.installed tools/build/build_data.py app/shared/blocks.py
 	$(PY) -m tools.build.build_data --keep-idx
 
@@ -73,7 +81,7 @@ weights: $(DATA)
 
 # offline-set.js: the files sw.js keeps, hashed afresh on every set-up (a
 # fraction of a second), so any file changed makes a new version.
-offline: $(VENV)/.installed vendor $(DATA) $(WEIGHTS) $(STEP_WASM)
+offline: $(VENV)/.installed vendor lists $(DATA) $(WEIGHTS) $(STEP_WASM)
 	$(PY) -m tools.build.offline_set
 
 serve: setup
