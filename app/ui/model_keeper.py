@@ -13,6 +13,7 @@ import asyncio
 import js
 
 from shared import autosave, protocol
+from shared.settings import ALL as SETTINGS
 from ui import weights_io
 from ui.model_store import ModelStore, StorageError
 
@@ -79,7 +80,7 @@ class ModelKeeper:
         """The settings in use, as autosave keeps them."""
         if self.status is None:
             return {}
-        return {name: self.status[name] for name in autosave.SETTINGS}
+        return {setting.field: self.status[setting.field] for setting in SETTINGS}
 
     # -- checkpoints and saving ---------------------------------------------------------
 
@@ -188,9 +189,9 @@ class ModelKeeper:
             text = await weights_io.read_base64(weights_io.blob_of(checkpoint.weights))
             if not await send(protocol.SET_WEIGHTS, text):
                 return False
-        for name, kind in autosave.SETTINGS.items():
-            if name in settings:
-                await send(kind, settings[name])
+        for setting in SETTINGS:
+            if setting.field in settings:
+                await send(setting.signal, settings[setting.field])
         if len(self.my_digits):
             await send(protocol.SET_MY_DIGITS, self.my_digits.signal_value(learn=False))
         return True
