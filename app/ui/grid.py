@@ -1,5 +1,6 @@
-"""The drawing grid: GridManager owns the 28x28 state and sample loading;
-GridCell renders it on one <canvas> and turns pointer input into strokes.
+"""The drawing grid: GridManager owns the state (a digit's SIDE x SIDE
+pixels, shared/digit.py) and sample loading; GridCell renders it on one
+<canvas> and turns pointer input into strokes.
 
 As in the original: the manager gives the cell a callback and the initial
 state; the cell calls back with each user update; the manager pushes sample
@@ -9,7 +10,8 @@ frame at most, however many pointer events arrive.
 import js
 from pyscript.ffi import create_proxy
 
-from shared.grid_state import SIZE, GridState
+from shared.digit import PIXELS, SIDE
+from shared.grid_state import GridState
 
 FRAME_MS = 12   # under a 60 Hz frame, so a 60 Hz mouse is served on its own event
 # 256 grey levels as canvas colours, made once: ink is dark on white paper.
@@ -18,17 +20,17 @@ COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
 
 def paint(ctx, pixels, shown):
     """Paint the cells whose grey level differs from `shown` (updated in place):
-    a stroke repaints a few dozen cells, not 784."""
-    for i in range(SIZE * SIZE):
+    a stroke repaints a few dozen cells, not all of them."""
+    for i in range(PIXELS):
         level = int(pixels[i] * 255 + 0.5)
         if level != shown[i]:
             shown[i] = level
             ctx.fillStyle = COLOURS[level]
-            ctx.fillRect(i % SIZE, i // SIZE, 1, 1)
+            ctx.fillRect(i % SIDE, i // SIDE, 1, 1)
 
 
 class GridCell:
-    """One canvas, SIZE x SIZE logical pixels scaled up by CSS. Updates carry
+    """One canvas, SIDE x SIDE logical pixels scaled up by CSS. Updates carry
     the time the page got the event, so the latency measured is the page's own
     (the browser's input delay before that is measured apart by `make bench`)."""
 
@@ -36,7 +38,7 @@ class GridCell:
         self.canvas = canvas
         self.ctx = canvas.getContext("2d")
         self.on_update = on_update
-        self.shown = [-1] * (SIZE * SIZE)     # grey level drawn per cell, -1 = unknown
+        self.shown = [-1] * PIXELS     # grey level drawn per cell, -1 = unknown
         self.eraser = False
         self.pointer = None        # the one pointer drawing; a second finger is ignored
         self.proxies = []
@@ -50,8 +52,8 @@ class GridCell:
 
     def cell_at(self, event):
         rect = self.canvas.getBoundingClientRect()
-        return ((event.clientX - rect.left) * SIZE / rect.width,
-                (event.clientY - rect.top) * SIZE / rect.height)
+        return ((event.clientX - rect.left) * SIDE / rect.width,
+                (event.clientY - rect.top) * SIDE / rect.height)
 
     def down(self, event):
         event.preventDefault()
