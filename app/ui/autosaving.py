@@ -69,8 +69,8 @@ class Autosaving:
         return c
 
     def worth_saving(self):
-        return self.model.checkpoint is not None and self.model.status is not None \
-            and not self.forgotten
+        model = self.model
+        return model.checkpoint is not None and model.status is not None and not self.forgotten
 
     async def save(self):
         if not self.worth_saving():

@@ -56,12 +56,13 @@ class WorkerLink:
         self.sync = None             # the worker's exported functions, once booted
         self.script = None
         self.heard_ms = 0
-        self.lost = False
+        self.lost = False            # declared lost: one recovery per worker
         self.receive_proxy = create_proxy(self.receive)
         self.error_proxy = create_proxy(self.crashed)
         self.mark("loading")
 
     def connect(self, feed, controls, model):
+        """What the link serves, once all of it is built."""
         self.feed, self.controls, self.model = feed, controls, model
 
     def mark(self, state):
