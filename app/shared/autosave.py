@@ -3,19 +3,17 @@ model in use came from.
 
 The autosave record (ui/model_store.py) is the worker's checkpoint (the
 weights file, the inference view) plus `meta`: this module's JSON of the
-settings, counts, chart history and origin, so that all of it comes back on
-the next visit or in a new worker.
+settings (shared/settings.py), counts, chart history and origin, so that all
+of it comes back on the next visit or in a new worker.
 
 Plain Python: MicroPython on the page, CPython in tests.
 """
 import json
 
-from shared import protocol
+from shared import protocol, settings
 from shared.my_digits import MyDigits
 
 VERSION = 1
-SETTINGS = {"batch_size": protocol.SET_BATCH_SIZE, "lrate": protocol.SET_LEARNING_RATE,
-            "cache_size": protocol.SET_CACHE_SIZE, "augment": protocol.SET_AUGMENT}
 ORIGINS = ("shipped", "random", "imported", "autosaved")
 
 
@@ -25,7 +23,7 @@ def encode(checkpoint, status, history, origin, my_digits=None):
     history: {"loss": Series.state(), "accuracy": ...}; origin: see describe();
     my_digits: MyDigits.to_value() of the visitor's digits."""
     meta = {"version": VERSION, "origin": origin, "history": history,
-            "settings": {name: status[name] for name in SETTINGS},
+            "settings": {setting.field: status[setting.field] for setting in settings.ALL},
             "my_digits": my_digits or MyDigits().to_value()}
     for name in ("saved", "samples_seen", "iteration", "test_acc", "architecture"):
         meta[name] = checkpoint[name]
@@ -44,11 +42,12 @@ def decode(text):
     for name in ("saved", "samples_seen", "origin", "settings", "history"):
         if name not in meta:
             raise ValueError("its metadata has no %s" % name)
-    settings = meta["settings"] if isinstance(meta["settings"], dict) else {}
+    saved = meta["settings"] if isinstance(meta["settings"], dict) else {}
     meta["settings"] = {}
-    for name, kind in SETTINGS.items():
+    for setting in settings.ALL:
         try:
-            meta["settings"][name] = protocol.check_setting(kind, settings.get(name))
+            meta["settings"][setting.field] = protocol.check_setting(setting.signal,
+                                                                     saved.get(setting.field))
         except protocol.ProtocolError:
             pass
     if not isinstance(meta["origin"], dict) or meta["origin"].get("kind") not in ORIGINS:

@@ -25,12 +25,13 @@ Plain Python: runs under CPython, Pyodide and MicroPython.
 import json
 import math
 
+from shared import settings
 from shared.digit import CLASSES
 
-START, STOP, STATUS = "start", "stop", "status"
-SET_WEIGHTS, SET_BATCH_SIZE = "set_weights", "set_batch_size"
-SET_LEARNING_RATE, SET_CACHE_SIZE = "set_learning_rate", "set_cache_size"
-SET_MY_DIGITS, SET_AUGMENT = "set_my_digits", "set_augment"
+START, STOP, STATUS, SET_WEIGHTS = "start", "stop", "status", "set_weights"
+SET_BATCH_SIZE, SET_LEARNING_RATE = settings.BATCH_SIZE.signal, settings.LEARNING_RATE.signal
+SET_CACHE_SIZE, SET_AUGMENT = settings.CACHE_SIZE.signal, settings.AUGMENT.signal
+SET_MY_DIGITS = "set_my_digits"
 ORIGINAL_SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNING_RATE,
                     SET_CACHE_SIZE)
 SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS, SET_AUGMENT)
@@ -39,13 +40,6 @@ MAX_MY_DIGITS = 1000
 # none). Deeper JSON is refused unparsed: CPython's parser raises RecursionError
 # on it, and Pyodide's overflows the wasm stack, a fatal error that kills the worker.
 MAX_BRACKETS = 8
-
-# Inclusive limits of each setting: (low, high, is_integer).
-LIMITS = {
-    SET_BATCH_SIZE: (1, 4096, True),
-    SET_LEARNING_RATE: (1e-6, 10.0, False),
-    SET_CACHE_SIZE: (1, 64, True),  # blocks; 64 x 1000 samples = 50 MB at most
-}
 
 STATUS_FIELDS = (
     "training", "loss", "acc", "test_acc", "batch_size", "lrate", "data_len",
@@ -91,22 +85,23 @@ def reason(error):
 
 
 def check_setting(kind, value):
-    """Return value as the setting's type, or raise ProtocolError saying why not."""
-    if kind == SET_AUGMENT:
+    """Return value as the setting's type (shared/settings.py), or raise
+    ProtocolError saying why not."""
+    setting = settings.BY_SIGNAL[kind]
+    name = setting.name
+    if setting.is_switch:
         if not isinstance(value, bool):
-            raise ProtocolError("augment must be true or false, not %s" % shown(value))
+            raise ProtocolError("%s must be true or false, not %s" % (name, shown(value)))
         return value
-    low, high, integer = LIMITS[kind]
-    name = kind[4:].replace("_", " ")
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ProtocolError("%s must be a number, not %s" % (name, shown(value)))
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         raise ProtocolError("%s must be a finite number" % name)
-    if integer and value != int(value):
+    if setting.integer and value != int(value):
         raise ProtocolError("%s must be a whole number" % name)
-    if not low <= value <= high:
-        raise ProtocolError("%s must be between %s and %s" % (name, low, high))
-    return int(value) if integer else float(value)
+    if not setting.low <= value <= setting.high:
+        raise ProtocolError("%s must be between %s and %s" % (name, setting.low, setting.high))
+    return int(value) if setting.integer else float(value)
 
 
 def signal(kind, value=None):
@@ -131,7 +126,7 @@ def parse_signal(message):
         raise ProtocolError("unknown signal %s"
                             % shown(message.get("type") if isinstance(message, dict) else message))
     kind = message["type"]
-    if kind in LIMITS or kind == SET_AUGMENT:
+    if kind in settings.BY_SIGNAL:
         message["value"] = check_setting(kind, message.get("value"))
     elif kind == STATUS and not isinstance(message.get("value", False), bool):
         raise ProtocolError("status takes true (send a checkpoint too) or nothing")

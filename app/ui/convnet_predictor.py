@@ -15,10 +15,10 @@ import json
 from pyscript import workers
 from pyscript.ffi import create_proxy
 
-from ui.model_worker import add_worker, settled
+from shared import shipped
+from ui.worker_link import BOOT_TIMEOUT_S, add_worker, settled
 
-SRC, NAME = "./app/worker/predictor.py", "predictor"
-BOOT_TIMEOUT_S = 120
+NAME = "predictor"
 WEIGHTS = "weights"      # the job in flight is a weights file, not a drawing
 
 
@@ -55,7 +55,7 @@ class ConvnetPredictor:
         self.next_job()
 
     async def start(self):
-        script = add_worker(SRC, NAME)
+        script = add_worker(shipped.PREDICTOR, NAME)
         try:
             await asyncio.wait_for(settled(workers[NAME]), BOOT_TIMEOUT_S)
         except Exception as error:     # a timeout, or the worker failed to load
@@ -68,7 +68,7 @@ class ConvnetPredictor:
         self.next_job()
 
     def ask(self, pixels, request):
-        """pixels: the grid's 784 values as base64 of float32; request: what
+        """pixels: the grid's pixels as base64 of float32; request: what
         the answer is for (handed back with it)."""
         self.pending = (pixels, request)
         self.next_job()

@@ -1,5 +1,6 @@
-"""The drawing grid: GridManager owns the 28x28 state and sample loading;
-GridCell renders it on one <canvas> and turns pointer input into strokes.
+"""The drawing grid: GridManager owns the state (a digit's SIDE x SIDE
+pixels, shared/digit.py) and sample loading; GridCell renders it on one
+<canvas> and turns pointer input into strokes.
 
 As in the original: the manager gives the cell a callback and the initial
 state; the cell calls back with each user update; the manager pushes sample
@@ -19,7 +20,7 @@ COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
 
 def paint(ctx, pixels, shown):
     """Paint the cells whose grey level differs from `shown` (updated in place):
-    a stroke repaints a few dozen cells, not 784."""
+    a stroke repaints a few dozen cells, not all of them."""
     for i in range(PIXELS):
         level = int(pixels[i] * 255 + 0.5)
         if level != shown[i]:

@@ -4,8 +4,9 @@ held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
 from shared import classes
-from shared.digit import PIXELS, SIDE
+from shared.digit import CLASSES, PIXELS, SIDE
 from ui.grid import paint
+from ui.status_feed import later
 
 
 class NetworkView:
@@ -24,6 +25,13 @@ class NetworkView:
         self.click_proxy = create_proxy(self.cell_clicked)
         self.table.addEventListener("click", self.click_proxy)
 
+    def seen(self, _status, views):
+        """Each rendered status: the views that came with it, each in a task of its own."""
+        if "units_png" in views:
+            later(self.show_units, views["units_png"])
+        if "confusion" in views:
+            later(self.show_confusion, views["confusion"], views["confusion_examples"])
+
     def element(self, tag, text=None, **attributes):
         node = self.document.createElement(tag)
         if text is not None:
@@ -39,18 +47,18 @@ class NetworkView:
         corner.appendChild(self.element("span", "true \\ predicted", **{"class": "visually-hidden"}))
         head.appendChild(corner)
         self.headers = []                    # column, then row, header per class
-        for p in range(10):
+        for p in range(CLASSES):
             self.headers.append(self.element("th", str(p), scope="col"))
             head.appendChild(self.headers[-1])
         thead, tbody = self.element("thead"), self.element("tbody")
         thead.appendChild(head)
         cells = []
-        for t in range(10):
+        for t in range(CLASSES):
             row = self.element("tr")
             self.headers.append(self.element("th", str(t), scope="row"))
             row.appendChild(self.headers[-1])
             buttons = []
-            for p in range(10):
+            for p in range(CLASSES):
                 button = self.element("button", "0", type="button", data_true=str(t),
                                       data_pred=str(p))
                 cell = self.element("td")
@@ -67,7 +75,7 @@ class NetworkView:
         self.names = names
         self.table.classList.toggle("spelled", not classes.are_digits(names))
         for i, header in enumerate(self.headers):
-            header.textContent = names[i % 10]
+            header.textContent = names[i % CLASSES]
         for t, row in enumerate(self.cells):
             for p, button in enumerate(row):
                 self.label_cell(button, t, p)
@@ -88,10 +96,10 @@ class NetworkView:
     def show_confusion(self, counts, examples):
         """Only the cells whose count changed are touched (CSSOM, not style attributes)."""
         self.examples_by_cell = examples
-        for t in range(10):
+        for t in range(CLASSES):
             total = sum(counts[t]) or 1
             row_changed = self.shown is None or sum(self.shown[t]) != sum(counts[t])
-            for p in range(10):
+            for p in range(CLASSES):
                 n = counts[t][p]
                 if row_changed or self.shown[t][p] != n:      # a row's total tints all its cells
                     button = self.cells[t][p]

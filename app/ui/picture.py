@@ -17,11 +17,10 @@ _failed = create_proxy(lambda _error: None)
 
 
 class PictureReader:
-    def __init__(self, document, show, say):
-        """show(pixels, name): put 784 floats on the grid; say(text, error=False)."""
-        self.document = document
+    def __init__(self, document, show, messages):
+        """show(pixels, name): put the digit's pixels (shared/digit.py) on the grid."""
         self.show = show
-        self.say = say
+        self.messages = messages
         self.canvas = document.createElement("canvas")
 
     async def read(self, file):
@@ -58,5 +57,5 @@ class PictureReader:
         return True
 
     def refuse(self, text):
-        self.say(text + ". The grid is as it was.", error=True)
+        self.messages.error(text + ". The grid is as it was.")
         return False

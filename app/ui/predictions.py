@@ -1,14 +1,18 @@
 """Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
 of shared/inference.py on the main thread, or both in the convnet's predictor
-worker; shown as a digit and ten bars."""
+worker; shown as a digit and a bar per class. It predicts from the first
+moment, with the autosaved or shipped weights, then with the worker's
+newest: html[data-predict] says when."""
 import asyncio
 from array import array
 
 import js
 from pyscript.ffi import create_proxy
 
-from shared import base64_codec, classes, inference, preprocess
+from shared import base64_codec, classes, digit, inference, preprocess, protocol, shipped
 from ui.convnet_predictor import ConvnetPredictor
+from ui.fetching import fetch_body
+from ui.status_feed import later
 
 
 class PredictionView:
@@ -16,7 +20,7 @@ class PredictionView:
         self.digit = document.querySelector("#prediction")
         self.bars = []
         probs = document.querySelector("#probs")
-        for d in range(10):
+        for d in range(digit.CLASSES):
             row = document.createElement("div")
             row.className = "prob"
             row.dataset.digit = str(d)
@@ -32,7 +36,7 @@ class PredictionView:
         self.names = classes.DIGITS
         self.probs = probs
         self.shown = None              # (digit, text, aria-label) on the page
-        self.shown_rows = [None] * 10  # (data-p, top, bar width) on the page
+        self.shown_rows = [None] * digit.CLASSES  # (data-p, top, bar width) on the page
 
     def name_classes(self, names):
         """Class names instead of digits: on the bars, and as the prediction."""
@@ -58,7 +62,7 @@ class PredictionView:
                 self.digit.dataset.digit, self.digit.textContent = shown[0], shown[1]
             self.digit.setAttribute("aria-label", shown[2])
             self.shown = shown
-        for d in range(10):
+        for d in range(digit.CLASSES):
             p = probabilities[d] if probabilities else 0.0
             row_shown = ("%.4f" % p, d == best, "%.1f%%" % (100 * p))
             if row_shown != self.shown_rows[d]:
@@ -74,10 +78,12 @@ class Predictor:
     The MLP predicts here, at once; the convnet in the predictor worker
     (ui/convnet_predictor.py), and the MLP meanwhile until that is up."""
 
-    def __init__(self, view, on_problem):
-        self.view = view
+    def __init__(self, document, messages):
+        self.html = document.documentElement
+        self.messages = messages
+        self.view = PredictionView(document)
         self.model = None              # the MLP's inference model
-        self.convnet = ConvnetPredictor(self.answered, self.repredict_later, on_problem)
+        self.convnet = ConvnetPredictor(self.answered, self.repredict_later, messages.error)
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None             # the grid's, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
@@ -87,15 +93,42 @@ class Predictor:
     def by_convnet(self):
         return self.architecture == "cnn" and self.convnet.ready
 
+    async def start(self, kept, shipped_weights):
+        """Predict before the worker is up: with the autosaved model (kept: its
+        record, or None), else the shipped MLP, which also predicts until the
+        convnet's predictor is up. shipped_weights: their request, under way."""
+        try:
+            view = protocol.decode_status(kept.inference)["inference"] if kept else None
+            if view is None or view.get("architecture") == "cnn":
+                text = await fetch_body(shipped.PRETRAINED_INFERENCE, "text", shipped_weights)
+                self.use_weights(protocol.decode_status(text)["inference"])
+            if view is not None:
+                self.use_weights(view)
+                if view.get("architecture") == "cnn":
+                    self.use_convnet(kept.weights)
+        except (OSError, ValueError, KeyError) as error:
+            self.messages.error("No weights to predict with yet (%s): predictions start once "
+                                "the training worker is up." % error)
+
+    def seen(self, _status, views):
+        """Each rendered status: the worker's newest weights, in a task of their own."""
+        if "inference" in views:
+            later(self.use_weights, views["inference"])
+
+    def receive(self, checkpoint):
+        if checkpoint.architecture == "cnn":    # the convnet predicts with each one
+            self.use_convnet(checkpoint.weights)
+
     def use_weights(self, weights):
         """An inference view (worker/snapshots.py): the MLP's weights, or word
         that the convnet is in use (its weights come by use_convnet)."""
         if weights.get("architecture") == "cnn":
             self.architecture = "cnn"
-            return
-        self.architecture = "mlp"
-        self.model = inference.InferenceModel(weights)
-        self.repredict_later()
+        else:
+            self.architecture = "mlp"
+            self.model = inference.InferenceModel(weights)
+            self.repredict_later()
+        self.html.dataset.predict = "ready"
 
     def use_convnet(self, weights_file):
         """The convnet's weights file (a Uint8Array, from a checkpoint); the
@@ -151,6 +184,6 @@ def inked(pixels):
 
 
 def pixels_base64(pixels):
-    """The grid's 784 values in [0, 1] as base64 of float32: converted in C,
+    """The grid's pixels, values in [0, 1], as base64 of float32: converted in C,
     not value by value in Python."""
     return base64_codec.encode(array("f", pixels))

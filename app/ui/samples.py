@@ -5,10 +5,8 @@ import random
 
 import js
 
-from shared import blocks
-from ui.net import fetch_body
-
-DATA_DIR = "./static/data/"
+from shared import blocks, shipped
+from ui.fetching import fetch_body
 
 
 class TestSamples:
@@ -18,7 +16,7 @@ class TestSamples:
 
     async def load(self, manifest):
         for entry in manifest["test"]:
-            buffer = js.Uint8Array.new(await fetch_body(DATA_DIR + entry["file"], "arrayBuffer"))
+            buffer = js.Uint8Array.new(await fetch_body(shipped.DATA + entry["file"], "arrayBuffer"))
             if buffer.length != entry["bytes"]:
                 raise OSError("%s: %d bytes, expected %d" % (entry["file"], buffer.length, entry["bytes"]))
             self.buffers.append(buffer)
@@ -28,7 +26,7 @@ class TestSamples:
         return sum(self.counts)
 
     def get(self, index):
-        """(label, 784 floats in [0, 1]) of held-out sample `index`."""
+        """(label, its pixels: shared/digit.py's floats in [0, 1]) of held-out sample `index`."""
         offset = index
         for buffer, count in zip(self.buffers, self.counts):
             if offset < count:

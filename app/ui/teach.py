@@ -3,7 +3,7 @@ key while the grid has focus) adds the drawing, as the digit the model sees,
 to "my digits"; the worker then takes a lesson on them at once, without
 Start. The gallery shows each taught digit (removable), the counts per
 class, export and import as an .npz (shared/digits_file.py), and "Forget
-my digits". The set is kept with the autosave (ui/model_keeper.py) and
+my digits". The set is kept with the autosave (ui/autosaving.py) and
 handed to every new worker."""
 import asyncio
 
@@ -11,7 +11,8 @@ from pyscript.ffi import create_proxy
 
 from shared import base64_codec, bmp, digits_file, protocol
 from shared.classes import DIGITS
-from ui import weights_io
+from shared.digit import CLASSES
+from ui import files
 
 EXPORT_NAME = "my-digits.npz"
 
@@ -21,53 +22,66 @@ def article(name):
 
 
 class TeachPanel:
-    def __init__(self, document, digits, current_digit, send, say, saved):
+    def __init__(self, document, digits, current_digit, send, messages, saved):
         """digits: a MyDigits; current_digit() -> the drawing as the model sees it
-        (784 floats) or None; send(kind, value) -> bool; say(text, error=False);
-        saved(): the set changed, keep it."""
+        (shared/digit.py's pixels) or None; send(kind, value) -> bool, a
+        signal; saved(): the set changed, keep it."""
         self.document = document
         self.digits = digits
         self.current_digit = current_digit
         self.send = send
-        self.say = say
+        self.messages = messages
         self.saved = saved
         self.names = DIGITS
         self.ready = False            # the worker is up: teaching can start lessons
         self.learning = False
         self.buttons = []
         self.row = row = document.querySelector("#teach .teach-buttons")
-        for label in range(protocol.CLASSES):
+        for label in range(CLASSES):
             button = document.createElement("button")
             button.type = "button"
             button.dataset.digit = str(label)
             button.disabled = True
             row.appendChild(button)
             self.buttons.append(button)
-        self.name_classes(DIGITS)
         self.gallery = document.querySelector("#my-digits")
         self.counts = document.querySelector("#my-digits-counts")
         self.summary = document.querySelector("#my-digits-summary")
         self.forget_button = document.querySelector("#forget-my-digits")
+        self.import_field = document.querySelector("#import-my-digits")
+        self.export_button = document.querySelector("#export-my-digits")
         self.proxies = [create_proxy(self.clicked), create_proxy(self.key),
                         create_proxy(self.removed)]
         row.addEventListener("click", self.proxies[0])
         document.querySelector("#grid").addEventListener("keydown", self.proxies[1])
         self.gallery.addEventListener("click", self.proxies[2])
-        self.show()
+        messages.on(self.forget_button, "click", self.forget)
+        messages.on(self.export_button, "click", self.export)
+        messages.on(self.import_field, "change", self.import_chosen)
+        self.name_classes(DIGITS)
 
     def name_classes(self, names):
         self.names = names
         for button, name in zip(self.buttons, names):
             button.textContent = "It's %s %s" % (article(name), name)
         self.row.classList.toggle("spelled", tuple(names) != DIGITS)
+        self.show()
+
+    def restore(self, meta):
+        """The visitor's digits as autosaved (shared/autosave.py's meta), back before the worker is."""
+        self.digits.load(meta["my_digits"])
+        self.show()
+        if meta["my_digits_problem"]:
+            self.messages.error("Your saved digits could not be read (%s); the model came back "
+                                "without them." % meta["my_digits_problem"])
 
     def enable(self, enabled):
         self.ready = enabled
         for button in self.buttons:
             button.disabled = not enabled
         self.forget_button.disabled = not enabled or not len(self.digits)
-        self.document.querySelector("#import-my-digits").disabled = not enabled
-        self.document.querySelector("#export-my-digits").disabled = not enabled
+        self.import_field.disabled = not enabled
+        self.export_button.disabled = not enabled
 
     # -- teaching ------------------------------------------------------------------
 
@@ -86,70 +100,71 @@ class TeachPanel:
 
     async def lesson(self, label):
         if not self.ready:
-            self.say("The model is still loading: teach it once it is ready.", error=True)
+            self.messages.error("The model is still loading: teach it once it is ready.")
             return
         digit = self.current_digit()
         if digit is None:
-            self.say("Draw a digit first, then say what it is.", error=True)
+            self.messages.error("Draw a digit first, then say what it is.")
             return
         try:
             self.digits.add(label, digit)
         except ValueError as error:
-            self.say(str(error), error=True)
+            self.messages.error(str(error))
             return
         self.show()
         if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
-            self.say("Learning your %s…" % self.names[label])
+            self.messages.say("Learning your %s…" % self.names[label])
         self.saved()
 
     # -- export and import ---------------------------------------------------------
 
     async def export(self, _event):
         if not len(self.digits):
-            self.say("There are no digits of yours to export yet.", error=True)
+            self.messages.error("There are no digits of yours to export yet.")
             return
         data = digits_file.encode(self.digits.labels, self.digits.pixels)
-        weights_io.save_url("data:application/octet-stream;base64,"
-                            + base64_codec.encode(data), EXPORT_NAME)
-        self.say("Exported %d digits as %s: numpy.load reads x and y." % (len(self.digits), EXPORT_NAME))
+        files.save_url("data:application/octet-stream;base64," + base64_codec.encode(data),
+                       EXPORT_NAME)
+        self.messages.say("Exported %d digits as %s: numpy.load reads x and y."
+                          % (len(self.digits), EXPORT_NAME))
 
     async def import_chosen(self, event):
-        file = weights_io.chosen_file(event)
+        file = files.chosen_file(event)
         if file is None:
             return
         if file.size > digits_file.MAX_BYTES:
-            self.say("%s is %.1f MB; a file of digits is at most %d MB"
-                     % (file.name, file.size / 1e6, digits_file.MAX_BYTES // 2 ** 20), error=True)
+            self.messages.error("%s is %.1f MB; a file of digits is at most %d MB"
+                                % (file.name, file.size / 1e6, digits_file.MAX_BYTES // 2 ** 20))
             return
         try:
-            text = await weights_io.read_base64(file)
+            text = await files.read_base64(file)
             labels, pixels = digits_file.decode(base64_codec.decode(text))
         except (ValueError, OSError) as error:
-            self.say("%s: %s. Your digits are as they were." % (file.name, protocol.reason(error)),
-                     error=True)
+            self.messages.error("%s: %s. Your digits are as they were."
+                                % (file.name, protocol.reason(error)))
             return
         if len(self.digits) + len(labels) > protocol.MAX_MY_DIGITS:
-            self.say("%s holds %d digits: with yours that is over %d. Remove some first."
-                     % (file.name, len(labels), protocol.MAX_MY_DIGITS), error=True)
+            self.messages.error("%s holds %d digits: with yours that is over %d. Remove some first."
+                                % (file.name, len(labels), protocol.MAX_MY_DIGITS))
             return
         for label, pixel_bytes in zip(labels, pixels):
             self.digits.add(label, pixel_bytes)
         self.show()
         if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
-            self.say("Added %d digits from %s; learning them…" % (len(labels), file.name))
+            self.messages.say("Added %d digits from %s; learning them…" % (len(labels), file.name))
         self.saved()
 
-    def seen(self, status):
+    def seen(self, status, _views):
         """Each rendered status: say when a lesson is over, and how it went."""
         if status["lesson"]:
             self.learning = True
         elif self.learning:
             self.learning = False
             if status["my_acc"] is not None and not status["error"]:
-                self.say("Learned from your %d digit%s: it reads %d%% of them right, "
-                         "and %.1f%% of the held-out digits."
-                         % (status["my_digits"], "" if status["my_digits"] == 1 else "s", round(100 * status["my_acc"]),
-                            100 * (status["test_acc"] or 0)))
+                self.messages.say("Learned from your %d digit%s: it reads %d%% of them right, "
+                                  "and %.1f%% of the held-out digits."
+                                  % (status["my_digits"], "" if status["my_digits"] == 1 else "s",
+                                     round(100 * status["my_acc"]), 100 * (status["test_acc"] or 0)))
 
     # -- the gallery ---------------------------------------------------------------
 
@@ -168,7 +183,7 @@ class TeachPanel:
 
         async def tell():
             if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=False)):
-                self.say(words)
+                self.messages.say(words)
             self.saved()
         asyncio.create_task(tell())
 

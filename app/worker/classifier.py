@@ -1,6 +1,7 @@
-"""What every model here shares: SGD with momentum's constant, the matrix
-products fastest in each numpy (Pyodide's has no BLAS), the softmax
-cross-entropy gradient, and Classifier, the interface the trainer drives.
+"""What every model here shares: SGD with momentum's constant, the training
+settings' defaults (shared/settings.py), the matrix products fastest in each
+numpy (Pyodide's has no BLAS), the softmax cross-entropy gradient, and
+Classifier, the interface the trainer drives.
 
 Pure numpy, float32: runs in CPython (make weights, tests) and the Pyodide worker.
 """
@@ -8,11 +9,11 @@ import sys
 
 import numpy as np
 
+from shared import settings
+
 MOMENTUM = 0.9
-# With momentum 0.9, 0.1 reached 95% held-out in 20-27k samples against
-# 24-33k for 0.05, and ended no worse (96.3-96.6% after 150k; five seeds).
-LEARNING_RATE = 0.1
-BATCH_SIZE = 64
+LEARNING_RATE = settings.LEARNING_RATE.default
+BATCH_SIZE = settings.BATCH_SIZE.default
 
 if sys.platform == "emscripten":
     # Pyodide's numpy has no BLAS; its einsum inner loops measured about 2x
@@ -54,6 +55,7 @@ def softmax_gradient(Z, y):
 class Classifier:
     """What every model here shares, given its logits(X) and params()."""
     step_name = "numpy"     # what trains it, for the status
+    AUGMENT = settings.AUGMENT.default    # its batches distorted, unless the visitor says
 
     def reset_momentum(self):
         self.velocity = [np.zeros_like(p) for p in self.params()]

@@ -17,14 +17,13 @@ import time
 
 import numpy as np
 
-from shared import protocol
+from shared import protocol, settings
 from shared.classes import DIGITS
 from shared.digit import PIXELS
 from worker import augment, snapshots, weights_file
 from worker.divergence import LossWatch
 from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
-from worker.classifier import BATCH_SIZE, LEARNING_RATE
 
 EVAL_EVERY_S = 0.5      # held-out accuracy while training, at most this often
 EVAL_SHARE = 0.1        # and at most this share of the time (the convnet's takes ~0.3 s)
@@ -77,10 +76,10 @@ class Trainer:
         self.memory = memory
         self.clock = clock
         self.classes = list(classes)
-        self.batch_size = BATCH_SIZE
-        self.lrate = LEARNING_RATE
+        self.batch_size = settings.BATCH_SIZE.default
+        self.lrate = settings.LEARNING_RATE.default
         self.training = False
-        self.augment = model.ARCHITECTURE == "cnn"   # distort the batches (worker/augment.py)
+        self.augment = model.AUGMENT
         self.rng = np.random.default_rng(0)
         self.iteration, self.samples_seen = counts(meta or {})
         self.lessons = Lessons()
@@ -193,7 +192,7 @@ class Trainer:
                 raise weights_file.BadWeights("weights are not valid base64")
             model, meta = weights_file.decode(data)
             if model.ARCHITECTURE != self.model.ARCHITECTURE:   # that architecture's defaults
-                self.augment = model.ARCHITECTURE == "cnn"
+                self.augment = model.AUGMENT
                 self.lrate = model.LEARNING_RATE
             self.model = model
             self.iteration, self.samples_seen = counts(meta)
@@ -320,7 +319,7 @@ class Trainer:
                       "The weights from before are back (held-out accuracy %.1f%%); "
                       "try a smaller learning rate, such as %g."
                       % (trouble, self.lrate, 100 * self.test_acc,
-                         min(LEARNING_RATE, self.lrate / 10)))
+                         min(settings.LEARNING_RATE.default, self.lrate / 10)))
         self.send_checkpoint("diverged")
         self.send_status()
 

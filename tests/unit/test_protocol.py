@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from shared import protocol
+from shared import protocol, settings
 from shared.protocol import ProtocolError
 
 VALID = {
@@ -130,7 +130,8 @@ def test_integer_settings_accept_whole_floats_as_int(kind):
 
 @pytest.mark.parametrize("kind", SETTINGS)
 def test_limits_are_inclusive(kind):
-    low, high, integer = protocol.LIMITS[kind]
+    setting = settings.BY_SIGNAL[kind]
+    low, high, integer = setting.low, setting.high, setting.integer
     assert protocol.check_setting(kind, low) == low
     assert protocol.check_setting(kind, high) == high
     below = low - 1 if integer else low / 2
@@ -142,8 +143,8 @@ def test_limits_are_inclusive(kind):
 
 
 def test_limits_values():
-    assert protocol.LIMITS[protocol.SET_BATCH_SIZE][:2] == (1, 4096)
-    assert protocol.LIMITS[protocol.SET_CACHE_SIZE][:2] == (1, 64)
+    assert (settings.BATCH_SIZE.low, settings.BATCH_SIZE.high) == (1, 4096)
+    assert (settings.CACHE_SIZE.low, settings.CACHE_SIZE.high) == (1, 64)
 
 
 @pytest.mark.parametrize("value", [0.05, 1e-6, 0.3333, 2.5, 10.0, 1])

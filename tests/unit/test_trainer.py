@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from shared import blocks, protocol
+from shared import blocks, classes, protocol
 from worker import cache as cache_module
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
@@ -263,7 +263,7 @@ def test_set_weights_seed():
 
 
 def file_of(model, **meta):
-    return b64(weights_file.encode(model, trainer_module.CLASSES, **meta))
+    return b64(weights_file.encode(model, classes.DIGITS, **meta))
 
 
 def test_set_weights_file_of_another_size_with_its_counts():
@@ -314,7 +314,7 @@ def float64_file():
 def nan_file():
     model = MLP(3, 1)
     model.W1[3, 1] = np.nan
-    return weights_file.encode(model, trainer_module.CLASSES)
+    return weights_file.encode(model, classes.DIGITS)
 
 
 BAD_SIGNALS = [

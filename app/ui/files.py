@@ -1,16 +1,14 @@
-"""Weights files in and out of the page.
+"""Files in and out of the page: weights files, the visitor's digits, photos.
 
-Into the worker they travel as base64 text (set weights is a JSON signal):
-the browser's FileReader makes it natively, so 400 KB never crosses a
-per-byte Python loop on the main thread. Out of the page they leave as the
-worker's binary (a Blob), never decoded here. The worker validates every byte.
+Into the worker they travel as base64 text (a signal is JSON): the browser's
+FileReader makes it natively, so 400 KB never crosses a per-byte Python loop
+on the main thread. Out of the page they leave as the worker's binary (a
+Blob) or a data: URL, never decoded here.
 """
 import asyncio
 
 import js
 from pyscript.ffi import create_proxy
-
-MAX_FILE_BYTES = 16 * 1024 * 1024      # worker/weights_file.py's cap, checked before reading
 
 
 class BadFile(ValueError):
@@ -43,18 +41,17 @@ def chosen_file(event):
     return file
 
 
+def dropped_file(event):
+    """The first file dropped (taken at once: the browser empties the event's
+    file list once its handler returns), or None; the browser does not open it."""
+    event.preventDefault()
+    files = event.dataTransfer.files
+    return files.item(0) if files.length else None
+
+
 def blob_of(data):
     """A Blob of a Uint8Array (as the worker and the store hand them over)."""
     return js.Blob.new(js.Array.of(data))
-
-
-def check_file(file):
-    """Refuse what no weights file can be, before reading a byte of it."""
-    if file.size == 0:
-        raise BadFile("%s is empty" % file.name)
-    if file.size > MAX_FILE_BYTES:
-        raise BadFile("%s is %.1f MB; weights files are at most %d MB"
-                      % (file.name, file.size / 1e6, MAX_FILE_BYTES // 2 ** 20))
 
 
 def download(data, file_name):

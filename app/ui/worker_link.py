@@ -1,11 +1,14 @@
-"""The model worker as the page sees it: booted, called with a time limit,
-watched, and replaced when it dies.
+"""The model worker as the page sees it: booted, sent signals with a time
+limit, watched, and replaced with the model as last kept when it dies.
 
 A worker that crashed or was terminated says nothing: no error, no reply. So
 no call waits longer than CALL_TIMEOUT_S, and a worker silent for SILENCE_S
 (a live one sends a status at least once a second) is asked for a status;
 no answer within CALL_TIMEOUT_S means it is lost. That notices a dead worker
 within SILENCE_S + CALL_TIMEOUT_S + CHECK_EVERY_S, under 5 s.
+
+Its state (loading, ready, lost while it is replaced, failed) is kept here
+and shown as html[data-worker] for tests and scripts.
 """
 import asyncio
 import json
@@ -14,9 +17,8 @@ import js
 from pyscript import workers
 from pyscript.ffi import create_proxy
 
-from shared import protocol
+from shared import protocol, shipped
 
-SRC, CONFIG = "./app/worker/main.py", "./pyscript.toml"
 BOOT_TIMEOUT_S = 120
 CALL_TIMEOUT_S = 2.0
 SILENCE_S = 1.5
@@ -27,12 +29,12 @@ class WorkerLost(Exception):
     """The worker did not answer in time, or is gone; the message says how."""
 
 
-def add_worker(src, name, config=CONFIG):
+def add_worker(path, name):
     """A PyScript named worker: its <script>, added to the page, which starts it."""
     script = js.document.createElement("script")
     script.type = "py"
-    script.src = src
-    for attribute, value in (("worker", ""), ("name", name), ("config", config)):
+    script.src = "./" + path
+    for attribute, value in (("worker", ""), ("name", name), ("config", "./" + shipped.WORKER_CONFIG)):
         script.setAttribute(attribute, value)
     js.document.body.append(script)
     return script
@@ -42,27 +44,62 @@ async def settled(promise):
     return await promise      # a JS promise: asyncio.wait_for needs a coroutine
 
 
-class ModelWorker:
-    def __init__(self, on_message, on_lost):
-        """on_message(event) for each message; on_lost(reason), once per worker."""
-        self.on_message = on_message
-        self.on_lost = on_lost
+class WorkerLink:
+    def __init__(self, document, messages, page):
+        self.html = document.documentElement
+        self.messages = messages
+        self.page = page
+        self.feed = None             # the StatusFeed its messages go to
+        self.controls = ()           # features whose controls need it: each has enable(bool)
+        self.model = None            # the Model a new worker gets back
         self.generation = 0          # worker number n is named "model" or "model-n"
         self.sync = None             # the worker's exported functions, once booted
         self.script = None
         self.heard_ms = 0
-        self.lost = False
+        self.lost = False            # declared lost: one recovery per worker
         self.receive_proxy = create_proxy(self.receive)
         self.error_proxy = create_proxy(self.crashed)
+        self.mark("loading")
+
+    def connect(self, feed, controls, model):
+        """What the link serves, once all of it is built."""
+        self.feed, self.controls, self.model = feed, controls, model
+
+    def mark(self, state):
+        self.state = state
+        self.html.dataset.worker = state
+
+    @property
+    def ready(self):
+        return self.state == "ready"
+
+    def up(self):
+        """The worker is ready: the controls that drive it work."""
+        self.mark("ready")
+        self.enable(True)
+
+    def enable(self, enabled):
+        for feature in self.controls:
+            feature.enable(enabled)
 
     # -- start and replace --------------------------------------------------------
+
+    async def boot(self):
+        """The page's first worker; False (and the page says why) if it does not come up."""
+        try:
+            await self.start()
+        except WorkerLost as error:
+            self.mark("failed")
+            self.page.fail("%s. Drawing still works; reload the page to try again." % error)
+            return False
+        return True
 
     async def start(self):
         """Boot a worker: its <script> is added only now, so that loading Pyodide
         does not slow the page's first predictions down. Raises WorkerLost if
         it does not come up."""
         name = "model" if self.generation == 0 else "model-%d" % self.generation
-        self.script = add_worker(SRC, name)   # so that stop() ends it, even half started
+        self.script = add_worker(shipped.WORKER, name)   # so that stop() ends it, even half started
         try:
             sync = await asyncio.wait_for(settled(workers[name]), BOOT_TIMEOUT_S)
         except asyncio.TimeoutError:
@@ -78,13 +115,30 @@ class ModelWorker:
             raise WorkerLost(reply["error"])
         self.lost = False
 
-    async def restart(self):
-        """Drop the old worker (terminated, its script removed) and boot a new one."""
-        self.stop()
-        self.generation += 1
-        await self.start()
+    async def recover(self, reason):
+        """The worker died or hangs: a new one, with the last checkpoint and settings."""
+        self.mark("lost")
+        self.enable(False)
+        self.messages.error("The training worker stopped working (%s). Starting a new one with "
+                            "your model as last saved… Drawing still works." % reason)
+        # Taken now, before the new worker's statuses replace the settings.
+        checkpoint, settings = self.model.checkpoint, self.model.settings_in_use()
+        try:
+            self.stop()
+            self.generation += 1
+            await self.start()
+            await self.model.put_back(checkpoint, settings)
+        except (WorkerLost, OSError) as error:
+            self.mark("failed")
+            self.page.fail("The training worker could not be restarted (%s). Drawing still works; "
+                           "reload the page to train again." % error)
+            return
+        self.up()
+        self.messages.say("Recovered: a new training worker has your model as last saved. "
+                          "Press Start to train on.")
 
     def stop(self):
+        """Drop the worker: terminated, its script removed."""
         self.sync = None
         if self.script is not None:
             xworker = getattr(self.script, "xworker", None)   # none before PyScript takes it up
@@ -105,12 +159,25 @@ class ModelWorker:
             self.declare_lost("it did not answer within %g s" % timeout_s)
             raise WorkerLost("the training worker did not answer")
 
-    async def signal(self, text):
-        return await self.call("signal", text)
+    async def send(self, kind, value=None):
+        """A signal, checked here first (nothing is sent on bad input), then
+        the worker's to decide; whether it took it (if not, the page says why)."""
+        try:
+            text = protocol.signal(kind, value)
+        except protocol.ProtocolError as error:
+            self.messages.error(str(error))
+            return False
+        said = self.messages.said
+        reply = json.loads(await self.call("signal", text))
+        if not reply["ok"]:
+            self.messages.error(reply["error"])
+            return False
+        self.messages.clear(since=said)       # a newer message (a bad setting typed meanwhile) stays
+        return True
 
     def receive(self, event):
         self.heard_ms = js.performance.now()
-        self.on_message(event)
+        self.feed.receive(event)
 
     def crashed(self, event):
         self.declare_lost("it crashed (%s)" % (getattr(event, "message", None) or "no reason given"))
@@ -119,7 +186,7 @@ class ModelWorker:
         if not self.lost and self.sync is not None:
             self.lost = True
             self.sync = None
-            self.on_lost(reason)
+            asyncio.create_task(self.recover(reason))
 
     async def watch(self):
         """Runs for the page's life: probes a silent worker, declares it lost."""
@@ -128,7 +195,7 @@ class ModelWorker:
             if self.sync is None or js.performance.now() - self.heard_ms < SILENCE_S * 1000:
                 continue
             try:
-                await self.signal(protocol.signal(protocol.STATUS))
+                await self.call("signal", protocol.signal(protocol.STATUS))
             except WorkerLost:
                 pass                     # declared lost by call()
             except Exception as error:   # the call itself failed: the worker is broken
