@@ -36,6 +36,7 @@ ORIGINAL_SIGNALS = (START, STOP, STATUS, SET_WEIGHTS, SET_BATCH_SIZE, SET_LEARNI
                     SET_CACHE_SIZE)
 SIGNALS = ORIGINAL_SIGNALS + (SET_MY_DIGITS, SET_AUGMENT)
 MAX_MY_DIGITS = 1000
+MAX_WEIGHTS_BYTES = 16 * 1024 * 1024     # a weights file for set_weights: far above any model here
 # A signal's JSON has three brackets at most, and none in its strings (base64 has
 # none). Deeper JSON is refused unparsed: CPython's parser raises RecursionError
 # on it, and Pyodide's overflows the wasm stack, a fatal error that kills the worker.

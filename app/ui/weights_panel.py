@@ -6,21 +6,20 @@ model. Each replacement can be undone in one step, and is autosaved."""
 import js
 from pyscript.ffi import create_proxy
 
-from shared import shipped
+from shared import protocol, shipped
 from ui import files
 from ui.fetching import fetch_body
 
 EXPORT_NAME = "mnist-%s-weights.npz"
-MAX_FILE_BYTES = 16 * 1024 * 1024      # worker/weights_file.py's cap, checked before reading
 
 
 def check_file(file):
     """Refuse what no weights file can be, before reading a byte of it."""
     if file.size == 0:
         raise files.BadFile("%s is empty" % file.name)
-    if file.size > MAX_FILE_BYTES:
+    if file.size > protocol.MAX_WEIGHTS_BYTES:
         raise files.BadFile("%s is %.1f MB; weights files are at most %d MB"
-                            % (file.name, file.size / 1e6, MAX_FILE_BYTES // 2 ** 20))
+                            % (file.name, file.size / 1e6, protocol.MAX_WEIGHTS_BYTES // 2 ** 20))
 
 
 class WeightsPanel:

@@ -32,7 +32,7 @@ from collections import deque
 
 import numpy as np
 
-from shared import blocks
+from shared import blocks, settings
 
 RETRY_DELAYS = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0)  # seconds between attempts at one block
 OUTAGE_AFTER = 3                  # blocks failing in a row: the data is out of reach
@@ -70,7 +70,7 @@ class CachedBlock:
 
 
 class BlockCache:
-    def __init__(self, entries, fetch, size=8, seed=0, sleep=asyncio.sleep, clock=time.monotonic):
+    def __init__(self, entries, fetch, size=settings.CACHE_SIZE.default, seed=0, sleep=asyncio.sleep, clock=time.monotonic):
         """entries: manifest block entries; fetch: async (entry) -> bytes."""
         self.entries = list(entries)
         self.fetch = fetch

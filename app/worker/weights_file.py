@@ -26,10 +26,10 @@ import zlib
 import numpy as np
 
 from shared.digit import CLASSES, PIXELS, SIDE
+from shared.protocol import MAX_WEIGHTS_BYTES as MAX_BYTES
 from worker.architectures import ARCHITECTURES
 
 FORMAT, VERSION = "digits-weights", 1
-MAX_BYTES = 16 * 1024 * 1024          # far above any model the app builds
 NPY_MAGIC, ZIP_MAGIC = b"\x93NUMPY", b"PK\x03\x04"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)       # fixed, so the same weights give the same bytes
 NUMPY_COMPRESSIONS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)   # np.savez, np.savez_compressed
