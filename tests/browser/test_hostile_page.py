@@ -8,28 +8,22 @@ modules of one name in one run.)"""
 import base64
 import io
 import json
-import os
 import random
 import struct
-import sys
 import zlib
 
 import numpy as np
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
-from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors
+from shared import digits_file, protocol
+from tests.harness.browser import DIGITS, Page, draw, drawn_probabilities, page_errors
+from tests.harness.hostile import (HOSTILE_DIGITS, HOSTILE_WEIGHTS, SEED, hostile_text, inflating_member,
+                                   mutated, npy_with_header)
+from tests.harness.samples import X_TEST, numpy_digits, pretrained_bytes
+from tests.harness.worker import Harness
+from worker import weights_file
 
-sys.path.insert(0, os.path.join(ROOT, "tests", "unit"))
-from test_hostile_input import (HOSTILE_DIGITS, HOSTILE_WEIGHTS, SEED, hostile_text,  # noqa: E402
-                                inflating_member, mutated, npy_with_header, numpy_digits)
-from test_paper import X_TEST  # noqa: E402
-from test_trainer import Harness  # noqa: E402
-from test_weights import drawn  # noqa: E402
-from shared import digits_file, protocol  # noqa: E402
-from worker import weights_file  # noqa: E402
-
-PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 # The worker's exported functions, where PyScript puts them for the page: the
 # same handle the README gives tests for killing the worker.
 CALL_WORKER = """
@@ -76,12 +70,12 @@ def refused_by_the_worker_under_cpython(texts):
 def test_the_workers_signal_refuses_hostile_text_and_nothing_changes(page):
     rng = random.Random(SEED)
     texts = refused_by_the_worker_under_cpython([hostile_text(rng) for _ in range(200)])
-    pretrained = open(PRETRAINED, "rb").read()
+    pretrained = pretrained_bytes()
     texts += [json.dumps({"type": "set_weights", "value": base64.b64encode(
         mutated(pretrained, rng)).decode()}) for _ in range(4)]
     texts += ["[" * 100000,              # regression: Pyodide's parser overflowed the wasm stack
               "x" * 2000000, "\ud800", 5, None, [1, 2], {"type": "start"}, {"type": "set_weights"}]
-    probabilities = drawn(page)
+    probabilities = drawn_probabilities(page, "7")
     before = kept(page)
     replies = call_worker(page, texts)
     assert isinstance(replies, list) and len(replies) == len(texts), replies
@@ -173,7 +167,7 @@ def test_hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page
     rng = random.Random(SEED)
     files = [("%s.npz" % name.replace(" ", "-").replace(":", ""), make(), reason)
              for name, (make, reason) in sorted(HOSTILE_WEIGHTS.items())]
-    pretrained = open(PRETRAINED, "rb").read()
+    pretrained = pretrained_bytes()
     files += [("damaged-%d.npz" % i, data, "") for i, data in enumerate(
         rejected_mutations(pretrained, weights_file.decode, weights_file.BadWeights, rng, 6))]
     files += [("random.npz", bytes(rng.randrange(256) for _ in range(5000)), "not a weights file"),
@@ -182,7 +176,7 @@ def test_hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page
                                              "'shape': (4000000000, 795), }\n", bytes(64)), "needs"),
               ("notes.npy", b"\x93NUMPY but then words", "not a readable"),
               ("my-digits.npz", numpy_digits(np.savez_compressed), "no meta")]
-    probabilities = drawn(page)
+    probabilities = drawn_probabilities(page, "7")
     before, source = kept(page), page.text("#weights-source")
     for name, data, reason in files:
         unsaid(page)
@@ -252,7 +246,7 @@ def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_
              ("huge.bmp", b"BM" + struct.pack("<IHHIIiiHHIIiiII", 54, 0, 0, 54, 40, 60000, 60000, 1, 24,
                                               0, 0, 0, 0, 0, 0), "could not be read"),
              ("random.jpg", bytes(rng.randrange(256) for _ in range(4000)), "could not be read"),
-             ("weights.png", open(PRETRAINED, "rb").read()[:20000], "could not be read"),
+             ("weights.png", pretrained_bytes()[:20000], "could not be read"),
              ("script.svg", SVG_WITH_SCRIPT, "The grid is as it was"),
              ("thin.png", picture(8, 3000, 255), "no digit found"),
              ("line.png", picture(3000, 1, 0), "too small")]

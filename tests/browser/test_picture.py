@@ -1,27 +1,18 @@
 """Digits from paper: a photo of a digit, chosen or dropped on the grid, is
 read as if drawn; what is not a picture of a digit is refused and changes nothing."""
 import base64
-import io
 import os
-import sys
 
-import numpy as np
 from PIL import Image
 
-from tests.harness.browser import DIGITS, ROOT, draw
-
-sys.path.insert(0, os.path.join(ROOT, "tests", "unit"))
-from test_paper import X_TEST, Y_TEST, photo  # noqa: E402
+from tests.harness.browser import DIGITS, draw
+from tests.harness.samples import X_TEST, Y_TEST, photo
 
 
 def photo_file(path, index, fmt="PNG", **options):
     rgba, w, h = photo(X_TEST[index], side=300, seed=index, **options)
     Image.frombytes("RGBA", (w, h), rgba).convert("RGB").save(path, fmt)
     return int(Y_TEST[index])
-
-
-def prediction(page):
-    return page.find("#prediction").get_attribute("data-digit")
 
 
 def inked_cells(page):
@@ -35,7 +26,7 @@ def test_a_photo_of_a_digit_is_read_as_if_drawn(page, tmp_path):
         path = tmp_path / ("digit-%d.%s" % (index, fmt.lower()))
         label = photo_file(path, index, fmt, **options)
         page.find("#image-file").send_keys(str(path))
-        assert page.wait_for(lambda: prediction(page) == str(label)), (index, prediction(page))
+        assert page.wait_for(lambda: page.prediction() == str(label)), (index, page.prediction())
         assert path.name in page.text("#sample-label")
     assert inked_cells(page) > 40
     page.click('#teach button[data-digit="%d"]' % label)            # and it can be taught
@@ -52,7 +43,7 @@ def test_a_photo_dropped_on_the_grid_is_read_and_not_taken_for_weights(page, tmp
         "document.querySelector('#grid').dispatchEvent(new DragEvent('drop', "
         "{dataTransfer: transfer, bubbles: true, cancelable: true}));",
         base64.b64encode(path.read_bytes()).decode())
-    assert page.wait_for(lambda: prediction(page) == str(label))
+    assert page.wait_for(lambda: page.prediction() == str(label))
     assert page.find("#weights-source").get_attribute("data-source") == "shipped"
 
 
@@ -62,7 +53,7 @@ def blank_png(path, grey=255):
 
 def test_files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(page, tmp_path):
     draw(page, DIGITS["7"])
-    assert page.wait_for(lambda: prediction(page) == "7")
+    assert page.wait_for(lambda: page.prediction() == "7")
     before = inked_cells(page)
     text = tmp_path / "notes.txt"
     text.write_text("not a picture")
@@ -78,4 +69,4 @@ def test_files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(pag
         page.find("#image-file").send_keys(str(path))
         assert page.wait_for(lambda: reason in page.text("#message")), (path.name, page.text("#message"))
         assert "The grid is as it was" in page.text("#message")
-        assert prediction(page) == "7" and inked_cells(page) == before
+        assert page.prediction() == "7" and inked_cells(page) == before
