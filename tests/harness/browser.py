@@ -33,16 +33,39 @@ FAULTS = {"missing": "not_found", "500": "server_error", "fail-once": "unavailab
           "refused": "refused", "html": "html_page"}
 
 
+class Faults(dict):
+    """Handler.faults: part of a path -> a key of FAULTS. A file the browser
+    may keep (Handler.cacheable) cannot be broken: the browser would not ask
+    for it again, and the fault would pass unseen."""
+
+    def __setitem__(self, part, fault):
+        assert fault in FAULTS, fault
+        assert not [path for path in Handler.cacheable_files() if part in path], \
+            "%s: the browser may keep such files between tests (Handler.cacheable)" % part
+        super().__setitem__(part, fault)
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files.
 
     faults maps a part of the path ("train-003.bin", or "/static/data/" for all
     the data) to one of FAULTS; the first that matches wins. Every response,
     broken or not, says Cache-Control: no-store, so the browser's cache never
-    hides a fault (or its end)."""
-    faults = {}      # part of the path -> a key of FAULTS
+    hides a fault (or its end); but for files under a folder in `cacheable`
+    (none unless set), which the browser may keep: the tests set the runtimes'
+    folder, static/vendor/, whose files no test breaks, so that a browser
+    serving test after test keeps their compiled code (a page starts in about
+    60% of the time)."""
+    faults = Faults()
     faulty_answers = []  # (time.monotonic(), path) of each request a fault answered
     extra_headers = {}   # sent with every response (a test's Content-Security-Policy)
+    cacheable = ()       # folders of ROOT, as "/static/vendor/"
+
+    @classmethod
+    def cacheable_files(cls):
+        """The paths ("/static/vendor/...") of the files the browser may keep."""
+        return [os.path.join(folder, os.path.relpath(os.path.join(d, f), ROOT + folder))
+                for folder in cls.cacheable for d, _, files in os.walk(ROOT + folder) for f in files]
 
     def log_message(self, *args):
         pass
@@ -63,7 +86,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         # Faults change between tests; stop the browser from caching around them.
-        self.send_header("Cache-Control", "no-store")
+        path = self.path[len(SUBPATH) - 1:] if self.path.startswith(SUBPATH) else self.path
+        kept = any(path.startswith(folder) for folder in self.cacheable)
+        self.send_header("Cache-Control", "max-age=86400" if kept else "no-store")
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
@@ -145,8 +170,9 @@ def wipe(driver):
     viewport, blocked URLs or a script run on every page, is left), every
     origin served by serve() cleared of all it stored (IndexedDB, localStorage,
     Cache Storage, service workers, cookies) and of any quota set for it, the
-    HTTP cache emptied, the window at its first size and the console read out,
-    so that page_errors() sees only what comes next."""
+    window at its first size and the console read out, so that page_errors()
+    sees only what comes next. The HTTP cache holds nothing of a page's own
+    (Handler sends no-store) but the files of Handler.cacheable, if set."""
     old = driver.window_handles
     driver.switch_to.new_window("tab")
     fresh = driver.current_window_handle
@@ -157,7 +183,6 @@ def wipe(driver):
     for origin in SERVED:
         driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin", {"origin": origin})
-    driver.execute_cdp_cmd("Network.clearBrowserCache", {})
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
     driver.set_window_size(*WINDOW)
     driver.get_log("browser")
