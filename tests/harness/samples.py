@@ -32,9 +32,10 @@ def shipped_model():
     return weights_file.decode(pretrained_bytes())
 
 
-# How many samples the shipped weights say they were trained on: the page shows
-# this count until it trains (or restores a model of the visitor's).
-SHIPPED_SAMPLES = shipped_model()[1]["samples_seen"]
+# What the shipped weights' file says of their training (samples seen, iteration):
+# the page shows these counts until it trains or restores a model of the visitor's.
+SHIPPED_META = shipped_model()[1]
+SHIPPED_SAMPLES = SHIPPED_META["samples_seen"]
 
 
 
