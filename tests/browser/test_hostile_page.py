@@ -1,7 +1,8 @@
 """Issue 10, bad input everywhere, in the page: the worker's signal, each setting
 field, each file input and the address's query get random and hostile values.
 Nothing crashes (no page error, the worker stays up), a rejected input changes
-nothing and the page says why. One page per entry point; every case is seeded.
+nothing and the page says why. One page takes the entry points in turn (the
+address's queries, each a page of its own); every case is seeded.
 
 (Not test_hostile_input.py like its unit twin: pytest cannot collect two test
 modules of one name in one run.)"""
@@ -67,7 +68,7 @@ def refused_by_the_worker_under_cpython(texts):
     return [t for t in texts if not json.loads(h.trainer.signal(t))["ok"]]
 
 
-def test_the_workers_signal_refuses_hostile_text_and_nothing_changes(page):
+def the_workers_signal_refuses_hostile_text_and_nothing_changes(page, tmp_path):
     rng = random.Random(SEED)
     texts = refused_by_the_worker_under_cpython([hostile_text(rng) for _ in range(200)])
     pretrained = pretrained_bytes()
@@ -111,7 +112,7 @@ def junk_without_digits(rng):
     return "".join(rng.choice("eE-.x!#\u20ac\u00e9") for _ in range(rng.randint(1, 6)))
 
 
-def test_each_setting_field_refuses_hostile_text_says_why_and_nothing_changes(page):
+def each_setting_field_refuses_hostile_text_says_why_and_nothing_changes(page, tmp_path):
     rng = random.Random(SEED)
     for selector, (field, name) in SETTINGS.items():
         shown = page.status(field)
@@ -163,7 +164,7 @@ def picture(width, height, grey):
     return out.getvalue()
 
 
-def test_hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+def hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
     rng = random.Random(SEED)
     files = [("%s.npz" % name.replace(" ", "-").replace(":", ""), make(), reason)
              for name, (make, reason) in sorted(HOSTILE_WEIGHTS.items())]
@@ -193,7 +194,7 @@ def gallery(page):
         "return [...document.querySelectorAll('#my-digits > [data-digit]')].map(e => e.dataset.digit)")
 
 
-def test_hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+def hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
     """A zip bomb among them: MicroPython inflates it on the main thread."""
     rng = random.Random(SEED)
     # Real digits, deflated: their back-references reach further than random pixels' do.
@@ -234,8 +235,9 @@ SVG_WITH_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height=
                    b'<text x="10" y="50" font-size="60">7</text></svg>')
 
 
-def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_path):
+def hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_path):
     rng = random.Random(SEED)
+    page.click("#clear")
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
     grid = grid_ink(page)
@@ -258,6 +260,25 @@ def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_
         assert grid_ink(page) == grid, name
     assert page.find("#prediction").get_attribute("data-digit") == "7"
     assert page.driver.execute_script("return window.hostile") is None
+
+
+# The settings first: their sentinels must differ from what the page shows (the
+# fresh page's batch 64 and cache 8); the signal's sentinel (cache 5) then too.
+ENTRY_POINTS = [each_setting_field_refuses_hostile_text_says_why_and_nothing_changes,
+                the_workers_signal_refuses_hostile_text_and_nothing_changes,
+                hostile_weights_files_are_refused_with_a_reason_and_change_nothing,
+                hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing,
+                hostile_pictures_are_refused_with_a_reason_and_the_grid_kept]
+
+
+def test_every_entry_point_of_one_page_refuses_hostile_input_and_nothing_changes(page, tmp_path):
+    """One page takes them all, one entry point after the other: each checks
+    that what it refused changed nothing since it began, so none needs a
+    page of its own (and a page that survived them all is the better test)."""
+    for entry_point in ENTRY_POINTS:
+        entry_point(page, tmp_path)
+        assert page_errors(page.driver) == [], entry_point.__name__
+        assert page.worker() == "ready", entry_point.__name__
 
 
 def hostile_queries(rng):

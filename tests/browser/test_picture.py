@@ -21,7 +21,7 @@ def inked_cells(page):
         "let n = 0; for (let i = 0; i < d.length; i += 4) n += d[i] < 250; return n")
 
 
-def test_a_photo_of_a_digit_is_read_as_if_drawn(page, tmp_path):
+def a_photo_of_a_digit_is_read_as_if_drawn_and_can_be_taught(page, tmp_path):
     for index, fmt, options in ((0, "PNG", {}), (1, "JPEG", {"dark_ink": False}), (2, "JPEG", {})):
         path = tmp_path / ("digit-%d.%s" % (index, fmt.lower()))
         label = photo_file(path, index, fmt, **options)
@@ -33,7 +33,7 @@ def test_a_photo_of_a_digit_is_read_as_if_drawn(page, tmp_path):
     assert page.wait_for(lambda: page.number("my_digits") == 1)
 
 
-def test_a_photo_dropped_on_the_grid_is_read_and_not_taken_for_weights(page, tmp_path):
+def a_photo_dropped_on_the_grid_is_read_and_not_taken_for_weights(page, tmp_path):
     path = tmp_path / "dropped.png"
     label = photo_file(path, 3)
     page.driver.execute_script(
@@ -51,7 +51,8 @@ def blank_png(path, grey=255):
     Image.new("RGB", (200, 150), (grey, grey, grey)).save(path)
 
 
-def test_files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(page, tmp_path):
+def files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(page, tmp_path):
+    page.click("#clear")
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.prediction() == "7")
     before = inked_cells(page)
@@ -70,3 +71,11 @@ def test_files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(pag
         assert page.wait_for(lambda: reason in page.text("#message")), (path.name, page.text("#message"))
         assert "The grid is as it was" in page.text("#message")
         assert page.prediction() == "7" and inked_cells(page) == before
+
+
+def test_photos_chosen_or_dropped_are_read_and_what_is_no_photo_is_refused(page, tmp_path):
+    """One page for the three, in an order where each finds what it needs:
+    the shipped weights for the drop, then a drawn 7 to keep, then photos."""
+    a_photo_dropped_on_the_grid_is_read_and_not_taken_for_weights(page, tmp_path)
+    files_that_are_no_photo_of_a_digit_are_refused_and_the_grid_is_kept(page, tmp_path)
+    a_photo_of_a_digit_is_read_as_if_drawn_and_can_be_taught(page, tmp_path)
