@@ -8,8 +8,9 @@ worker's training loop, still sees its time pass as in the page. What a test
 sees therefore depends on what the code does, never on how fast the machine
 runs it: a test that passes here passes on a slow, busy machine.
 
-Code that reads a clock of its own (BlockCache, Trainer) is handed `clock`,
-which reads this loop's time.
+Code that reads a clock of its own is handed one that is not the wall's:
+BlockCache `clock` below, which reads this loop's time; Trainer a FakeClock
+(tests/harness/worker.py) that only the test moves.
 """
 import asyncio
 import selectors
