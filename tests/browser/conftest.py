@@ -1,7 +1,27 @@
-"""Browser fixtures: the app served by a plain static server, driven in headless Chromium."""
-import pytest
+"""Browser fixtures: the app served by a plain static server, driven in headless Chromium.
 
-from tests.harness.browser import Handler, Page, make_driver, page_errors, serve
+One Chromium serves the session (`driver`), wiped before each test to a first
+visitor's state (tests/harness/browser.py's wipe(), checked by
+test_harness.py): starting a browser per test cost more than many tests
+themselves. `new_driver` starts a Chromium of its own where a new profile is
+the point: the same-origin check reads a NetLog from the browser's first
+request, downloads go to the test's own folder, and the offline tests keep and
+replace a service worker's set across tabs and a server shut down for good.
+"""
+import pytest
+from selenium.common.exceptions import WebDriverException
+
+from tests.harness.browser import Handler, Page, make_driver, page_errors, serve, wipe
+
+
+@pytest.fixture(scope="session", autouse=True)
+def runtimes_kept():
+    """The browser may keep the runtimes (static/vendor/: Pyodide, numpy, PyScript,
+    MicroPython) and their compiled code from test to test: no test breaks
+    them, and a page then starts in about 60% of the time. All else is no-store."""
+    Handler.cacheable = ("/static/vendor/",)
+    yield
+    Handler.cacheable = ()
 
 
 @pytest.fixture(scope="session")
@@ -18,11 +38,42 @@ def faults():
     Handler.faults.clear()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """[the session's Chromium]: a new one takes its place if a test leaves it unusable."""
+    held = [make_driver()]
+    yield held
+    held[0].quit()
+
+
 @pytest.fixture
-def driver():
-    d = make_driver()
-    yield d
-    d.quit()
+def driver(browser):
+    """The session's Chromium as a first visitor: nothing stored, no service worker."""
+    try:
+        wipe(browser[0])
+    except WebDriverException:       # crashed, or hung up by the test before
+        try:
+            browser[0].quit()
+        except WebDriverException:
+            pass
+        browser[0] = make_driver()
+    yield browser[0]
+
+
+@pytest.fixture
+def new_driver():
+    """make_driver(extra_flags, download_dir): a Chromium with a new profile, quit after the test."""
+    started = []
+
+    def start(*args, **kwargs):
+        started.append(make_driver(*args, **kwargs))
+        return started[-1]
+    yield start
+    for d in started:
+        try:
+            d.quit()
+        except WebDriverException:   # quit by the test already
+            pass
 
 
 @pytest.fixture

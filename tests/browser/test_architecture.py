@@ -1,13 +1,10 @@
 """The convnet in the page: chosen in #architecture, it predicts drawings (in
 its predictor worker), trains, and the MLP comes back; a convnet file
 imported while on the MLP switches to it."""
-import os
-
 from selenium.webdriver.support.select import Select
 
-from tests.harness.browser import DIGITS, ROOT, draw
-
-PRETRAINED_CNN = os.path.join(ROOT, "static", "weights", "pretrained-cnn.npz")
+from tests.harness.browser import DIGITS, redraw
+from tests.harness.samples import PRETRAINED_CNN
 
 
 def choose(page, architecture):
@@ -17,14 +14,15 @@ def choose(page, architecture):
 
 def predicted_by(page, digit):
     """Draw a digit; the model that read it and what it read."""
-    page.click("#clear")
-    draw(page, DIGITS[digit])
-    prediction = page.find("#prediction")
-    assert page.wait_for(lambda: prediction.get_attribute("data-digit") != "", timeout=30)
-    return prediction.get_attribute("data-model"), prediction.get_attribute("data-digit")
+    read = redraw(page, DIGITS[digit])
+    return page.find("#prediction").get_attribute("data-model"), read
 
 
-def test_switch_to_the_convnet_predict_train_and_switch_back(page):
+def test_switch_to_the_convnet_predict_train_and_switch_back_and_augment_follows(page):
+    """Augment is off for the MLP and on for the convnet by default, and the
+    checkbox switches it, while training too."""
+    box = page.find("#augment")
+    assert page.status("augment") == "False" and not box.is_selected()
     assert predicted_by(page, "4") == ("mlp", "4")
     choose(page, "cnn")
     assert "convnet" in page.text("#message")
@@ -44,6 +42,16 @@ def test_switch_to_the_convnet_predict_train_and_switch_back(page):
     assert page.number("test_acc") >= 0.95
     assert page.wait_for(lambda: predicted_by(page, "4") == ("mlp", "4"))
     assert Select(page.find("#architecture")).first_selected_option.get_attribute("value") == "mlp"
+    assert page.wait_for(lambda: page.status("augment") == "False" and not box.is_selected())
+    choose(page, "cnn")
+    assert page.wait_for(lambda: page.status("augment") == "True" and box.is_selected())
+    box.click()
+    assert page.wait_for(lambda: page.status("augment") == "False")
+    page.click("#start")
+    assert page.wait_for(lambda: page.status("training") == "True", timeout=30)
+    box.click()                                  # while training
+    assert page.wait_for(lambda: page.status("augment") == "True")
+    page.click("#stop")
 
 
 def test_importing_a_convnet_file_while_on_the_mlp_switches_to_it(page):
@@ -55,20 +63,6 @@ def test_importing_a_convnet_file_while_on_the_mlp_switches_to_it(page):
     assert page.wait_for(lambda: predicted_by(page, "0") == ("cnn", "0"), timeout=60)
     page.click("#undo-weights")
     assert page.wait_for(lambda: page.status("architecture") == "mlp", timeout=30)
-
-
-def test_augment_follows_the_model_and_the_checkbox(page):
-    box = page.find("#augment")
-    assert page.status("augment") == "False" and not box.is_selected()
-    choose(page, "cnn")
-    assert page.wait_for(lambda: page.status("augment") == "True" and box.is_selected())
-    box.click()
-    assert page.wait_for(lambda: page.status("augment") == "False")
-    page.click("#start")
-    assert page.wait_for(lambda: page.number("samples_seen") > 1000, timeout=30)
-    box.click()                                  # while training
-    assert page.wait_for(lambda: page.status("augment") == "True")
-    page.click("#stop")
 
 
 def test_the_convnet_is_kept_across_a_reload(page):

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from shared import shipped
 from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors, serve
 from tools.build.build_data import FASHION_NAMES as FASHION
 
@@ -21,10 +22,10 @@ def fashion_server(tmp_path_factory):
             os.symlink(os.path.join(ROOT, "static", name), root / "static" / name)
     data = root / "static" / "data"
     data.mkdir()
-    for name in os.listdir(os.path.join(ROOT, "static", "data")):
+    for name in os.listdir(os.path.join(ROOT, shipped.DATA)):
         if name.endswith(".bin"):
-            os.symlink(os.path.join(ROOT, "static", "data", name), data / name)
-    with open(os.path.join(ROOT, "static", "data", "manifest.json")) as f:
+            os.symlink(os.path.join(ROOT, shipped.DATA, name), data / name)
+    with open(os.path.join(ROOT, shipped.MANIFEST)) as f:
         manifest = json.load(f)
     (data / "manifest.json").write_text(json.dumps(dict(manifest, classes=FASHION)))
     url, httpd = serve(str(root))

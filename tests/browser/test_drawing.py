@@ -1,11 +1,6 @@
 """A visitor draws on the grid like a person: pointer strokes, eraser, undo,
 clear, samples; predictions follow."""
-import pytest
-
 from tests.harness.browser import DIGITS, Page, draw, page_errors
-
-def prediction(page):
-    return page.find("#prediction").get_attribute("data-digit")
 
 
 def ink(page):
@@ -15,46 +10,39 @@ def ink(page):
         let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n;""")
 
 
-@pytest.mark.parametrize("digit", sorted(DIGITS))
-def test_drawn_digit_is_recognised(page, digit):
-    draw(page, DIGITS[digit])
-    assert page.wait_for(lambda: prediction(page) == digit, timeout=5), prediction(page)
-    probs = [float(e.get_attribute("data-p")) for e in page.driver.find_elements("css selector", "#probs > [data-digit]")]
-    assert len(probs) == 10 and abs(sum(probs) - 1) < 0.01 and probs[int(digit)] == max(probs)
-
-
-@pytest.mark.parametrize("placement", [
-    {"scale": 0.45, "shift": (-7, -7)},     # small, in a corner
-    {"scale": 0.6, "shift": (6, 5)},        # small, off centre
-])
-def test_small_and_off_centre_digits_are_recognised(page, placement):
-    for digit in ("1", "7", "0"):
+def test_drawn_digits_small_off_centre_and_thick_are_recognised(page):
+    for digit in sorted(DIGITS):
         page.click("#clear")
-        draw(page, DIGITS[digit], **placement)
-        assert page.wait_for(lambda: prediction(page) == digit, timeout=5), (digit, prediction(page))
-
-
-def test_thick_digits_are_recognised(page):
+        draw(page, DIGITS[digit])
+        assert page.wait_for(lambda: page.prediction() == digit, timeout=5), (digit, page.prediction())
+        probs = [float(e.get_attribute("data-p"))
+                 for e in page.driver.find_elements("css selector", "#probs > [data-digit]")]
+        assert len(probs) == 10 and abs(sum(probs) - 1) < 0.01 and probs[int(digit)] == max(probs), digit
+    # and small, off centre and thick ones
+    for placement in [{"scale": 0.45, "shift": (-7, -7)},     # small, in a corner
+                      {"scale": 0.6, "shift": (6, 5)}]:       # small, off centre
+        for digit in ("1", "7", "0"):
+            page.click("#clear")
+            draw(page, DIGITS[digit], **placement)
+            assert page.wait_for(lambda: page.prediction() == digit, timeout=5), \
+                (digit, placement, page.prediction())
     for digit in ("1", "7", "0"):
         page.click("#clear")
         thick = [[(x + dx, y + dy) for x, y in stroke]
                  for dx, dy in ((0, 0), (0.9, 0.3), (-0.9, -0.3)) for stroke in DIGITS[digit]]
         draw(page, thick)
-        assert page.wait_for(lambda: prediction(page) == digit, timeout=5), (digit, prediction(page))
+        assert page.wait_for(lambda: page.prediction() == digit, timeout=5), (digit, page.prediction())
 
 
-def test_clear_empties_the_prediction(page):
-    assert prediction(page) == ""
+def test_clear_eraser_and_undo_then_samples_agree_with_their_labels(page):
+    assert page.prediction() == ""
     draw(page, DIGITS["7"])
-    assert page.wait_for(lambda: prediction(page) == "7", timeout=5)
+    assert page.wait_for(lambda: page.prediction() == "7", timeout=5)
     page.click("#clear")
-    assert page.wait_for(lambda: prediction(page) == "", timeout=5)
+    assert page.wait_for(lambda: page.prediction() == "", timeout=5)
     assert ink(page) == 0
     assert all(float(e.get_attribute("data-p")) == 0
                for e in page.driver.find_elements("css selector", "#probs > [data-digit]"))
-
-
-def test_eraser_and_undo(page):
     draw(page, DIGITS["0"])
     assert page.wait_for(lambda: ink(page) > 40)
     full = ink(page)
@@ -70,10 +58,11 @@ def test_eraser_and_undo(page):
     assert page.wait_for(lambda: ink(page) < full - 4)
     page.click("#undo")
     page.click("#undo")                                # and the drawing itself
-    assert page.wait_for(lambda: ink(page) == 0 and prediction(page) == "")
+    assert page.wait_for(lambda: ink(page) == 0 and page.prediction() == "")
+    samples_agree_with_their_labels(page)
 
 
-def test_samples_agree_with_their_labels(page):
+def samples_agree_with_their_labels(page):
     assert page.wait_for(lambda: page.find("#sample").is_enabled())
     agree = 0
     for _ in range(20):
@@ -82,9 +71,9 @@ def test_samples_agree_with_their_labels(page):
         assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index") != before)
         tag = page.find("#sample-label")
         label = tag.get_attribute("data-digit")
-        assert page.wait_for(lambda: prediction(page) != "", timeout=5)
-        agree += prediction(page) == label
-        assert tag.get_attribute("data-correct") == ("true" if prediction(page) == label else "false")
+        assert page.wait_for(lambda: page.prediction() != "", timeout=5)
+        agree += page.prediction() == label
+        assert tag.get_attribute("data-correct") == ("true" if page.prediction() == label else "false")
     assert agree >= 18
     draw(page, DIGITS["1"])                    # drawing over it makes it the visitor's own
     assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-digit") == "")
@@ -97,7 +86,7 @@ def test_predictions_work_before_the_worker_is_ready(driver, server):
         "return document.documentElement.dataset.predict") == "ready", timeout=20)
     assert page.state() == "loading"            # the worker is still booting
     draw(page, DIGITS["1"])
-    assert page.wait_for(lambda: prediction(page) == "1", timeout=5)
+    assert page.wait_for(lambda: page.prediction() == "1", timeout=5)
     assert page.wait_for(lambda: page.state() == "ready", timeout=60)
     assert page_errors(driver) == []
 
@@ -127,8 +116,9 @@ def test_training_moves_the_charts_and_the_network_views(page):
 
 
 def test_narrow_screen_is_one_column_without_sideways_scroll(page):
+    wide = page.driver.execute_script("return innerWidth")
     page.driver.set_window_size(360, 900)
-    page.wait_for(lambda: False, timeout=0.3)
+    assert page.wait_for(lambda: page.driver.execute_script("return innerWidth") < wide)   # resized
     width = page.driver.execute_script("return document.documentElement.clientWidth")
     assert page.driver.execute_script("return document.documentElement.scrollWidth") <= width
     lefts = {round(e.rect["x"]) for e in page.driver.find_elements("css selector", "main > .panel")}

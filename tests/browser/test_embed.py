@@ -1,6 +1,7 @@
 """?embed: made for an iframe of 640x480 and for 360 px wide. The grid and the
 prediction are first and whole on screen, nothing scrolls sideways, training
-is folded with Start one click away, and it works inside a blog's iframe."""
+is folded with Start one click away, and it works inside a blog's iframe.
+(The full page, unfolded: test_training.py's first visit.)"""
 import pytest
 
 from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
@@ -41,11 +42,6 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     page.click("#more")
     assert not page.find("#settings").is_displayed()
     assert page_errors(driver) == []
-
-
-def test_the_full_page_is_not_folded(page):
-    assert page.find("#settings").is_displayed() and not page.find("#more").is_displayed()
-    assert not page.find("#full-page").is_displayed()
 
 
 def test_in_a_blog_posts_iframe_on_another_site(driver, server, tmp_path):

@@ -1,35 +1,30 @@
 """Issue 10, bad input everywhere, in the page: the worker's signal, each setting
 field, each file input and the address's query get random and hostile values.
 Nothing crashes (no page error, the worker stays up), a rejected input changes
-nothing and the page says why. One page per entry point; every case is seeded.
+nothing and the page says why. One page takes the entry points in turn (the
+address's queries, each a page of its own); every case is seeded.
 
 (Not test_hostile_input.py like its unit twin: pytest cannot collect two test
 modules of one name in one run.)"""
 import base64
 import io
 import json
-import os
 import random
 import struct
-import sys
 import zlib
 
 import numpy as np
 from PIL import Image
 from selenium.webdriver.common.keys import Keys
 
-from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors
+from shared import digits_file, protocol
+from tests.harness.browser import DIGITS, Page, draw, drawn_probabilities, page_errors
+from tests.harness.hostile import (HOSTILE_DIGITS, HOSTILE_WEIGHTS, SEED, hostile_text, inflating_member,
+                                   mutated, npy_with_header)
+from tests.harness.samples import X_TEST, numpy_digits, pretrained_bytes
+from tests.harness.worker import Harness
+from worker import weights_file
 
-sys.path.insert(0, os.path.join(ROOT, "tests", "unit"))
-from test_hostile_input import (HOSTILE_DIGITS, HOSTILE_WEIGHTS, SEED, hostile_text,  # noqa: E402
-                                inflating_member, mutated, npy_with_header, numpy_digits)
-from test_paper import X_TEST  # noqa: E402
-from test_trainer import Harness  # noqa: E402
-from test_weights import drawn  # noqa: E402
-from shared import digits_file, protocol  # noqa: E402
-from worker import weights_file  # noqa: E402
-
-PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 # The worker's exported functions, where PyScript puts them for the page: the
 # same handle the README gives tests for killing the worker.
 CALL_WORKER = """
@@ -73,15 +68,15 @@ def refused_by_the_worker_under_cpython(texts):
     return [t for t in texts if not json.loads(h.trainer.signal(t))["ok"]]
 
 
-def test_the_workers_signal_refuses_hostile_text_and_nothing_changes(page):
+def the_workers_signal_refuses_hostile_text_and_nothing_changes(page, tmp_path):
     rng = random.Random(SEED)
     texts = refused_by_the_worker_under_cpython([hostile_text(rng) for _ in range(200)])
-    pretrained = open(PRETRAINED, "rb").read()
+    pretrained = pretrained_bytes()
     texts += [json.dumps({"type": "set_weights", "value": base64.b64encode(
         mutated(pretrained, rng)).decode()}) for _ in range(4)]
     texts += ["[" * 100000,              # regression: Pyodide's parser overflowed the wasm stack
               "x" * 2000000, "\ud800", 5, None, [1, 2], {"type": "start"}, {"type": "set_weights"}]
-    probabilities = drawn(page)
+    probabilities = drawn_probabilities(page, "7")
     before = kept(page)
     replies = call_worker(page, texts)
     assert isinstance(replies, list) and len(replies) == len(texts), replies
@@ -117,7 +112,7 @@ def junk_without_digits(rng):
     return "".join(rng.choice("eE-.x!#\u20ac\u00e9") for _ in range(rng.randint(1, 6)))
 
 
-def test_each_setting_field_refuses_hostile_text_says_why_and_nothing_changes(page):
+def each_setting_field_refuses_hostile_text_says_why_and_nothing_changes(page, tmp_path):
     rng = random.Random(SEED)
     for selector, (field, name) in SETTINGS.items():
         shown = page.status(field)
@@ -169,11 +164,11 @@ def picture(width, height, grey):
     return out.getvalue()
 
 
-def test_hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+def hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
     rng = random.Random(SEED)
     files = [("%s.npz" % name.replace(" ", "-").replace(":", ""), make(), reason)
              for name, (make, reason) in sorted(HOSTILE_WEIGHTS.items())]
-    pretrained = open(PRETRAINED, "rb").read()
+    pretrained = pretrained_bytes()
     files += [("damaged-%d.npz" % i, data, "") for i, data in enumerate(
         rejected_mutations(pretrained, weights_file.decode, weights_file.BadWeights, rng, 6))]
     files += [("random.npz", bytes(rng.randrange(256) for _ in range(5000)), "not a weights file"),
@@ -182,7 +177,7 @@ def test_hostile_weights_files_are_refused_with_a_reason_and_change_nothing(page
                                              "'shape': (4000000000, 795), }\n", bytes(64)), "needs"),
               ("notes.npy", b"\x93NUMPY but then words", "not a readable"),
               ("my-digits.npz", numpy_digits(np.savez_compressed), "no meta")]
-    probabilities = drawn(page)
+    probabilities = drawn_probabilities(page, "7")
     before, source = kept(page), page.text("#weights-source")
     for name, data, reason in files:
         unsaid(page)
@@ -199,7 +194,7 @@ def gallery(page):
         "return [...document.querySelectorAll('#my-digits > [data-digit]')].map(e => e.dataset.digit)")
 
 
-def test_hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+def hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
     """A zip bomb among them: MicroPython inflates it on the main thread."""
     rng = random.Random(SEED)
     # Real digits, deflated: their back-references reach further than random pixels' do.
@@ -240,8 +235,9 @@ SVG_WITH_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height=
                    b'<text x="10" y="50" font-size="60">7</text></svg>')
 
 
-def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_path):
+def hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_path):
     rng = random.Random(SEED)
+    page.click("#clear")
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
     grid = grid_ink(page)
@@ -252,7 +248,7 @@ def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_
              ("huge.bmp", b"BM" + struct.pack("<IHHIIiiHHIIiiII", 54, 0, 0, 54, 40, 60000, 60000, 1, 24,
                                               0, 0, 0, 0, 0, 0), "could not be read"),
              ("random.jpg", bytes(rng.randrange(256) for _ in range(4000)), "could not be read"),
-             ("weights.png", open(PRETRAINED, "rb").read()[:20000], "could not be read"),
+             ("weights.png", pretrained_bytes()[:20000], "could not be read"),
              ("script.svg", SVG_WITH_SCRIPT, "The grid is as it was"),
              ("thin.png", picture(8, 3000, 255), "no digit found"),
              ("line.png", picture(3000, 1, 0), "too small")]
@@ -264,6 +260,25 @@ def test_hostile_pictures_are_refused_with_a_reason_and_the_grid_kept(page, tmp_
         assert grid_ink(page) == grid, name
     assert page.find("#prediction").get_attribute("data-digit") == "7"
     assert page.driver.execute_script("return window.hostile") is None
+
+
+# The settings first: their sentinels must differ from what the page shows (the
+# fresh page's batch 64 and cache 8); the signal's sentinel (cache 5) then too.
+ENTRY_POINTS = [each_setting_field_refuses_hostile_text_says_why_and_nothing_changes,
+                the_workers_signal_refuses_hostile_text_and_nothing_changes,
+                hostile_weights_files_are_refused_with_a_reason_and_change_nothing,
+                hostile_files_of_digits_are_refused_with_a_reason_and_change_nothing,
+                hostile_pictures_are_refused_with_a_reason_and_the_grid_kept]
+
+
+def test_every_entry_point_of_one_page_refuses_hostile_input_and_nothing_changes(page, tmp_path):
+    """One page takes them all, one entry point after the other: each checks
+    that what it refused changed nothing since it began, so none needs a
+    page of its own (and a page that survived them all is the better test)."""
+    for entry_point in ENTRY_POINTS:
+        entry_point(page, tmp_path)
+        assert page_errors(page.driver) == [], entry_point.__name__
+        assert page.worker() == "ready", entry_point.__name__
 
 
 def hostile_queries(rng):

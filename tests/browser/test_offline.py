@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from selenium.webdriver.support.select import Select
 
-from tests.harness.browser import DIGITS, ROOT, SUBPATH, Page, draw, page_errors, serve
+from tests.harness.browser import DIGITS, ROOT, SUBPATH, Page, draw, page_errors, redraw, serve
 
 from tools.build import dist, page_set
 from tools.build import offline_set
@@ -64,11 +64,8 @@ def predicts_and_trains(page):
 
 def read_by_convnet(page, digit):
     """Draw `digit` afresh: did the convnet read it (the MLP answers until it is up)?"""
-    page.click("#clear")
-    draw(page, DIGITS[digit])
-    prediction = page.find("#prediction")
-    assert page.wait_for(lambda: prediction.get_attribute("data-digit") != "", timeout=30)
-    return (prediction.get_attribute("data-model"), prediction.get_attribute("data-digit")) == ("cnn", digit)
+    read = redraw(page, DIGITS[digit])
+    return (page.find("#prediction").get_attribute("data-model"), read) == ("cnn", digit)
 
 
 @pytest.fixture
@@ -78,7 +75,8 @@ def dist_copy(tmp_path):
     return out
 
 
-def test_below_a_sub_path_the_page_works_with_the_server_gone(driver):
+def test_below_a_sub_path_the_page_works_with_the_server_gone(new_driver):
+    driver = new_driver()
     offline_set.write(ROOT, page_set.page_files(ROOT))      # as set-up does: this tree, as it is now
     url, httpd = serve(ROOT)
     try:
@@ -93,7 +91,8 @@ def test_below_a_sub_path_the_page_works_with_the_server_gone(driver):
     assert page_errors(driver) == []
 
 
-def test_from_dist_the_page_works_with_the_server_gone(driver, dist_copy):
+def test_from_dist_the_page_works_with_the_server_gone(new_driver, dist_copy):
+    driver = new_driver()
     url, httpd = serve(dist_copy)
     try:
         page = Page(driver, url + SUBPATH).open()
@@ -136,7 +135,8 @@ def reopen(page, origin, root):
     return page.open()
 
 
-def test_a_new_deploy_replaces_the_kept_set_whole_on_the_next_visits(driver, dist_copy):
+def test_a_new_deploy_replaces_the_kept_set_whole_on_the_next_visits(new_driver, dist_copy):
+    driver = new_driver()
     url, httpd = serve(dist_copy)
     css = "./static/css/app.css"
     try:
@@ -169,7 +169,8 @@ def test_a_new_deploy_replaces_the_kept_set_whole_on_the_next_visits(driver, dis
     assert page_errors(driver) == []
 
 
-def test_nothing_is_kept_while_training_and_a_set_that_cannot_be_whole_is_not_kept(driver, dist_copy):
+def test_nothing_is_kept_while_training_and_a_set_that_cannot_be_whole_is_not_kept(new_driver, dist_copy):
+    driver = new_driver()
     # A block the host lacks: the set cannot be kept whole, and the worker's
     # failed fetches stay its own to see and count.
     os.remove(os.path.join(dist_copy, "static/data/train-003.bin"))

@@ -1,6 +1,7 @@
 """A dead or hung model worker is noticed, said in words, and replaced by a new
 one with the last checkpoint and settings; drawing never stops meanwhile."""
 from tests.harness.browser import DIGITS, draw
+from tests.harness.samples import SHIPPED_SAMPLES
 
 KILL = "document.querySelector('script[type=py][worker]').xworker.terminate()"
 
@@ -9,9 +10,9 @@ def test_a_terminated_worker_is_replaced_and_trains_again(page):
     page.set_input("#batch-size", 32)
     saved = page.find("#autosave-state").get_attribute("data-saved")
     page.click("#start")
-    assert page.wait_for(lambda: page.number("samples_seen") > 200000, timeout=30)
+    assert page.wait_for(lambda: page.number("samples_seen") > SHIPPED_SAMPLES + 30000, timeout=30)
     # A checkpoint of this training is kept: at 60k samples/s the count passes
-    # 200,000 before the first one (every 2 s) comes.
+    # that before the first one (every 2 s) comes.
     assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved") != saved,
                          timeout=30)
     page.driver.execute_script(KILL)                     # as a crashed worker process
@@ -23,7 +24,7 @@ def test_a_terminated_worker_is_replaced_and_trains_again(page):
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "1")
     assert page.wait_for(lambda: page.worker() == "ready", timeout=60)
     assert "Recovered" in page.text("#message")
-    assert page.number("samples_seen") > 170000          # the last checkpoint, not the shipped
+    assert page.number("samples_seen") > SHIPPED_SAMPLES  # the last checkpoint, not the shipped
     assert page.wait_for(lambda: page.number("batch_size") == 32)   # and the settings
     seen = page.number("samples_seen")
     page.click("#start")
@@ -36,6 +37,6 @@ def test_an_idle_worker_that_dies_is_noticed_too(page):
     page.driver.execute_script(KILL)
     assert page.wait_for(lambda: page.worker() == "lost", timeout=10)
     assert page.wait_for(lambda: page.worker() == "ready", timeout=60)
-    assert page.number("samples_seen") == 170000 and page.number("test_acc") >= 0.95
+    assert page.number("samples_seen") == SHIPPED_SAMPLES and page.number("test_acc") >= 0.95
     page.click("#randomize")
     assert page.wait_for(lambda: page.number("test_acc") < 0.5)

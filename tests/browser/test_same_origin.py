@@ -8,7 +8,7 @@ trains for a moment, then checks the origin of every request made for the page.
 import json
 from urllib.parse import urlsplit
 
-from tests.harness.browser import Page, make_driver, page_errors
+from tests.harness.browser import Page, page_errors
 
 
 def urls_requested_for(site, net_log_path):
@@ -25,17 +25,15 @@ def urls_requested_for(site, net_log_path):
             and e["params"].get("network_isolation_key", "").split(" ")[0] == site}
 
 
-def test_every_request_stays_on_the_page_origin(server, tmp_path):
+def test_every_request_stays_on_the_page_origin(new_driver, server, tmp_path):
     net_log = tmp_path / "netlog.json"
-    driver = make_driver(["--log-net-log=%s" % net_log])
-    try:
-        page = Page(driver, server + "/").open()
-        page.click("#start")
-        assert page.wait_for(lambda: page.number("samples_seen") > 20000, timeout=30)
-        page.click("#stop")
-        assert page_errors(driver) == []
-    finally:
-        driver.quit()
+    driver = new_driver(["--log-net-log=%s" % net_log])
+    page = Page(driver, server + "/").open()
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") > 20000, timeout=30)
+    page.click("#stop")
+    assert page_errors(driver) == []
+    driver.quit()                     # the browser writes out the whole log as it quits
     origin = urlsplit(server)
     urls = urls_requested_for("%s://%s" % (origin.scheme, origin.hostname), net_log)
     assert any(u.endswith("/static/data/train-000.bin") for u in urls)  # the worker's fetches

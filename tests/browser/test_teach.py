@@ -5,21 +5,10 @@ import json
 
 import numpy as np
 
-from tests.harness.browser import (DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, draw, make_driver, page_errors,
-                     wait_for_file)
+from tests.harness.browser import (DIGITS, ODD_DIGITS, TAUGHT_PLACES, Page, page_errors, redraw,
+                                   wait_for_file)
 
 SIX = ODD_DIGITS["6"]     # boxy: the shipped model reads it as a 5
-
-
-def prediction(page):
-    return page.find("#prediction").get_attribute("data-digit")
-
-
-def drawn(page, strokes, **placement):
-    page.click("#clear")
-    draw(page, strokes, **placement)
-    assert page.wait_for(lambda: prediction(page) != "")
-    return prediction(page)
 
 
 def gallery(page):
@@ -39,42 +28,47 @@ def learned(page, n):
 
 def teach(page, digit, strokes):
     for place in TAUGHT_PLACES:
-        drawn(page, strokes, **place)
+        redraw(page, strokes, **place)
         n = len(gallery(page))
         page.click('#teach button[data-digit="%s"]' % digit)
         assert learned(page, n + 1)
 
 
-def test_teaching_a_shape_changes_its_prediction_without_start(page):
-    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) != "6"
+def test_teaching_a_shape_changes_its_prediction_without_start(page, tmp_path):
+    """Two drawings of a boxy 6 taught, a new one is read as a 6; then a bad
+    file of digits is refused, and the two stay."""
+    assert redraw(page, SIX, scale=0.9, shift=(2, 1)) != "6"
     assert page.text('#teach button[data-digit="6"]') == "It's a 6"
     teach(page, 6, SIX)
     assert gallery(page) == ["6", "6"] and count(page, 6) == "2"
     assert page.number("my_digits") == 2 and page.number("my_acc") == 1.0
-    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # a new drawing of it
-    assert drawn(page, DIGITS["7"]) == "7"                      # and plain digits stay right
+    assert redraw(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # a new drawing of it
+    assert redraw(page, DIGITS["7"]) == "7"                      # and plain digits stay right
     assert page.number("test_acc") >= 0.95
     assert page.status("training") == "False"                   # Start was never pressed
     assert "Learned from your 2 digits" in page.text("#message")
     assert page.find("#accuracy-chart").get_attribute("data-also-last") == "1.0000"
+    bad = tmp_path / "floats.npz"
+    np.savez(bad, x=np.zeros((2, 28, 28), np.float32), y=np.array([1, 2]))
+    page.find("#import-my-digits").send_keys(str(bad))
+    assert page.wait_for(lambda: "x must be uint8" in page.text("#message"))
+    assert "Your digits are as they were" in page.text("#message")
+    assert gallery(page) == ["6", "6"] and page.number("my_digits") == 2
 
 
-def test_a_digit_key_on_the_grid_teaches_that_digit(page):
-    drawn(page, DIGITS["4"])
+def test_teaching_an_empty_grid_says_what_to_do_and_a_digit_key_teaches(page):
+    page.click('#teach button[data-digit="3"]')
+    assert page.wait_for(lambda: "Draw a digit first" in page.text("#message"))
+    assert gallery(page) == []
+    redraw(page, DIGITS["4"])
     page.find("#grid").send_keys("4")
     assert page.wait_for(lambda: gallery(page) == ["4"])
     assert learned(page, 1)
 
 
-def test_teaching_an_empty_grid_says_what_to_do(page):
-    page.click('#teach button[data-digit="3"]')
-    assert page.wait_for(lambda: "Draw a digit first" in page.text("#message"))
-    assert gallery(page) == []
-
-
 def test_my_digits_come_back_and_can_be_removed_and_forgotten(page):
     teach(page, 6, SIX)
-    drawn(page, DIGITS["1"])
+    redraw(page, DIGITS["1"])
     page.click('#teach button[data-digit="1"]')
     assert learned(page, 3)
     assert page.wait_for(lambda: "(0 samples" not in page.text("#autosave-state")
@@ -82,7 +76,7 @@ def test_my_digits_come_back_and_can_be_removed_and_forgotten(page):
     page.open()
     assert page.wait_for(lambda: gallery(page) == ["6", "6", "1"])
     assert page.wait_for(lambda: page.number("my_digits") == 3)   # the new worker has them too
-    assert drawn(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # and the weights that learned them
+    assert redraw(page, SIX, scale=0.9, shift=(2, 1)) == "6"      # and the weights that learned them
     page.find('#my-digits > [data-digit="1"] .remove').click()
     assert page.wait_for(lambda: gallery(page) == ["6", "6"] and page.number("my_digits") == 2)
     page.click("#forget-my-digits")
@@ -92,42 +86,29 @@ def test_my_digits_come_back_and_can_be_removed_and_forgotten(page):
     assert gallery(page) == [] and page.number("my_digits") == 0
 
 
-def test_my_digits_export_to_numpy_and_import_back(server, tmp_path):
-    driver = make_driver(download_dir=tmp_path)
-    try:
-        page = Page(driver, server + "/").open()
-        teach(page, 6, SIX)
-        page.click("#export-my-digits")
-        assert wait_for_file(tmp_path / "my-digits.npz")
-        with np.load(tmp_path / "my-digits.npz", allow_pickle=False) as f:
-            x, y = f["x"], f["y"]
-        assert x.dtype == np.uint8 and x.shape == (2, 28, 28) and y.tolist() == [6, 6]
-        assert 100 < x[0].astype(bool).sum() < 400 and x.max() == 255     # ink high, MNIST-like
-        page.click("#export")                  # the weights say what they learned from
-        assert wait_for_file(tmp_path / "mnist-mlp-weights.npz")
-        with np.load(tmp_path / "mnist-mlp-weights.npz", allow_pickle=False) as f:
-            assert json.loads(str(f["meta"]))["my_digits"] == 2
-        page.click("#forget-my-digits")
-        assert page.wait_for(lambda: gallery(page) == [])
-        mine = tmp_path / "theirs.npz"
-        np.savez_compressed(mine, x=np.concatenate([x, x[:1]]), y=np.array([6, 6, 9]))
-        page.find("#import-my-digits").send_keys(str(mine))
-        assert page.wait_for(lambda: gallery(page) == ["6", "6", "9"])
-        assert learned(page, 3)
-        assert "Added 3 digits from theirs.npz" in page.text("#message") or "Learned" in page.text("#message")
-        assert page_errors(driver) == []
-    finally:
-        driver.quit()
-
-
-def test_a_bad_file_of_digits_is_refused_and_changes_nothing(page, tmp_path):
+def test_my_digits_export_to_numpy_and_import_back(new_driver, server, tmp_path):
+    driver = new_driver(download_dir=tmp_path)
+    page = Page(driver, server + "/").open()
     teach(page, 6, SIX)
-    bad = tmp_path / "floats.npz"
-    np.savez(bad, x=np.zeros((2, 28, 28), np.float32), y=np.array([1, 2]))
-    page.find("#import-my-digits").send_keys(str(bad))
-    assert page.wait_for(lambda: "x must be uint8" in page.text("#message"))
-    assert "Your digits are as they were" in page.text("#message")
-    assert gallery(page) == ["6", "6"] and page.number("my_digits") == 2
+    page.click("#export-my-digits")
+    assert wait_for_file(tmp_path / "my-digits.npz")
+    with np.load(tmp_path / "my-digits.npz", allow_pickle=False) as f:
+        x, y = f["x"], f["y"]
+    assert x.dtype == np.uint8 and x.shape == (2, 28, 28) and y.tolist() == [6, 6]
+    assert 100 < x[0].astype(bool).sum() < 400 and x.max() == 255     # ink high, MNIST-like
+    page.click("#export")                  # the weights say what they learned from
+    assert wait_for_file(tmp_path / "mnist-mlp-weights.npz")
+    with np.load(tmp_path / "mnist-mlp-weights.npz", allow_pickle=False) as f:
+        assert json.loads(str(f["meta"]))["my_digits"] == 2
+    page.click("#forget-my-digits")
+    assert page.wait_for(lambda: gallery(page) == [])
+    mine = tmp_path / "theirs.npz"
+    np.savez_compressed(mine, x=np.concatenate([x, x[:1]]), y=np.array([6, 6, 9]))
+    page.find("#import-my-digits").send_keys(str(mine))
+    assert page.wait_for(lambda: gallery(page) == ["6", "6", "9"])
+    assert learned(page, 3)
+    assert "Added 3 digits from theirs.npz" in page.text("#message") or "Learned" in page.text("#message")
+    assert page_errors(driver) == []
 
 
 def page_heap(page):

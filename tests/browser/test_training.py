@@ -1,14 +1,21 @@
 """The page trains in its worker: start, stop, settings, and live status."""
-import pytest
-
 from tests.harness.browser import Page, page_errors, SUBPATH
+from tests.harness.samples import SHIPPED_META, SHIPPED_SAMPLES
 
 
-def test_boot_reaches_ready_with_pretrained_weights(page):
-    assert page.number("iteration") == 2660                # as the shipped file says
-    assert page.number("test_acc") >= 0.95          # the shipped weights
+def test_a_first_visit_boots_ready_with_the_shipped_weights_and_the_full_page(page):
+    """One boot for all a first visit shows: the shipped weights (their counts
+    as their file says), the data cache filled, Start enabled, and the full
+    page (not ?embed: test_embed.py) unfolded."""
+    assert page.find("#weights-source").get_attribute("data-source") == "shipped"
+    assert page.text("#weights-source") == "Shipped pretrained weights"
+    assert page.number("iteration") == SHIPPED_META["iteration"]
+    assert page.number("samples_seen") == SHIPPED_SAMPLES
+    assert page.number("test_acc") >= 0.95
     assert page.wait_for(lambda: page.number("data_len") == page.number("cache_size"))
     assert page.find("#start").is_enabled()
+    assert page.find("#settings").is_displayed() and not page.find("#more").is_displayed()
+    assert not page.find("#full-page").is_displayed()
 
 
 def test_start_trains_and_stop_halts(page):
@@ -20,7 +27,10 @@ def test_start_trains_and_stop_halts(page):
     page.click("#stop")
     assert page.wait_for(lambda: page.status("training") == "False")
     stopped_at = page.number("iteration")
-    page.wait_for(lambda: False, timeout=1.0)
+    # A setting sent after Stop: once its status shows, the worker has run on
+    # past the Stop, and it trained no more.
+    page.set_input("#cache-size", 5)
+    assert page.wait_for(lambda: page.number("cache_size") == 5)
     assert page.number("iteration") == stopped_at
 
 
@@ -36,26 +46,26 @@ def test_loss_falls_from_random_weights(page):
     page.click("#stop")
 
 
-@pytest.mark.parametrize("selector, field, value, shown", [
-    ("#batch-size", "batch_size", 32, 32.0),
-    ("#learning-rate", "lrate", 0.01, 0.01),
-    ("#cache-size", "cache_size", 3, 3.0),
-])
-def test_each_setting_shows_up_in_the_next_status(page, selector, field, value, shown):
-    page.set_input(selector, value)
-    assert page.wait_for(lambda: page.number(field) == shown)
-    assert page.text("#message") == ""
+def test_each_setting_shows_up_in_the_next_status(page):
+    for selector, field, value, shown in [("#batch-size", "batch_size", 32, 32.0),
+                                          ("#learning-rate", "lrate", 0.01, 0.01),
+                                          ("#cache-size", "cache_size", 3, 3.0)]:
+        page.set_input(selector, value)
+        assert page.wait_for(lambda: page.number(field) == shown), selector
+        assert page.text("#message") == "", selector
 
 
-@pytest.mark.parametrize("value", ["-1", "0", "abc", "1e9"])
-def test_invalid_setting_is_rejected_and_nothing_changes(page, value):
-    page.set_input("#batch-size", value)
-    assert page.wait_for(lambda: page.text("#message") != "")
-    assert "batch size" in page.text("#message").lower()
-    page.click("#start")                                # status refreshes
-    assert page.wait_for(lambda: page.status("training") == "True")
-    assert page.number("batch_size") == 64
-    page.click("#stop")
+def test_invalid_setting_is_rejected_and_nothing_changes(page):
+    for value in ["-1", "0", "abc", "1e9"]:
+        page.driver.execute_script("document.querySelector('#message').textContent = ''")
+        page.set_input("#batch-size", value)
+        assert page.wait_for(lambda: page.text("#message") != ""), value
+        assert "batch size" in page.text("#message").lower(), value
+        page.click("#start")                            # status refreshes
+        assert page.wait_for(lambda: page.status("training") == "True"), value
+        assert page.number("batch_size") == 64, value
+        page.click("#stop")
+        assert page.wait_for(lambda: page.status("training") == "False"), value
 
 
 def test_statuses_never_overwrite_a_setting_being_typed(page):

@@ -3,81 +3,60 @@ change nothing; a replaced model comes back with one click (undo)."""
 import io
 import json
 import os
+import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from tests.harness.browser import DIGITS, ROOT, Page, draw, make_driver, page_errors, wait_for_file
-
-from shared import classes
-from worker import weights_file
+from tests.harness.browser import ROOT, Page, drawn_probabilities, page_errors, wait_for_file
+from tests.harness.samples import PRETRAINED, SHIPPED_SAMPLES, X_TEST, members_of, npz, weights_of
 from worker.mlp import MLP
 
-PRETRAINED = os.path.join(ROOT, "static", "weights", "pretrained.npz")
 EXPORTED = "mnist-mlp-weights.npz"
 
 
-def drawn(page, digit="7"):
-    page.click("#clear")
-    draw(page, DIGITS[digit])
-    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
-    return page.probabilities()
-
-
-def test_export_gives_an_npz_that_numpy_reads(server, tmp_path):
-    driver = make_driver(download_dir=tmp_path)
-    try:
-        page = Page(driver, server + "/").open()
-        page.click("#export")
-        exported = tmp_path / EXPORTED
-        assert wait_for_file(exported)
-        assert page.wait_for(lambda: EXPORTED in page.text("#message"))
-        assert page_errors(driver) == []
-    finally:
-        driver.quit()
+def test_export_gives_an_npz_that_numpy_reads(new_driver, server, tmp_path):
+    driver = new_driver(download_dir=tmp_path)
+    page = Page(driver, server + "/").open()
+    page.click("#export")
+    exported = tmp_path / EXPORTED
+    assert wait_for_file(exported)
+    assert page.wait_for(lambda: EXPORTED in page.text("#message"))
+    assert page_errors(driver) == []
     with np.load(exported, allow_pickle=False) as got, np.load(PRETRAINED) as shipped:
         for name in MLP.PARAM_NAMES:
             np.testing.assert_array_equal(got[name], shipped[name])
         meta = json.loads(str(got["meta"]))
-    assert meta["architecture"] == "mlp" and meta["samples_seen"] == 170000
+    assert meta["architecture"] == "mlp" and meta["samples_seen"] == SHIPPED_SAMPLES
 
 
-def test_export_then_import_gives_the_same_predictions(server, tmp_path):
-    driver = make_driver(download_dir=tmp_path)
-    try:
-        page = Page(driver, server + "/").open()
-        page.train_from_random()
-        trained = drawn(page)
-        page.click("#export")
-        assert wait_for_file(tmp_path / EXPORTED)
-        page.click("#pretrained")
-        assert page.wait_for(lambda: page.probabilities() != trained)
-        page.find("#import").send_keys(str(tmp_path / EXPORTED))
-        assert page.wait_for(lambda: page.text("#message") == "Imported %s." % EXPORTED)
-        assert page.wait_for(lambda: page.probabilities() == trained)
-        assert page.find("#weights-source").get_attribute("data-source") == "imported"
-        assert EXPORTED in page.text("#weights-source")
-        assert page_errors(driver) == []
-    finally:
-        driver.quit()
+def test_export_then_import_gives_the_same_predictions(new_driver, server, tmp_path):
+    driver = new_driver(download_dir=tmp_path)
+    page = Page(driver, server + "/").open()
+    page.train_from_random()
+    trained = drawn_probabilities(page, "7")
+    page.click("#export")
+    assert wait_for_file(tmp_path / EXPORTED)
+    page.click("#pretrained")
+    assert page.wait_for(lambda: page.probabilities() != trained)
+    page.find("#import").send_keys(str(tmp_path / EXPORTED))
+    assert page.wait_for(lambda: page.text("#message") == "Imported %s." % EXPORTED)
+    assert page.wait_for(lambda: page.probabilities() == trained)
+    assert page.find("#weights-source").get_attribute("data-source") == "imported"
+    assert EXPORTED in page.text("#weights-source")
+    assert page_errors(driver) == []
 
 
 def npz_with(**changes):
-    model = MLP(128, 3)
-    members = dict(model.named_params())
-    meta = json.loads(str(np.load(io.BytesIO(weights_file.encode(model, classes.DIGITS)))["meta"]))
-    members["meta"] = np.array(json.dumps(meta))
-    members.update(changes)
-    out = io.BytesIO()
-    np.savez(out, **members)
-    return out.getvalue()
+    """A weights file of a 128-unit MLP as numpy writes it, with arrays changed as given."""
+    return npz(**dict(members_of(MLP(128, 3)), **changes))
 
 
 BAD_FILES = [
     ("notes.npz", b"hello", "not a weights file"),
     ("empty.npz", b"", "empty"),
-    ("cut.npz", weights_file.encode(MLP(128, 1), classes.DIGITS)[:9000], "truncated"),
+    ("cut.npz", weights_of(MLP(128, 1))[:9000], "truncated"),
     ("nan.npz", npz_with(**{"output.bias": np.full(10, np.nan, np.float32)}), "NaN"),
     ("integer.npz", npz_with(**{"hidden.weight": np.zeros((784, 128), np.int16)}), "float32"),
     ("pickled.npz", npz_with(**{"hidden.bias": np.array([object()] * 128)}), "pickled"),
@@ -86,8 +65,8 @@ BAD_FILES = [
 ]
 
 
-def test_bad_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
-    before = drawn(page)
+def bad_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
+    before = drawn_probabilities(page, "7")
     source = page.text("#weights-source")
     for name, content, reason in BAD_FILES:
         path = tmp_path / name
@@ -102,7 +81,7 @@ def test_bad_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path):
     assert page.number("test_acc") >= 0.95
 
 
-def test_a_dropped_file_is_imported_and_an_old_npy_still_reads(page):
+def a_dropped_file_is_imported_and_an_old_npy_still_reads(page):
     model = MLP(32, 9)
     matrix = np.zeros((33, 795), np.float32)
     matrix[:32, :784], matrix[:32, 784], matrix[:32, 785:] = model.W1.T, model.b1, model.W2
@@ -114,8 +93,8 @@ def test_a_dropped_file_is_imported_and_an_old_npy_still_reads(page):
     assert page.text("#weights-source") == "Imported from old-weights.npy"
 
 
-def test_each_replacement_can_be_undone_in_one_step(page):
-    shipped = drawn(page)
+def each_replacement_can_be_undone_in_one_step(page):
+    shipped = drawn_probabilities(page, "7")
     page.click("#randomize")
     assert page.wait_for(lambda: page.probabilities() != shipped)
     assert page.find("#weights-source").get_attribute("data-source") == "random"
@@ -124,8 +103,17 @@ def test_each_replacement_can_be_undone_in_one_step(page):
     undo.click()
     assert page.wait_for(lambda: page.probabilities() == shipped)
     assert page.text("#weights-source") == "Shipped pretrained weights"
-    assert page.number("test_acc") >= 0.95 and page.number("samples_seen") == 170000
+    assert page.number("test_acc") >= 0.95 and page.number("samples_seen") == SHIPPED_SAMPLES
     assert not page.find("#undo-weights").is_displayed()
+
+
+def test_bad_files_change_nothing_a_replacement_is_undone_and_a_dropped_npy_reads(page, tmp_path):
+    """One page for the three, each from the shipped weights it needs: bad
+    files change nothing, so undo finds the shipped weights to go back to,
+    and the dropped file replaces them last."""
+    bad_files_are_refused_with_a_reason_and_change_nothing(page, tmp_path)
+    each_replacement_can_be_undone_in_one_step(page)
+    a_dropped_file_is_imported_and_an_old_npy_still_reads(page)
 
 
 @pytest.mark.parametrize("setting", ["#learning-rate"])
@@ -139,34 +127,28 @@ def test_learning_rate_10_stops_by_itself_and_puts_back_good_weights(page, setti
     assert page.number("test_acc") > 0.9
 
 
-def test_weights_trained_here_predict_natively_as_on_the_page(server, tmp_path):
+def test_weights_trained_here_predict_natively_as_on_the_page(new_driver, server, tmp_path):
     """tools/predict.py with the exported file gives the page's probabilities."""
-    import subprocess
-    from tools.build.train_weights import load_split
-    X_test, _ = load_split("test")
-    driver = make_driver(download_dir=tmp_path)
-    try:
-        page = Page(driver, server + "/").open()
-        page.train_from_random(samples=5000)
-        page.click("#export")
-        assert wait_for_file(tmp_path / EXPORTED)
-        shown = {}
-        assert page.wait_for(lambda: page.find("#sample").is_enabled())
-        for _ in range(6):
-            page.click("#sample")
-            assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index")
-                                 and int(page.find("#sample-label").get_attribute("data-index"))
-                                 not in shown)
-            index = int(page.find("#sample-label").get_attribute("data-index"))
-            assert page.wait_for(lambda: sum(page.probabilities()) > 0.99)
-            shown[index] = page.probabilities()
-        assert page_errors(driver) == []
-    finally:
-        driver.quit()
+    driver = new_driver(download_dir=tmp_path)
+    page = Page(driver, server + "/").open()
+    page.train_from_random(samples=5000)
+    page.click("#export")
+    assert wait_for_file(tmp_path / EXPORTED)
+    shown = {}
+    assert page.wait_for(lambda: page.find("#sample").is_enabled())
+    for _ in range(6):
+        page.click("#sample")
+        assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index")
+                             and int(page.find("#sample-label").get_attribute("data-index"))
+                             not in shown)
+        index = int(page.find("#sample-label").get_attribute("data-index"))
+        assert page.wait_for(lambda: sum(page.probabilities()) > 0.99)
+        shown[index] = page.probabilities()
+    assert page_errors(driver) == []
     files = []
     for index in shown:
         files.append(str(tmp_path / ("sample-%d.npy" % index)))
-        np.save(files[-1], X_test[index].reshape(28, 28))
+        np.save(files[-1], X_TEST[index].reshape(28, 28))
     out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "predict.py"),
                           str(tmp_path / EXPORTED), *files, "--json"],
                          capture_output=True, text=True, check=True).stdout

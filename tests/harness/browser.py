@@ -17,11 +17,13 @@ from selenium.webdriver.common.keys import Keys
 from tools import ROOT
 
 SUBPATH = "/embed/blog-post/"      # the app must also work below a sub-path
+WINDOW = (1280, 1000)
 CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
                 "--disable-quic --no-first-run --disable-background-networking "
-                "--disable-component-update --disable-sync --window-size=1280,1000 "
+                "--disable-component-update --disable-sync --window-size=%d,%d "
                 # Chromium's own calls home, which would muddy the same-origin check:
-                "--disable-features=AutofillServerCommunication,OptimizationHints,Translate").split()
+                "--disable-features=AutofillServerCommunication,OptimizationHints,Translate"
+                % WINDOW).split()
 BOOT_TIMEOUT_S = 60
 
 SLOW_S = 3.0       # a slow host's silence before it answers
@@ -31,16 +33,39 @@ FAULTS = {"missing": "not_found", "500": "server_error", "fail-once": "unavailab
           "refused": "refused", "html": "html_page"}
 
 
+class Faults(dict):
+    """Handler.faults: part of a path -> a key of FAULTS. A file the browser
+    may keep (Handler.cacheable) cannot be broken: the browser would not ask
+    for it again, and the fault would pass unseen."""
+
+    def __setitem__(self, part, fault):
+        assert fault in FAULTS, fault
+        assert not [path for path in Handler.cacheable_files() if part in path], \
+            "%s: the browser may keep such files between tests (Handler.cacheable)" % part
+        super().__setitem__(part, fault)
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Serves ROOT at / and at SUBPATH; `faults` lets a test break chosen files.
 
     faults maps a part of the path ("train-003.bin", or "/static/data/" for all
     the data) to one of FAULTS; the first that matches wins. Every response,
     broken or not, says Cache-Control: no-store, so the browser's cache never
-    hides a fault (or its end)."""
-    faults = {}      # part of the path -> a key of FAULTS
+    hides a fault (or its end); but for files under a folder in `cacheable`
+    (none unless set), which the browser may keep: the tests set the runtimes'
+    folder, static/vendor/, whose files no test breaks, so that a browser
+    serving test after test keeps their compiled code (a page starts in about
+    60% of the time)."""
+    faults = Faults()
     faulty_answers = []  # (time.monotonic(), path) of each request a fault answered
     extra_headers = {}   # sent with every response (a test's Content-Security-Policy)
+    cacheable = ()       # folders of ROOT, as "/static/vendor/"
+
+    @classmethod
+    def cacheable_files(cls):
+        """The paths ("/static/vendor/...") of the files the browser may keep."""
+        return [os.path.join(folder, os.path.relpath(os.path.join(d, f), ROOT + folder))
+                for folder in cls.cacheable for d, _, files in os.walk(ROOT + folder) for f in files]
 
     def log_message(self, *args):
         pass
@@ -61,7 +86,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         # Faults change between tests; stop the browser from caching around them.
-        self.send_header("Cache-Control", "no-store")
+        path = self.path[len(SUBPATH) - 1:] if self.path.startswith(SUBPATH) else self.path
+        kept = any(path.startswith(folder) for folder in self.cacheable)
+        self.send_header("Cache-Control", "max-age=86400" if kept else "no-store")
         for name, value in self.extra_headers.items():
             self.send_header(name, value)
         super().end_headers()
@@ -122,6 +149,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def make_driver(extra_flags=(), download_dir=None):
+    """A Chromium of its own, with a new, empty profile."""
     options = webdriver.ChromeOptions()
     if download_dir:
         options.add_experimental_option("prefs", {"download.default_directory": str(download_dir)})
@@ -134,6 +162,30 @@ def make_driver(extra_flags=(), download_dir=None):
         driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                                {"behavior": "allow", "downloadPath": str(download_dir)})
     return driver
+
+
+def wipe(driver):
+    """Make a used Chromium a first visitor again, as a new profile would be:
+    one new tab (so nothing a test set through DevTools on its tab, such as a
+    viewport, blocked URLs or a script run on every page, is left), every
+    origin served by serve() cleared of all it stored (IndexedDB, localStorage,
+    Cache Storage, service workers, cookies) and of any quota set for it, the
+    window at its first size and the console read out, so that page_errors()
+    sees only what comes next. The HTTP cache holds nothing of a page's own
+    (Handler sends no-store) but the files of Handler.cacheable, if set."""
+    old = driver.window_handles
+    driver.switch_to.new_window("tab")
+    fresh = driver.current_window_handle
+    for handle in old:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(fresh)
+    for origin in SERVED:
+        driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin", {"origin": origin})
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    driver.set_window_size(*WINDOW)
+    driver.get_log("browser")
 
 
 def viewport(driver, width, height):
@@ -196,6 +248,10 @@ class Page:
         field.send_keys(Keys.CONTROL, "a")
         field.send_keys(str(value) + Keys.ENTER)
 
+    def prediction(self):
+        """The digit (class index) the page predicts for the grid, or "" for none."""
+        return self.find("#prediction").get_attribute("data-digit")
+
     def probabilities(self):
         """The ten probabilities the page shows (its data-p attributes)."""
         return self.driver.execute_script(
@@ -255,12 +311,17 @@ def wait_for_file(path, timeout=10):
     return False
 
 
+SERVED = []     # the origin of every server serve() started: what wipe() clears
+
+
 def serve(root=ROOT, handler=Handler):
     """Start a static server on a free port in a thread; returns (url, server)."""
     httpd = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(handler, directory=root))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return "http://127.0.0.1:%d" % httpd.server_address[1], httpd
+    url = "http://127.0.0.1:%d" % httpd.server_address[1]
+    SERVED.append(url)
+    return url, httpd
 
 
 # Strokes in grid cells (x = column, y = row), as a person would draw them.
@@ -293,6 +354,20 @@ def stroke_points(stroke, scale=1.0, shift=(0, 0), step=1.0):
         points += [(x0 + (x1 - x0) * i / n, y0 + (y1 - y0) * i / n) for i in range(n)]
     points.append(stroke[-1])
     return [(14 + (x - 14) * scale + shift[0], 14 + (y - 14) * scale + shift[1]) for x, y in points]
+
+
+def redraw(page, strokes, timeout=30, **placement):
+    """Clear the grid, draw the strokes and wait for a prediction: what the page predicts."""
+    page.click("#clear")
+    draw(page, strokes, **placement)
+    assert page.wait_for(lambda: page.prediction() != "", timeout=timeout)
+    return page.prediction()
+
+
+def drawn_probabilities(page, digit):
+    """Draw DIGITS[digit] afresh: the ten probabilities the page gives it."""
+    redraw(page, DIGITS[digit])
+    return page.probabilities()
 
 
 def draw(page, strokes, button=0, **placement):

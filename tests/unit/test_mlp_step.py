@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from worker import mlp_step
+from worker import mlp, mlp_step
 from worker.classifier import MOMENTUM
 from worker.mlp import MLP
 
@@ -22,16 +22,32 @@ def batch(seed, n=64):
     return X, rng.integers(0, 10, n)
 
 
-@pytest.mark.parametrize("hidden", [1, 16, 128])
-def test_steps_match_numpys(step, hidden):
+def assert_steps_match(step, monkeypatch, hidden, momenta):
+    """A step per momentum, in C and in numpy from the same start: the same
+    losses, accuracies, weights and velocities."""
     c, numpys = MLP(hidden, seed=3), MLP(hidden, seed=3)
-    for seed in range(10):
+    for seed, momentum in enumerate(momenta):
+        monkeypatch.setattr(mlp, "MOMENTUM", momentum)      # numpy's step reads it there
         X, y = batch(seed)
-        loss, acc = step(c, X, y, 0.1, MOMENTUM)
+        loss, acc = step(c, X, y, 0.1, momentum)
         expected_loss, expected_acc = numpys.numpy_step(X, y, 0.1)
         assert loss == pytest.approx(expected_loss, abs=1e-5) and acc == expected_acc
     for mine, theirs in zip(c.params() + c.velocity, numpys.params() + numpys.velocity):
         np.testing.assert_allclose(mine, theirs, atol=1e-5)
+
+
+@pytest.mark.parametrize("hidden", [1, 16, 128])
+def test_steps_match_numpys(step, monkeypatch, hidden):
+    assert_steps_match(step, monkeypatch, hidden, [MOMENTUM] * 10)
+
+
+@pytest.mark.parametrize("hidden", [1, 19, 128])
+def test_steps_without_momentum_match_numpys(step, monkeypatch, hidden):
+    """Momentum 0 (plain SGD) is a branch of its own in the C step: the
+    velocity that earlier steps left is dropped, not decayed, and the
+    gradient goes in whole. Three steps with momentum first, so that there
+    is velocity to drop."""
+    assert_steps_match(step, monkeypatch, hidden, [MOMENTUM] * 3 + [0.0] * 5)
 
 
 def test_bad_labels_change_nothing(step):

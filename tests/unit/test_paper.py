@@ -2,34 +2,11 @@
 polarity, background levelled, ink kept, cropped, scaled, then centred."""
 import numpy as np
 import pytest
-from PIL import Image
 
 from shared import paper, preprocess
-from tools.build.train_weights import load_split
-from worker import weights_file
-from tools import ROOT
+from tests.harness.samples import X_TEST, photo, shipped_model
 
-X_TEST, Y_TEST = load_split("test")
-MODEL, _ = weights_file.decode(open(ROOT + "/static/weights/pretrained.npz", "rb").read())
-
-
-def photo(digit, side=100, dark_ink=True, light=(235, 160), noise=6, at=(0, 0), canvas=None, seed=0):
-    """An MNIST digit as a photo: scaled up, ink dark (or light), on paper lit
-    unevenly from one corner to the other, with sensor noise; RGBA bytes."""
-    rng = np.random.default_rng(seed)
-    ink = np.asarray(Image.fromarray(np.uint8(digit.reshape(28, 28) * 255)).resize(
-        (side, side), Image.Resampling.BICUBIC), np.float32) / 255
-    size = canvas or side
-    field = np.zeros((size, size), np.float32)
-    field[at[0]:at[0] + side, at[1]:at[1] + side] = ink
-    ramp = np.linspace(light[0], light[1], size)[None, :] * np.linspace(1, 0.85, size)[:, None]
-    if dark_ink:
-        grey = ramp * (1 - 0.8 * field)
-    else:
-        grey = 30 + (255 - 30 - 40) * field + (ramp - ramp.min()) * 0.2
-    grey = np.clip(grey + rng.normal(0, noise, grey.shape), 0, 255).astype(np.uint8)
-    rgba = np.stack([grey, grey, grey, np.full_like(grey, 255)], axis=-1)
-    return rgba.tobytes(), size, size
+MODEL, _ = shipped_model()
 
 
 def as_digit(grid):

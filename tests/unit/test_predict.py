@@ -7,15 +7,12 @@ from PIL import Image
 
 from shared.classes import DIGITS
 from tools import predict
-from tools.build import train_weights
 from worker import weights_file
 
 
 @pytest.fixture(scope="module")
-def setup(default_data_dir, tmp_path_factory):
-    X, y = train_weights.load_split("train", default_data_dir)
-    X_test, y_test = train_weights.load_split("test", default_data_dir)
-    model = train_weights.train(X, y, epochs=2)
+def setup(trained_mlp, tmp_path_factory):
+    model, X_test, y_test = trained_mlp
     path = tmp_path_factory.mktemp("w") / "w.npz"
     path.write_bytes(weights_file.encode(model, DIGITS))
     return model, str(path), X_test[:40], y_test[:40]

@@ -14,11 +14,12 @@ import subprocess
 import numpy as np
 import pytest
 
-from shared import preprocess as P
-from shared.blocks import PIXELS, RECORD_BYTES
+from shared import preprocess as P, shipped
+from shared.blocks import RECORD_BYTES
+from shared.digit import PIXELS
 from tools import ROOT
 
-DATA_DIR = os.path.join(ROOT, "static", "data")
+DATA_DIR = os.path.join(ROOT, shipped.DATA)
 MODULE = os.path.join(ROOT, "app", "shared", "preprocess.py")
 DIGIT = os.path.join(ROOT, "app", "shared", "digit.py")       # what preprocess imports
 MICROPYTHON = os.path.join(ROOT, "node_modules", "@micropython",

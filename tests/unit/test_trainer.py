@@ -1,6 +1,8 @@
-"""worker/trainer.py: signals, statuses and the training loop, without a browser."""
+"""worker/trainer.py: signals, statuses and the training loop, without a
+browser, on a simulated clock (tests/harness/simulated_time.py): the loop's
+waits, the cache's retries and an outage's probes take simulated seconds, so
+no outcome depends on how fast the machine is."""
 import asyncio
-import base64
 import io
 import json
 import random
@@ -8,7 +10,11 @@ import random
 import numpy as np
 import pytest
 
-from shared import blocks, classes, protocol
+from shared import protocol
+from tests.harness.samples import b64, weights_of
+from tests.harness.simulated_time import clock, run
+from tests.harness.worker import (HIDDEN, FakeClock, Harness, file_of, held_out, make_store, my_digits,
+                                  synthetic)
 from worker import cache as cache_module
 from worker import trainer as trainer_module
 from worker.cache import BlockCache
@@ -17,88 +23,9 @@ from worker.mlp import MLP
 from worker import snapshots, weights_file
 from worker.trainer import RateMeter, Trainer
 
-HIDDEN = 8
-TIMEOUT = 5.0
-
-
-# -- fixtures: learnable synthetic digits, a fake fetch, a fake clock ----------
-
-PROTOTYPES = np.random.default_rng(123).integers(0, 256, (10, blocks.PIXELS))
-
-
-def synthetic(n, seed):
-    """Each class is a fixed random picture plus noise: easy to learn."""
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, 10, n)
-    noise = rng.integers(-60, 60, (n, blocks.PIXELS))
-    pixels = np.clip(PROTOTYPES[labels] + noise, 0, 255).astype(np.uint8)
-    pixels[:, :28] = 0                  # a blank first row, as in MNIST
-    return pixels, labels
-
-
-def make_store(n_blocks=6, samples=100):
-    entries, store = [], {}
-    for b in range(n_blocks):
-        pixels, labels = synthetic(samples, seed=b)
-        data = blocks.encode(labels.tolist(), pixels.tobytes())
-        entry = {"file": "train-%03d.bin" % b, "samples": samples, "bytes": len(data),
-                 "sha256": blocks.sha256_hex(data)}
-        entries.append(entry)
-        store[entry["file"]] = data
-    return entries, store
-
-
-def held_out(n=300):
-    pixels, labels = synthetic(n, seed=999)
-    return pixels.astype(np.float32) / 255, labels.astype(np.int64)
-
-
-
-class FakeClock:
-    def __init__(self, now=100.0):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-
-class Harness:
-    def __init__(self, cache_size=3, n_blocks=6, samples=100, fetch=None, clock=None,
-                 hidden=HIDDEN):
-        self.entries, self.store = make_store(n_blocks, samples)
-        self.calls = []
-        self.cache = BlockCache(self.entries, fetch or self.fetch, size=cache_size)
-        self.published = []
-        self.checkpoints = []
-        self.clock = clock or FakeClock()
-        self.trainer = Trainer(MLP(hidden, 0), self.cache, held_out(), self.published.append,
-                               self.checkpoints.append, clock=self.clock)
-
-    async def fetch(self, entry):
-        self.calls.append(entry["file"])
-        await asyncio.sleep(0)
-        return self.store[entry["file"]]
-
-    def send(self, kind, value=None):
-        message = {"type": kind}
-        if value is not None:
-            message["value"] = value
-        return json.loads(self.trainer.signal(json.dumps(message)))
-
-    def last(self):
-        return protocol.decode_status(self.published[-1])
-
-    def weights(self):
-        return [p.tobytes() for p in self.trainer.model.params()]
-
-
-def run(coro, timeout=TIMEOUT):
-    async def bounded():
-        return await asyncio.wait_for(coro, timeout)
-    return asyncio.run(bounded())
-
 
 async def until(predicate, timeout=2.0, step=0.005):
+    """Whether predicate() came true within `timeout` simulated seconds."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not predicate():
@@ -121,10 +48,6 @@ async def iterate(trainer):
     trainer.cache.fill()
     await trainer.step()
     await asyncio.sleep(0)
-
-
-def b64(data):
-    return base64.b64encode(data).decode()
 
 
 # -- statuses ------------------------------------------------------------------
@@ -262,10 +185,6 @@ def test_set_weights_seed():
     assert status["loss"] is None and status["acc"] is None
 
 
-def file_of(model, **meta):
-    return b64(weights_file.encode(model, classes.DIGITS, **meta))
-
-
 def test_set_weights_file_of_another_size_with_its_counts():
     h = Harness()
     other = MLP(5, 77)
@@ -314,7 +233,7 @@ def float64_file():
 def nan_file():
     model = MLP(3, 1)
     model.W1[3, 1] = np.nan
-    return weights_file.encode(model, classes.DIGITS)
+    return weights_of(model)
 
 
 BAD_SIGNALS = [
@@ -513,7 +432,7 @@ def test_training_keeps_going_with_a_large_batch():
                 await asyncio.sleep(0)
             return store[entry["file"]]
 
-        cache = BlockCache(entries, jittery_fetch, size=3, seed=4)
+        cache = BlockCache(entries, jittery_fetch, size=3, seed=4, clock=clock)
         trainer = Trainer(MLP(HIDDEN, 0), cache, held_out(), lambda text: None,
                           clock=FakeClock())
         trainer.signal(protocol.signal(protocol.SET_BATCH_SIZE, 900))
@@ -543,18 +462,11 @@ class FlakyHost:
         return self.store[entry["file"]]
 
 
-def fast_backoff(monkeypatch):
-    """The cache's delays and the heartbeat, made a hundred times shorter."""
-    monkeypatch.setattr(cache_module, "RETRY_DELAYS", (0.001, 0.002, 0.005, 0.01, 0.02, 0.05))
-    monkeypatch.setattr(cache_module, "PROBE_EVERY_S", 0.05)
-    monkeypatch.setattr(trainer_module, "HEARTBEAT_S", 0.01)
-
-
-def test_training_with_no_data_to_be_had_says_why_and_goes_on_by_itself(monkeypatch):
-    fast_backoff(monkeypatch)
+def test_training_with_no_data_to_be_had_says_why_and_goes_on_by_itself():
     entries, store = make_store(8)
     host = FlakyHost(store)
     h = Harness(fetch=host.fetch)
+    probes = 10 * cache_module.PROBE_EVERY_S
 
     async def scenario():
         task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
@@ -562,25 +474,25 @@ def test_training_with_no_data_to_be_had_says_why_and_goes_on_by_itself(monkeypa
         assert await until(lambda: h.trainer.iteration >= 5)
         assert h.last()["data_state"] == "ok"
         host.down = True
-        assert await until(lambda: h.last()["data_state"] == "unreachable")
+        assert await until(lambda: h.last()["data_state"] == "unreachable", timeout=60)
         assert h.last()["training"] is True                 # waiting, not stopped
         paused_at, published, asked = h.trainer.iteration, len(h.published), host.requests
-        await asyncio.sleep(0.5)                            # ten probe intervals
+        await asyncio.sleep(probes)                         # ten probe intervals
         assert h.trainer.iteration == paused_at
         assert len(h.published) > published                 # the page still hears why
         assert h.last()["data_state"] == "unreachable"
-        assert host.requests - asked <= 0.5 / 0.05 + 2      # one probe at a time
+        assert host.requests - asked <= 10 + 2              # one probe at a time
         host.down = False
-        assert await until(lambda: h.trainer.iteration >= paused_at + 5)
+        assert await until(lambda: h.trainer.iteration >= paused_at + 5,
+                           timeout=2 * cache_module.PROBE_EVERY_S)
         assert h.last()["data_state"] == "ok"
         assert h.last()["fetch_errors"] == h.cache.fetch_errors > 0
         h.send("stop")
         await stop_task(task)
-    run(scenario())
+    run(scenario(), timeout=600)
 
 
-def test_stop_while_waiting_for_data_that_cannot_be_had(monkeypatch):
-    fast_backoff(monkeypatch)
+def test_stop_while_waiting_for_data_that_cannot_be_had():
     entries, store = make_store(8)
     host = FlakyHost(store)
     host.down = True
@@ -589,13 +501,13 @@ def test_stop_while_waiting_for_data_that_cannot_be_had(monkeypatch):
     async def scenario():
         task = asyncio.ensure_future(h.trainer.run(idle_poll_s=0.01))
         h.send("start")
-        assert await until(lambda: h.last()["data_state"] == "unreachable")
+        assert await until(lambda: h.last()["data_state"] == "unreachable", timeout=60)
         h.send("stop")
         assert h.last()["training"] is False
         assert h.last()["data_state"] == "unreachable"      # still none cached: Start would wait
         assert h.trainer.iteration == 0
         await stop_task(task)
-    run(scenario())
+    run(scenario(), timeout=600)
 
 
 # -- samples per second -------------------------------------------------------------
@@ -657,11 +569,6 @@ def test_a_healthy_run_is_not_stopped():
 
 
 # -- my digits and lessons -------------------------------------------------------
-
-def my_digits(n, label=3, learn=True):
-    pixels, _ = synthetic(n, seed=50)
-    return {"x": b64(pixels.tobytes()), "y": [label] * n, "learn": learn}
-
 
 def test_teaching_starts_a_lesson_that_ends_by_itself(monkeypatch):
     monkeypatch.setattr(trainer_module, "LESSON_STEPS", 5)

@@ -13,32 +13,11 @@ from worker import weights_file
 from worker.convnet import ConvNet
 from worker.mlp import MLP
 from worker.weights_file import BadWeights
-
-
-def trained_like(hidden=6, seed=1):
-    model = MLP(hidden, seed)
-    model.b1 += 0.25
-    model.b2 -= 0.5
-    return model
+from tests.harness.samples import members_of, npz, trained_like, weights_of
 
 
 def encode(model=None, **meta):
-    return weights_file.encode(model or trained_like(), DIGITS, **meta)
-
-
-def npz(members):
-    """An .npz written by numpy itself from {name: array}."""
-    out = io.BytesIO()
-    np.savez(out, **members)
-    return out.getvalue()
-
-
-def members_of(model, **meta_changes):
-    meta = json.loads(str(np.load(io.BytesIO(encode(model)))["meta"]))
-    meta.update(meta_changes)
-    members = dict(model.named_params())
-    members["meta"] = np.array(json.dumps(meta))
-    return members
+    return weights_of(model or trained_like(), **meta)
 
 
 # -- what numpy sees ----------------------------------------------------------------
@@ -78,7 +57,7 @@ def test_the_same_weights_give_the_same_bytes():
 
 def test_a_file_numpy_wrote_is_read_too():
     model = trained_like()
-    back, _ = weights_file.decode(npz(members_of(model)))
+    back, _ = weights_file.decode(npz(**members_of(model)))
     np.testing.assert_array_equal(back.W1, model.W1)
 
 
@@ -110,13 +89,13 @@ def test_the_npy_of_earlier_versions_still_reads():
 def replaced(name, array):
     members = members_of(trained_like())
     members[name] = array
-    return npz(members)
+    return npz(**members)
 
 
 def without(name):
     members = members_of(trained_like())
     del members[name]
-    return npz(members)
+    return npz(**members)
 
 
 def pickled_member():
@@ -128,7 +107,7 @@ def pickled_member():
 
 
 def extra_member():
-    out = io.BytesIO(npz(members_of(trained_like())))
+    out = io.BytesIO(npz(**members_of(trained_like())))
     with zipfile.ZipFile(out, "a") as archive:
         archive.writestr("readme.txt", "hello")
     return out.getvalue()
@@ -153,8 +132,8 @@ BAD_FILES = {
     "meta not json": (lambda: replaced("meta", np.array("{nope")), "not JSON"),
     "meta of another format": (lambda: replaced("meta", np.array('{"format": "x"}')),
                                "does not describe"),
-    "newer version": (lambda: npz(members_of(trained_like(), version=99)), "newer"),
-    "unknown architecture": (lambda: npz(members_of(trained_like(), architecture="rnn")),
+    "newer version": (lambda: npz(**members_of(trained_like(), version=99)), "newer"),
+    "unknown architecture": (lambda: npz(**members_of(trained_like(), architecture="rnn")),
                              "unknown architecture"),
     "meta as numbers": (lambda: replaced("meta", np.zeros(3, np.float32)), "JSON string"),
     "missing array": (lambda: without("output.bias"), "expected arrays"),
@@ -167,7 +146,7 @@ BAD_FILES = {
                     "shape"),
     "not 28x28 inputs": (lambda: replaced("hidden.weight", np.zeros((100, 6), np.float32)),
                          "shape"),
-    "too many units": (lambda: npz(members_of(MLP(1025, 0))), "1 to 1024"),
+    "too many units": (lambda: npz(**members_of(MLP(1025, 0))), "1 to 1024"),
     "nan": (lambda: replaced("output.weight", np.full((6, 10), np.nan, np.float32)), "NaN"),
     "infinity": (lambda: replaced("hidden.bias", np.full(6, np.inf, np.float32)), "infinity"),
     "old npy of the wrong shape": (lambda: npy(np.zeros((5, 7), np.float32)), "shape"),
@@ -234,4 +213,4 @@ def test_convnet_arrays_under_the_mlp_name_are_refused():
     members["meta"] = np.array(json.dumps({"format": "digits-weights", "version": 1,
                                            "architecture": "mlp"}))
     with pytest.raises(weights_file.BadWeights, match="not mlp weights: expected arrays"):
-        weights_file.decode(npz(members))
+        weights_file.decode(npz(**members))
