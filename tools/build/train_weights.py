@@ -21,7 +21,7 @@ from worker.snapshots import inference_weights
 from worker import weights_file
 from tools import ROOT
 
-DATA = os.path.join(ROOT, shipped.DATA)
+DATA = os.path.normpath(os.path.join(ROOT, shipped.DATA))
 OUT = os.path.join(ROOT, shipped.PRETRAINED["mlp"])
 OUT_CNN = os.path.join(ROOT, shipped.PRETRAINED["cnn"])
 OUT_INFERENCE = os.path.join(ROOT, shipped.PRETRAINED_INFERENCE)
