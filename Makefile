@@ -84,6 +84,8 @@ unit: setup
 test: setup browser
 	$(PY) -m pytest -q tests
 
+# Prints one JSON line and writes docs/benchmarks.md, the only way that file
+# changes (10 to 20 minutes, on both cores: run nothing else meanwhile).
 bench: setup browser $(ANCHORS)
 	@sh tools/bench/ensure_fonts.sh
 	$(PY) -m tools.bench.bench

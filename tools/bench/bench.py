@@ -13,8 +13,10 @@ both models' speed against the peer systems (TensorFlow.js, ConvNetJS)
 trained in the same browser between two readings of the page's own, per
 sample and per multiply-add (tools/bench/anchor_bench.py).
 
-Prints one JSON line. Ratios, not absolute figures, are what to compare
-across runs: the machine is shared and noisy.
+Prints one JSON line and writes docs/benchmarks.md (tools/bench/report.py):
+the machine, its load at the start and the end, and every figure in tables.
+Ratios, not absolute figures, are what to compare across runs: the machine
+is shared and noisy.
 """
 import json
 import os
@@ -25,7 +27,7 @@ import numpy as np
 from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
 from tools import ROOT
 from tools.bench.startup import startup_figures
-from tools.bench import anchor_bench, convnet_bench, page_speed
+from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
 from tools.build.train_weights import load_split
 from worker import weights_file
@@ -162,9 +164,11 @@ def shipped_models():
 
 
 def main():
+    machine_start = report.machine()
     start = startup_figures()
     url, httpd = serve()
     driver = make_driver()
+    machine_start["browser"] = "Chromium %s, headless" % driver.capabilities.get("browserVersion")
     try:
         page = Page(driver, url + "/").open()
         native_before = native_samples_per_s()
@@ -233,6 +237,8 @@ def main():
         "page_errors": len(errors),
     }
     print(json.dumps(figures))
+    report.write(figures, machine_start, report.machine())
+    print("wrote docs/benchmarks.md")
 
 
 if __name__ == "__main__":
