@@ -3,7 +3,7 @@ import datetime
 
 from tools.bench import report
 
-START = {"cores": 2, "cpu": "Example CPU @ 2.00GHz", "load": (0.12, 0.3, 0.41),
+START = {"cores": 2, "cpu": "Example CPU @ 2.00GHz", "load": (0.12, 0.3, 0.41), "blas_threads": "1",
          "time": datetime.datetime(2026, 12, 5, 14, 3, tzinfo=datetime.timezone.utc),
          "browser": "Chromium 156.0.1, headless"}
 END = {**START, "load": (1.5, 1.2, 0.9),
@@ -76,7 +76,7 @@ def test_the_header_says_when_and_on_what_machine():
                  "| load average (1, 5, 15 min) at the start | 0.12, 0.30, 0.41 |",
                  "| load average at the end | 1.50, 1.20, 0.90 |", "| finished | 2026-12-05 14:19 UTC |",
                  "| browser | Chromium 156.0.1, headless |",
-                 "| native CPython: the MLP's training step, batch 64 | 157,246 samples/s |"):
+                 "| native CPython: the MLP's training step, batch 64, BLAS threads: 1 | 157,246 samples/s |"):
         assert line in text.splitlines()
 
 

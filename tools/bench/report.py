@@ -45,8 +45,10 @@ def cpu_model():
 
 
 def machine():
-    """Cores, CPU model, the load averages (1, 5, 15 minutes) and the time, now."""
+    """Cores, CPU model, the load averages (1, 5, 15 minutes), the BLAS threads
+    native numpy may use (make bench sets one) and the time, now."""
     return {"cores": os.cpu_count(), "cpu": cpu_model(), "load": os.getloadavg(),
+            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "as many as cores"),
             "time": datetime.datetime.now(datetime.timezone.utc)}
 
 
@@ -170,7 +172,8 @@ def header(r, machine_start, machine_end):
         ("load average at the end", load(machine_end)),
         ("finished", machine_end["time"].strftime("%Y-%m-%d %H:%M UTC")),
         ("browser", machine_start.get("browser") or "—"),
-        ("native CPython: the MLP's training step, batch %s" % r.get("batch_size"),
+        ("native CPython: the MLP's training step, batch %s, BLAS threads: %s"
+         % (r.get("batch_size"), machine_start.get("blas_threads", "—")),
          r.get("native_samples_per_s") + " samples/s"),
     ])
 
