@@ -96,9 +96,13 @@ unit: setup
 test: setup browser
 	$(PY) -m pytest -q tests
 
+# Prints one JSON line and writes docs/benchmarks.md, the only way that file
+# changes (10 to 20 minutes, on both cores: run nothing else meanwhile).
+# Native figures use one BLAS thread, as the page's worker has one: with two on
+# a loaded 2-core machine, the same step read 67,000 then 6,900 samples/s.
 bench: setup browser $(ANCHORS)
 	@sh tools/bench/ensure_fonts.sh
-	$(PY) -m tools.bench.bench
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tools.bench.bench
 
 # Trains in headless Chromium for MINUTES, watching memory, statuses and clicks.
 MINUTES ?= 10

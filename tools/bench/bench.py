@@ -8,16 +8,18 @@ tasks; how fast a killed worker is noticed and replaced; and how fast
 learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
 latency, and what distorted batches cost and give (tools/bench/convnet_bench.py);
 teaching it odd shapes of handwriting, and photos of other writers' digits
-(tools/bench/teach_bench.py); and both models' speed over the fastest of the
-peer systems (TensorFlow.js, ConvNetJS) trained in the same browser in the
-same run (tools/bench/anchor_bench.py).
+(tools/bench/teach_bench.py); the shipped weights' held-out accuracy; and
+both models' speed against the peer systems (TensorFlow.js, ConvNetJS)
+trained in the same browser between two readings of the page's own, per
+sample and per multiply-add (tools/bench/anchor_bench.py).
 
-Prints one JSON line. Ratios, not absolute figures, are what to compare
-across runs: the machine is shared and noisy.
+Prints one JSON line and writes docs/benchmarks.md (tools/bench/report.py):
+the machine, its load at the start and the end, and every figure in tables.
+Ratios, not absolute figures, are what to compare across runs: the machine
+is shared and noisy.
 """
 import json
 import os
-import statistics
 import time
 
 import numpy as np
@@ -25,18 +27,17 @@ import numpy as np
 from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
 from tools import ROOT
 from tools.bench.startup import startup_figures
-from tools.bench import anchor_bench, convnet_bench
+from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
 from tools.build.train_weights import load_split
 from worker import weights_file
 from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
 from worker.mlp import MLP
 
-MEASURE_S = 6.0
 TARGET_ACC = 0.95
 
 
-def native_samples_per_s(seconds=MEASURE_S / 2):
+def native_samples_per_s(seconds=page_speed.MEASURE_S / 2):
     """The worker's model code on CPython, same batch size and data."""
     X, y = load_split("train")
     model, rng = MLP(seed=1), np.random.default_rng(1)
@@ -46,16 +47,6 @@ def native_samples_per_s(seconds=MEASURE_S / 2):
         model.train_step(X[idx], y[idx], LRATE)
         samples += BATCH
     return samples / (time.perf_counter() - start)
-
-
-def browser_samples_per_s(page):
-    """Median of the worker's own 1-second samples/s readings while training."""
-    page.click("#start")
-    page.wait_for(lambda: page.number("samples_seen") > 20 * BATCH)
-    readings = page.readings("samples_per_s", MEASURE_S)
-    page.click("#stop")
-    page.wait_for(lambda: page.status("training") == "False")
-    return statistics.median(readings)
 
 
 def seconds_to_target(page, target=TARGET_ACC, timeout_s=60):
@@ -162,20 +153,32 @@ def divergence(page):
     return (round(elapsed, 2) if stopped else None), page.number("test_acc")
 
 
+def shipped_models():
+    """The shipped weights of each architecture: {architecture: model}."""
+    shipped = {}
+    for name in ("pretrained", "pretrained-cnn"):
+        with open(os.path.join(ROOT, "static", "weights", name + ".npz"), "rb") as f:
+            model, _ = weights_file.decode(f.read())
+        shipped[model.ARCHITECTURE] = model
+    return shipped
+
+
 def main():
+    machine_start = report.machine()
     start = startup_figures()
     url, httpd = serve()
     driver = make_driver()
+    machine_start["browser"] = "Chromium %s, headless" % driver.capabilities.get("browserVersion")
     try:
         page = Page(driver, url + "/").open()
         native_before = native_samples_per_s()
-        browser = browser_samples_per_s(page)
+        browser = page_speed.samples_per_s(page)
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
         latencies, computes, input_delays, longtasks, saves = drawing_while_training(page)
         noticed_s, recovered_s = worker_recovery(page)
         diverged_s, acc_after_divergence = divergence(page)
-        convnet_bench.choose(page, "cnn")
+        page_speed.choose(page, "cnn")
         cnn = convnet_bench.speeds(page)
         cnn["cnn_seconds_to_98pct_heldout"], cnn["cnn_samples_to_98pct_heldout"] = \
             seconds_to_target(page, convnet_bench.TARGET_ACC, timeout_s=180)
@@ -183,7 +186,7 @@ def main():
         cnn_drawing = drawing_while_training(page)
         blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
-        anchors = anchor_bench.anchor_figures(driver, url)
+        anchors = anchor_bench.sandwich(driver, url)     # page, anchors, page
     finally:
         driver.quit()
     driver = make_driver()          # a fresh visitor, with the shipped weights
@@ -194,18 +197,14 @@ def main():
     finally:
         driver.quit()
         httpd.shutdown()
-    shipped = {}
-    for name in ("pretrained", "pretrained-cnn"):
-        with open(os.path.join(ROOT, "static", "weights", name + ".npz"), "rb") as f:
-            model, _ = weights_file.decode(f.read())
-        shipped[model.ARCHITECTURE] = model
+    shipped = shipped_models()
+    X_test, y_test = load_split("test")
     native = (native_before + native_after) / 2
-    print(json.dumps({
+    figures = {
         "batch_size": BATCH,
         "browser_samples_per_s": round(browser),
         "native_samples_per_s": round(native),
         "browser_to_native_ratio": round(browser / native, 3),
-        "browser_vs_goal_10000": round(browser / 10000, 2),
         "seconds_to_95pct_heldout": to_target,
         "samples_to_95pct_heldout": samples,
         **start,
@@ -230,12 +229,16 @@ def main():
         "cnn_main_thread_longtasks_while_training": len(cnn_drawing[3]),
         "cnn_main_thread_longest_task_ms": max(cnn_drawing[3], default=0),
         **convnet_bench.mlp_with_distortion(),
+        **{"shipped_heldout_" + name: round(model.accuracy(X_test, y_test), 4)
+           for name, model in shipped.items()},
         **teach,
         **photographed(shipped),
         **anchors,
-        **anchor_bench.ratios(anchors, browser, cnn["cnn_samples_per_s"]),
         "page_errors": len(errors),
-    }))
+    }
+    print(json.dumps(figures))
+    report.write(figures, machine_start, report.machine())
+    print("wrote docs/benchmarks.md")
 
 
 if __name__ == "__main__":

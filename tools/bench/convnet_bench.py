@@ -7,8 +7,6 @@ import statistics
 import time
 
 import numpy as np
-from selenium.webdriver.support.select import Select
-
 from tools.build.train_weights import load_split, train
 from worker import augment
 from worker.classifier import BATCH_SIZE, LEARNING_RATE
@@ -16,11 +14,6 @@ from worker.mlp import MLP
 from worker.trainer import RATE_WINDOW_S
 
 TARGET_ACC = 0.98
-
-
-def choose(page, architecture):
-    Select(page.find("#architecture")).select_by_value(architecture)
-    page.wait_for(lambda: page.status("architecture") == architecture, timeout=60)
 
 
 def set_augment(page, on):

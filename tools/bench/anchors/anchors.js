@@ -1,6 +1,8 @@
 // The peer systems `make bench` measures the page against, trained here on the
 // main thread as their own demos do, on the page's data blocks.
-// window.runAnchor(name, seconds) -> Promise of {samples_per_s, heldout_acc, error}.
+// window.runAnchor(name, seconds) -> Promise of {samples_per_s, heldout_acc, layers, error}:
+// layers is [outputs, fan-in] of each layer with weights, read from the built
+// network (tools/bench/work.py counts its multiply-adds from them).
 "use strict";
 
 const DATA = "../../../static/data/";
@@ -109,14 +111,22 @@ function tfjsCnn() {
   return { model, batch: TFJS_CNN.batch, shape: [SIDE, SIDE, 1] };
 }
 
-async function runTfjs(backend, build, heldoutCount, seconds, train, test) {
+const product = dims => dims.reduce((a, b) => a * b, 1);
+
+// A layer's outputs per sample (outputShape less the batch) and fan-in (the
+// kernel's shape less its last axis, the units or filters).
+const tfjsLayers = model => model.layers.filter(layer => layer.weights.length).map(
+  layer => [product(layer.outputShape.slice(1)), product(layer.weights[0].shape.slice(0, -1))]);
+
+async function runTfjs(backend, build, heldoutCount, seconds, train, test, result) {
   if (backend === "wasm")
     tf.wasm.setWasmPaths(new URL("./node_modules/@tensorflow/tfjs-backend-wasm/dist/", location.href).href);
   if (!(await tf.setBackend(backend))) throw new Error("TensorFlow.js backend " + backend + " did not start");
   const { model, batch, shape } = build();
+  result.layers = tfjsLayers(model);
   const indices = shuffledIndices(train.count);
   const xs = new Float32Array(batch * PIXELS), ys = new Int32Array(batch);
-  const samplesPerS = await trainFor(seconds, async () => {
+  result.samples_per_s = await trainFor(seconds, async () => {
     for (let b = 0; b < batch; b++) {
       const i = indices.next().value;
       xs.set(train.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), b * PIXELS);
@@ -134,7 +144,7 @@ async function runTfjs(backend, build, heldoutCount, seconds, train, test) {
   const held = firstOf(test, heldoutCount);
   const predicted = tf.tidy(() => model.predict(
     tf.tensor(held.pixels, [held.count, ...shape]), { batchSize: 100 }).argMax(-1).dataSync());
-  return { samples_per_s: samplesPerS, heldout_acc: accuracy(predicted, held.labels) };
+  result.heldout_acc = accuracy(predicted, held.labels);
 }
 
 // ---- ConvNetJS ----
@@ -166,15 +176,21 @@ function convnetjsCnn() {
   return { net, trainer, batch: CONVNETJS_CNN.batch_size, shape: [SIDE, SIDE, 1] };
 }
 
-async function runConvnetjs(build, heldoutCount, seconds, train, test) {
+// Layers with weights have filters (a fully connected layer's are 1x1xinputs):
+// outputs are the layer's output volume, the fan-in a filter's size.
+const convnetjsLayers = net => net.layers.filter(layer => layer.filters).map(
+  layer => [layer.out_sx * layer.out_sy * layer.out_depth, layer.filters[0].w.length]);
+
+async function runConvnetjs(build, heldoutCount, seconds, train, test, result) {
   const { net, trainer, batch, shape } = build();
+  result.layers = convnetjsLayers(net);
   const vol = (data, i) => {
     const v = new convnetjs.Vol(...shape, 0.0);
     v.w.set(data.pixels.subarray(i * PIXELS, (i + 1) * PIXELS));
     return v;
   };
   const indices = shuffledIndices(train.count);
-  const samplesPerS = await trainFor(seconds, () => {
+  result.samples_per_s = await trainFor(seconds, () => {
     for (let b = 0; b < batch; b++) {     // the trainer updates every batch_size samples
       const i = indices.next().value;
       trainer.train(vol(train, i), train.labels[i]);
@@ -186,7 +202,7 @@ async function runConvnetjs(build, heldoutCount, seconds, train, test) {
     net.forward(vol(held, i));
     return net.getPrediction();
   });
-  return { samples_per_s: samplesPerS, heldout_acc: accuracy(predicted, held.labels) };
+  result.heldout_acc = accuracy(predicted, held.labels);
 }
 
 function accuracy(predicted, labels) {
@@ -195,22 +211,26 @@ function accuracy(predicted, labels) {
   return right / labels.length;
 }
 
+// Each fills in the result as it goes: (seconds, train, test, result).
 const ANCHORS = {
-  tfjs_wasm_mlp: (s, tr, te) => runTfjs("wasm", tfjsMlp, HELDOUT.mlp, s, tr, te),
-  tfjs_cpu_mlp: (s, tr, te) => runTfjs("cpu", tfjsMlp, HELDOUT.mlp, s, tr, te),
-  convnetjs_mlp: (s, tr, te) => runConvnetjs(convnetjsMlp, HELDOUT.mlp, s, tr, te),
-  tfjs_wasm_cnn: (s, tr, te) => runTfjs("wasm", tfjsCnn, HELDOUT.cnn, s, tr, te),
-  tfjs_cpu_cnn: (s, tr, te) => runTfjs("cpu", tfjsCnn, HELDOUT.cnn, s, tr, te),
-  convnetjs_cnn: (s, tr, te) => runConvnetjs(convnetjsCnn, HELDOUT.cnn, s, tr, te),
+  tfjs_wasm_mlp: (...run) => runTfjs("wasm", tfjsMlp, HELDOUT.mlp, ...run),
+  tfjs_cpu_mlp: (...run) => runTfjs("cpu", tfjsMlp, HELDOUT.mlp, ...run),
+  convnetjs_mlp: (...run) => runConvnetjs(convnetjsMlp, HELDOUT.mlp, ...run),
+  tfjs_wasm_cnn: (...run) => runTfjs("wasm", tfjsCnn, HELDOUT.cnn, ...run),
+  tfjs_cpu_cnn: (...run) => runTfjs("cpu", tfjsCnn, HELDOUT.cnn, ...run),
+  convnetjs_cnn: (...run) => runConvnetjs(convnetjsCnn, HELDOUT.cnn, ...run),
 };
 
 // A failure (TF.js's wasm backend has no gradient kernels for convolutions)
-// is a result to report, not a crash.
+// is a result to report, not a crash; what was known before it (the layers)
+// is kept, the figures it cut short are not.
 window.runAnchor = async (name, seconds) => {
+  const result = { samples_per_s: null, heldout_acc: null, layers: null, error: null };
   try {
     const [train, test] = await Promise.all([loadSplit("train"), loadSplit("test")]);
-    return { ...(await ANCHORS[name](seconds, train, test)), error: null };
+    await ANCHORS[name](seconds, train, test, result);
   } catch (e) {
-    return { samples_per_s: null, heldout_acc: null, error: String(e && e.message || e) };
+    Object.assign(result, { samples_per_s: null, heldout_acc: null, error: String(e && e.message || e) });
   }
+  return result;
 };
