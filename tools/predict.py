@@ -1,6 +1,6 @@
 """Predict digits natively with weights from the page.
 
-    python tools/predict.py WEIGHTS IMAGE... [--json]
+    .venv/bin/python -m tools.predict WEIGHTS IMAGE... [--json]
 
 WEIGHTS: an .npz the page exported (or the .npy of earlier versions).
 IMAGE: a PNG or JPEG of one digit (dark ink on light paper or light on dark,

@@ -26,7 +26,7 @@ from tests.harness.worker import Harness
 from worker import weights_file
 
 # The worker's exported functions, where PyScript puts them for the page: the
-# same handle the README gives tests for killing the worker.
+# same handle docs/architecture.md gives tests for killing the worker.
 CALL_WORKER = """
 const done = arguments[arguments.length - 1];
 const worker = document.querySelector('script[type=py][worker][name^=model]').xworker.sync;
