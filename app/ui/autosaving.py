@@ -77,7 +77,7 @@ class Autosaving:
             return
         self.saved_ms = js.performance.now()
         try:
-            await self.store.save(self.record(), wanted=lambda: not self.forgotten)
+            await self.store.save(self.record, wanted=lambda: not self.forgotten)
         except StorageError as error:
             self.storage_failed(error)
             return

@@ -108,8 +108,10 @@ class ModelStore:
         found = await self.run("readonly", lambda store: store.getAll(KEY))
         return found[0] if found.length else None     # getAll: no JS undefined to test for
 
-    async def save(self, record, wanted=lambda: True):
-        await self.run("readwrite", lambda store: store.put(record, KEY), wanted)
+    async def save(self, make_record, wanted=lambda: True):
+        """make_record() is called when this save's turn comes, so a save that
+        waited behind another never writes an older state over a newer one."""
+        await self.run("readwrite", lambda store: store.put(make_record(), KEY), wanted)
 
     def save_now(self, record):
         """For pagehide: start the write synchronously, while the page still
