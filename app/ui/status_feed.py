@@ -31,6 +31,7 @@ class StatusFeed:
         self.latest = None
         self.latest_text = None        # newest status, not parsed yet
         self.frame_pending = False
+        self.unrendered = False        # a status came since the last render
         self.last_render = 0
         self.render_proxy = create_proxy(self.render)
         self.frame_proxy = create_proxy(self.next_frame)
@@ -41,6 +42,9 @@ class StatusFeed:
         their views must not be lost to a later status."""
         text = event.data
         if not isinstance(text, str):      # a checkpoint
+            # The statuses before it first: a checkpoint saved with the charts'
+            # history must not miss the points its own training added.
+            self.render_now()
             for taker in self.checkpoints:
                 taker(text)
             return
@@ -48,6 +52,7 @@ class StatusFeed:
             self.take(protocol.decode_status(text))
         else:
             self.latest_text = text
+        self.unrendered = True
         if not self.frame_pending:
             self.frame_pending = True
             wait = RENDER_EVERY_MS - (window.performance.now() - self.last_render)
@@ -67,6 +72,13 @@ class StatusFeed:
 
     def render(self, _timestamp=None):
         self.frame_pending = False
+        self.render_now()
+
+    def render_now(self):
+        """Each status is rendered once (a render adds its points to the charts)."""
+        if not self.unrendered:
+            return
+        self.unrendered = False
         self.last_render = window.performance.now()
         if self.latest_text is not None:
             self.take(protocol.decode_status(self.latest_text))
