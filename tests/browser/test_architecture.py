@@ -9,7 +9,8 @@ from tests.harness.samples import PRETRAINED_CNN
 
 def choose(page, architecture):
     Select(page.find("#architecture")).select_by_value(architecture)
-    assert page.wait_for(lambda: page.status("architecture") == architecture, timeout=30)
+    assert page.wait_for(lambda: page.status("architecture") == architecture, timeout=30), \
+        (page.text("#message"), page.worker(), page.find("#architecture").get_attribute("disabled"))
 
 
 def predicted_by(page, digit):

@@ -2,8 +2,6 @@
 prediction are first and whole on screen, nothing scrolls sideways, training
 is folded with Start one click away, and it works inside a blog's iframe.
 (The full page, unfolded: test_training.py's first visit.)"""
-import pytest
-
 from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
 
 ON_SCREEN = """
@@ -22,12 +20,14 @@ return {
 """
 
 
-@pytest.mark.parametrize("width, height", [(640, 480), (360, 480)])
-def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server, width, height):
-    viewport(driver, width, height)
+def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server):
+    """In an iframe of 640x480, then one 360 px wide (the same page resized)."""
+    viewport(driver, 640, 480)
     page = Page(driver, server + SUBPATH + "?embed").open()
-    assert page.driver.execute_script(ON_SCREEN) == {
-        "grid": True, "prediction": True, "bars": True, "start": True, "sideways": 0, "folded": True}
+    for width, height in ((640, 480), (360, 480)):
+        viewport(driver, width, height)
+        assert page.driver.execute_script(ON_SCREEN) == {
+            "grid": True, "prediction": True, "bars": True, "start": True, "sideways": 0, "folded": True}, width
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
     seen = page.number("samples_seen")

@@ -1,4 +1,4 @@
-"""Issue 10, bad input everywhere, in the page: the worker's signal, each setting
+"""Bad input everywhere, in the page: the worker's signal, each setting
 field, each file input and the address's query get random and hostile values.
 Nothing crashes (no page error, the worker stays up), a rejected input changes
 nothing and the page says why. One page takes the entry points in turn (the
@@ -286,11 +286,12 @@ def hostile_queries(rng):
     words = ["embed", "<script>window.hostile=1</script>", '"><img src=x onerror="window.hostile=1">',
              "\u202e", "\U0001f600", "%00", "%ff", "../../", "=", "&", "?", "#", "'", "\\"]
     random_query = "&".join("%s=%s" % (rng.choice(words), rng.choice(words)) for _ in range(12))
-    return ["?embed=<script>window.hostile=1</script>",
-            '?embed="><img src=x onerror="window.hostile=1">',
-            "?embed&embed=1&embed=&x=%00%ff%fe#<img src=x onerror=window.hostile=1>",
-            "?q=" + "x" * 16000,
-            "?\u202e=\U0001f600&../../static/data/manifest.json#?embed=1/../..",
+    # Three pages, each carrying several: markup in embed's value and beside it,
+    # embed given thrice and a fragment with markup; then a long query with
+    # unicode and a path in it (no embed); then the random one.
+    return ['?embed=<script>window.hostile=1</script>&x="><img src=x onerror="window.hostile=1">'
+            "&embed&embed=1&embed=&y=%00%ff%fe#<img src=x onerror=window.hostile=1>",
+            "?q=" + "x" * 16000 + "&\u202e=\U0001f600&../../static/data/manifest.json#?embed=1/../..",
             "?" + random_query]
 
 

@@ -1,6 +1,6 @@
 """The page trains in its worker: start, stop, settings, and live status."""
-from tests.harness.browser import Page, page_errors, SUBPATH
 from tests.harness.samples import SHIPPED_META, SHIPPED_SAMPLES
+from worker.mlp_step import CStep
 
 
 def test_a_first_visit_boots_ready_with_the_shipped_weights_and_the_full_page(page):
@@ -18,7 +18,9 @@ def test_a_first_visit_boots_ready_with_the_shipped_weights_and_the_full_page(pa
     assert not page.find("#full-page").is_displayed()
 
 
-def test_start_trains_and_stop_halts(page):
+def test_start_trains_with_the_c_step_and_stop_halts(page):
+    """(Without its C step, numpy trains the MLP: test_c_step.py.)"""
+    assert page.status("step") == CStep.NAME
     start = page.number("iteration")
     page.click("#start")
     assert page.wait_for(lambda: page.number("iteration") >= start + 50)
@@ -46,72 +48,23 @@ def test_loss_falls_from_random_weights(page):
     page.click("#stop")
 
 
-def test_each_setting_shows_up_in_the_next_status(page):
+def test_settings_show_up_in_the_next_status_never_under_typing_and_the_cache_follows(page):
+    """Each setting committed shows up in the next status with no complaint;
+    while ten statuses a second are shown, a field with the focus keeps what
+    is being typed (it lost keystrokes under load before); the cache refills
+    to a new size and training runs through more than one cache-full.
+    (Refused settings: test_hostile_page.py.)"""
     for selector, field, value, shown in [("#batch-size", "batch_size", 32, 32.0),
                                           ("#learning-rate", "lrate", 0.01, 0.01),
-                                          ("#cache-size", "cache_size", 3, 3.0)]:
+                                          ("#cache-size", "cache_size", 12, 12.0)]:
         page.set_input(selector, value)
         assert page.wait_for(lambda: page.number(field) == shown), selector
         assert page.text("#message") == "", selector
-
-
-def test_invalid_setting_is_rejected_and_nothing_changes(page):
-    for value in ["-1", "0", "abc", "1e9"]:
-        page.driver.execute_script("document.querySelector('#message').textContent = ''")
-        page.set_input("#batch-size", value)
-        assert page.wait_for(lambda: page.text("#message") != ""), value
-        assert "batch size" in page.text("#message").lower(), value
-        page.click("#start")                            # status refreshes
-        assert page.wait_for(lambda: page.status("training") == "True"), value
-        assert page.number("batch_size") == 64, value
-        page.click("#stop")
-        assert page.wait_for(lambda: page.status("training") == "False"), value
-
-
-def test_statuses_never_overwrite_a_setting_being_typed(page):
-    """Ten statuses a second are shown while training; a field with the focus
-    keeps what is being typed (it lost keystrokes under load before)."""
+    assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
     page.click("#start")
     assert page.wait_for(lambda: page.status("training") == "True")
     page.driver.execute_script("const f = document.querySelector('#batch-size'); f.focus(); f.value = '7'")
     seen = page.number("samples_seen")
-    assert page.wait_for(lambda: page.number("samples_seen") > seen + 64 * 20)   # many renders later
+    assert page.wait_for(lambda: page.number("samples_seen") > seen + 12 * 1000)   # many renders later
     assert page.driver.execute_script("return document.querySelector('#batch-size').value") == "7"
     page.click("#stop")
-
-
-def test_cache_refills_to_its_size_and_trains_from_it(page):
-    page.set_input("#cache-size", 12)
-    assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
-    page.click("#start")
-    assert page.wait_for(lambda: page.number("samples_seen") > 12 * 1000)   # more than one cache-full
-    page.click("#stop")
-
-
-def test_failed_fetch_and_corrupt_block_are_counted_never_fatal(driver, server, faults):
-    faults["train-003.bin"] = "corrupt"
-    faults["train-005.bin"] = "fail-once"
-    page = Page(driver, server + "/").open()
-    page.click("#start")
-    assert page.wait_for(lambda: page.number("corrupt_blocks") >= 1 and page.number("fetch_errors") >= 1,
-                         timeout=30)
-    iteration = page.number("iteration")
-    assert page.wait_for(lambda: page.number("iteration") > iteration + 50)
-    page.click("#stop")
-    # A failed fetch logs a 503 in the console; nothing else may go wrong.
-    assert [e for e in page_errors(driver) if "503" not in e] == []
-
-
-def test_missing_data_shows_an_error_not_a_blank_page(driver, server, faults):
-    faults["manifest.json"] = "missing"
-    page = Page(driver, server + "/").open(expect="error")
-    assert page.find("#error-panel").is_displayed()
-    assert "manifest.json" in page.text("#error-panel")
-
-
-def test_works_below_a_sub_path(driver, server):
-    page = Page(driver, server + SUBPATH).open()
-    page.click("#start")
-    assert page.wait_for(lambda: page.number("iteration") >= 20)
-    page.click("#stop")
-    assert page_errors(driver) == []

@@ -13,7 +13,7 @@ import numpy as np
 from shared import digits_file, protocol
 from tests.harness.samples import b64, digits, members_of, npz, trained_like, weights_of
 
-SEED = 10          # the number: any fixed seed would do
+SEED = 10          # any fixed seed would do
 
 TOKENS = ["NaN", "-NaN", "Infinity", "-Infinity", "1e999", "-1e999", "1" + "0" * 400, "-0",
           "1e-400", "null", "true", "false", '""', "[]", "{}", '"NaN"', '"64"', "0x40", "064"]

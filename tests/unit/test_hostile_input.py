@@ -1,4 +1,4 @@
-"""Issue 10, bad input everywhere, under CPython: seeded random and hostile
+"""Bad input everywhere, under CPython: seeded random and hostile
 values at the worker's signal(text) and at the decoders of the three files the
 page takes (weights, my digits, photos). Whatever comes in, nothing raises but
 the module's documented error; a rejected signal answers {"ok": false} with a
