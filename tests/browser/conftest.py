@@ -5,13 +5,13 @@ visitor's state (tests/harness/browser.py's wipe(), checked by
 test_harness.py): starting a browser per test cost more than many tests
 themselves. `new_driver` starts a Chromium of its own where a new profile is
 the point: the same-origin check reads a NetLog from the browser's first
-request, downloads go to the test's own folder, and the offline tests keep and
-replace a service worker's set across tabs and a server shut down for good.
+request, and the offline tests keep and replace a service worker's set across
+tabs and a server shut down for good.
 """
 import pytest
 from selenium.common.exceptions import WebDriverException
 
-from tests.harness.browser import Handler, Page, make_driver, page_errors, serve, wipe
+from tests.harness.browser import Handler, Page, make_driver, page_errors, save_downloads, serve, wipe
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -61,8 +61,15 @@ def driver(browser):
 
 
 @pytest.fixture
+def downloads(driver, tmp_path):
+    """The test's own folder, where the session's Chromium saves what the page downloads."""
+    save_downloads(driver, tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
 def new_driver():
-    """make_driver(extra_flags, download_dir): a Chromium with a new profile, quit after the test."""
+    """make_driver(extra_flags): a Chromium with a new profile, quit after the test."""
     started = []
 
     def start(*args, **kwargs):

@@ -9,21 +9,18 @@ import sys
 import numpy as np
 import pytest
 
-from tests.harness.browser import ROOT, Page, drawn_probabilities, page_errors, wait_for_file
+from tests.harness.browser import ROOT, drawn_probabilities, wait_for_file
 from tests.harness.samples import PRETRAINED, SHIPPED_SAMPLES, X_TEST, members_of, npz, weights_of
 from worker.mlp import MLP
 
 EXPORTED = "mnist-mlp-weights.npz"
 
 
-def test_export_gives_an_npz_that_numpy_reads(new_driver, server, tmp_path):
-    driver = new_driver(download_dir=tmp_path)
-    page = Page(driver, server + "/").open()
+def test_export_gives_an_npz_that_numpy_reads(page, downloads):
     page.click("#export")
-    exported = tmp_path / EXPORTED
+    exported = downloads / EXPORTED
     assert wait_for_file(exported)
     assert page.wait_for(lambda: EXPORTED in page.text("#message"))
-    assert page_errors(driver) == []
     with np.load(exported, allow_pickle=False) as got, np.load(PRETRAINED) as shipped:
         for name in MLP.PARAM_NAMES:
             np.testing.assert_array_equal(got[name], shipped[name])
@@ -31,21 +28,18 @@ def test_export_gives_an_npz_that_numpy_reads(new_driver, server, tmp_path):
     assert meta["architecture"] == "mlp" and meta["samples_seen"] == SHIPPED_SAMPLES
 
 
-def test_export_then_import_gives_the_same_predictions(new_driver, server, tmp_path):
-    driver = new_driver(download_dir=tmp_path)
-    page = Page(driver, server + "/").open()
+def test_export_then_import_gives_the_same_predictions(page, downloads):
     page.train_from_random()
     trained = drawn_probabilities(page, "7")
     page.click("#export")
-    assert wait_for_file(tmp_path / EXPORTED)
+    assert wait_for_file(downloads / EXPORTED)
     page.click("#randomize")        # not #pretrained: it too can be 1.0000 sure of this 7
     assert page.wait_for(lambda: page.probabilities() != trained)
-    page.find("#import").send_keys(str(tmp_path / EXPORTED))
+    page.find("#import").send_keys(str(downloads / EXPORTED))
     assert page.wait_for(lambda: page.text("#message") == "Imported %s." % EXPORTED)
     assert page.wait_for(lambda: page.probabilities() == trained)
     assert page.find("#weights-source").get_attribute("data-source") == "imported"
     assert EXPORTED in page.text("#weights-source")
-    assert page_errors(driver) == []
 
 
 def npz_with(**changes):
@@ -127,13 +121,11 @@ def test_learning_rate_10_stops_by_itself_and_puts_back_good_weights(page, setti
     assert page.number("test_acc") > 0.9
 
 
-def test_weights_trained_here_predict_natively_as_on_the_page(new_driver, server, tmp_path):
+def test_weights_trained_here_predict_natively_as_on_the_page(page, downloads):
     """tools/predict.py with the exported file gives the page's probabilities."""
-    driver = new_driver(download_dir=tmp_path)
-    page = Page(driver, server + "/").open()
     page.train_from_random(samples=5000)
     page.click("#export")
-    assert wait_for_file(tmp_path / EXPORTED)
+    assert wait_for_file(downloads / EXPORTED)
     shown = {}
     assert page.wait_for(lambda: page.find("#sample").is_enabled())
     for _ in range(6):
@@ -144,13 +136,12 @@ def test_weights_trained_here_predict_natively_as_on_the_page(new_driver, server
         index = int(page.find("#sample-label").get_attribute("data-index"))
         assert page.wait_for(lambda: sum(page.probabilities()) > 0.99)
         shown[index] = page.probabilities()
-    assert page_errors(driver) == []
     files = []
     for index in shown:
-        files.append(str(tmp_path / ("sample-%d.npy" % index)))
+        files.append(str(downloads / ("sample-%d.npy" % index)))
         np.save(files[-1], X_TEST[index].reshape(28, 28))
     out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "predict.py"),
-                          str(tmp_path / EXPORTED), *files, "--json"],
+                          str(downloads / EXPORTED), *files, "--json"],
                          capture_output=True, text=True, check=True).stdout
     for index, line in zip(shown, out.splitlines()):
         native = json.loads(line)["probabilities"]

@@ -148,26 +148,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
 
 
-def make_driver(extra_flags=(), download_dir=None):
+def make_driver(extra_flags=()):
     """A Chromium of its own, with a new, empty profile."""
     options = webdriver.ChromeOptions()
-    if download_dir:
-        options.add_experimental_option("prefs", {"download.default_directory": str(download_dir)})
     for flag in CHROME_FLAGS + list(extra_flags):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    if download_dir:
-        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                               {"behavior": "allow", "downloadPath": str(download_dir)})
-    return driver
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def save_downloads(driver, folder):
+    """Downloads go to `folder`, without asking (None: as a new profile's do)."""
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(folder)}
+                           if folder else {"behavior": "default"})
 
 
 def wipe(driver):
     """Make a used Chromium a first visitor again, as a new profile would be:
     one new tab (so nothing a test set through DevTools on its tab, such as a
-    viewport, blocked URLs or a script run on every page, is left), every
+    viewport, blocked URLs or a script run on every page, is left), downloads
+    as a new profile's, every
     origin served by serve() cleared of all it stored (IndexedDB, localStorage,
     Cache Storage, service workers, cookies) and of any quota set for it, the
     window at its first size and the console read out, so that page_errors()
@@ -184,6 +185,7 @@ def wipe(driver):
         driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin", {"origin": origin})
     driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    save_downloads(driver, None)
     driver.set_window_size(*WINDOW)
     driver.get_log("browser")
 
