@@ -1,8 +1,8 @@
 """The worker's messages, handed to the features: each checkpoint at once,
 and statuses at most ten times a second.
 
-The worker posts a status every training iteration; the page keeps only the
-latest one (drop-to-latest) and renders it on an animation frame at least
+The worker posts up to twenty statuses a second while training; the page
+keeps only the latest one (drop-to-latest) and renders it on a frame at least
 RENDER_EVERY_MS after the last, so it can never fall behind however fast the
 worker trains, and drawing keeps most frames to itself. Rendering hands the
 status to each feature's seen(status, views), views being the optional
@@ -37,8 +37,8 @@ class StatusFeed:
         self.frame_proxy = create_proxy(self.next_frame)
 
     def receive(self, event):
-        """Runs for every status (a hundred and more a second while training), so
-        it only keeps the text; statuses carrying views are parsed at once, as
+        """Runs for every status (up to twenty a second while training), so it
+        only keeps the text; statuses carrying views are parsed at once, as
         their views must not be lost to a later status."""
         text = event.data
         if not isinstance(text, str):      # a checkpoint

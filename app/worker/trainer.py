@@ -2,8 +2,10 @@
 
 `Trainer.run()` is the worker's life: every iteration it tops up the data
 cache, and while training it waits for a batch, takes one SGD step and
-publishes a status. Signals are applied between iterations, after the step
-under way once TURN_S has passed. The visitor's own digits
+publishes a status, at most one every STATUS_EVERY_S however fast the steps
+go, so a slow page is never flooded. Signals are applied between iterations,
+after the step under way once TURN_S has passed, and each is answered by a
+status at once. The visitor's own digits
 (worker/lessons.py) take part in every batch, and teaching one starts a
 lesson: a short burst of training that ends by itself. Checkpoints (the
 weights file and what the page needs to predict with it) go to the page every
@@ -33,8 +35,12 @@ HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the pa
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 # Training yields to the event loop (signals, fetches) this often, not every
 # step: in the page a yield cost 0.4 ms a step (0.05 ms idle; the fetches
-# queued behind it), as much as an MLP step. A status still goes every step.
+# queued behind it), as much as an MLP step.
 TURN_S = 0.005
+# While training, a status (the newest numbers, and any view due) goes at most
+# this often: the page shows ten a second, and each message costs its main
+# thread a call into Python, however fast the worker's steps are.
+STATUS_EVERY_S = 0.05
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
 
 
@@ -94,6 +100,7 @@ class Trainer:
         self.watch = LossWatch(clock, len(self.classes))
         self.eval_s = 0.0          # how long the last held-out evaluation took
         self.last_eval = self.last_weights = self.last_checkpoint = self.last_publish = clock()
+        self.unsent = False        # a step's status waits for STATUS_EVERY_S to pass
         self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
 
@@ -148,6 +155,7 @@ class Trainer:
 
     def finish(self, reason):
         """Stop training (or a lesson): evaluate, show and hand over the final weights."""
+        self.flush()
         self.training = False
         self.lesson_steps = 0
         self.cache.wake()          # a step waiting for data gives up now
@@ -233,6 +241,7 @@ class Trainer:
         }
 
     def send_checkpoint(self, reason):
+        self.flush()
         self.last_checkpoint = self.clock()
         self.publish_checkpoint(self.checkpoint(reason))
 
@@ -268,15 +277,33 @@ class Trainer:
         status = self.status()
         status.update(self.views())
         self.last_publish = self.clock()
+        self.unsent = False
         self.publish(protocol.encode_status(status))
+
+    def stepped(self):
+        """A step's status: sent if STATUS_EVERY_S has passed since the last,
+        else left for a later one, which will carry newer numbers (and any view
+        due: views are taken only when a status is sent, so none is lost)."""
+        if self.clock() - self.last_publish >= STATUS_EVERY_S:
+            self.send_status()
+        else:
+            self.unsent = True
+
+    def flush(self):
+        """The last step's status, if it still waits: before a checkpoint or
+        the end of training, so that the page charts every step before them."""
+        if self.unsent:
+            self.send_status()
 
     # -- the loop ------------------------------------------------------------
 
     async def step(self):
         """One training iteration: wait for a batch (never spinning), learn from it.
-        While it waits, a status every HEARTBEAT_S tells the page why (data_state)."""
+        While it waits, the last step's status goes out, then one every
+        HEARTBEAT_S tells the page why (data_state)."""
         while self.training and not await self.cache.wait_for(
-                self.batch_size, give_up=lambda: not self.training, timeout=HEARTBEAT_S):
+                self.batch_size, give_up=lambda: not self.training,
+                timeout=STATUS_EVERY_S if self.unsent else HEARTBEAT_S):
             self.send_status()
         if not self.training:     # stopped while waiting for data
             return
@@ -308,7 +335,7 @@ class Trainer:
             self.last_weights = now
         if now - self.last_checkpoint >= CHECKPOINT_EVERY_S:
             self.send_checkpoint("training")
-        self.send_status()
+        self.stepped()
 
     def diverged(self, trouble):
         """Stop, put back the last good weights, and say why."""

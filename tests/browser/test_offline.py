@@ -23,7 +23,7 @@ def offline_state(page):
 
 def wait_offline_state(page, expected):
     assert page.wait_for(lambda: offline_state(page) in (expected, "failed"), KEPT_TIMEOUT_S), \
-        offline_state(page)
+        (offline_state(page), page.state(), page.status("training"), page.text("#offline"))
     assert offline_state(page) == expected, page.text("#offline")
 
 

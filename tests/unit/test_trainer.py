@@ -43,6 +43,11 @@ async def stop_task(task):
         pass
 
 
+def status_interval_passes(h):
+    """The trainer's clock moves past STATUS_EVERY_S (twice it: sums of floats round)."""
+    h.clock.now += 2 * trainer_module.STATUS_EVERY_S
+
+
 async def iterate(trainer):
     """One pass of Trainer.run's loop while training: fill, step, yield."""
     trainer.cache.fill()
@@ -299,6 +304,7 @@ def test_steps_publish_views_only_when_the_interval_passes():
         h.send("start")
         h.published.clear()
         for i in range(1, 6):
+            status_interval_passes(h)
             await iterate(h.trainer)
             status = h.last()
             assert status["iteration"] == i
@@ -311,11 +317,78 @@ def test_steps_publish_views_only_when_the_interval_passes():
         status = h.last()
         assert status["inference"] == snapshots.inference_weights(h.trainer.model)
         assert status["units_png"].startswith("data:image/png;base64,")
+        status_interval_passes(h)
         await iterate(h.trainer)
         assert "inference" not in h.last()              # only a few times a second
         h.clock.now += trainer_module.WEIGHTS_EVERY_S / 2
         await iterate(h.trainer)
         assert "inference" not in h.last()
+    run(scenario())
+
+
+def test_statuses_while_training_are_coalesced_and_the_newest_numbers_win():
+    async def scenario():
+        h = Harness()
+        h.send("set_batch_size", 16)
+        h.send("start")
+        h.published.clear()
+        for _ in range(10):                             # ten steps within one interval
+            await iterate(h.trainer)
+        assert h.published == []
+        status_interval_passes(h)
+        await iterate(h.trainer)
+        assert len(h.published) == 1                    # one status for eleven steps
+        assert h.last()["iteration"] == 11 and h.last()["samples_seen"] == 16 * 11
+        assert h.last()["loss"] == h.trainer.loss
+    run(scenario())
+
+
+def test_a_signal_is_answered_by_a_status_at_once_mid_interval():
+    async def scenario():
+        h = Harness()
+        h.send("start")
+        for _ in range(3):
+            await iterate(h.trainer)
+        count = len(h.published)
+        assert h.send("set_learning_rate", 0.05) == {"ok": True}
+        assert len(h.published) == count + 1
+        assert h.last()["lrate"] == 0.05 and h.last()["iteration"] == 3
+        assert h.send("status") == {"ok": True}
+        assert len(h.published) == count + 2
+    run(scenario())
+
+
+def test_a_view_made_while_statuses_wait_goes_with_the_next_one():
+    async def scenario():
+        h = Harness()
+        h.send("start")
+        h.clock.now += trainer_module.EVAL_EVERY_S
+        h.send("set_learning_rate", 0.05)               # a status at this very time
+        await iterate(h.trainer)                        # evaluates; its status waits
+        assert "confusion" not in h.last()
+        status_interval_passes(h)
+        await iterate(h.trainer)
+        assert h.last()["confusion"] and h.last()["test_acc"] == h.trainer.test_acc
+    run(scenario())
+
+
+def test_a_checkpoint_comes_after_the_statuses_of_the_steps_before_it():
+    async def scenario():
+        h = Harness()
+        sent = []
+        h.trainer.publish = lambda text: sent.append(protocol.decode_status(text)["iteration"])
+        h.trainer.publish_checkpoint = lambda checkpoint: sent.append(("checkpoint", checkpoint["iteration"]))
+        h.send("start")
+        await iterate(h.trainer)
+        await iterate(h.trainer)                        # both statuses wait
+        h.clock.now += trainer_module.CHECKPOINT_EVERY_S
+        h.trainer.last_publish = h.clock.now            # as if a signal had just been answered
+        await iterate(h.trainer)
+        # The waiting status goes first, with the numbers the checkpoint holds
+        # (so the page's charts are saved with their point for it).
+        assert sent == [0, 3, ("checkpoint", 3)]
+        h.send("stop")
+        assert sent[-3:] == [3, ("checkpoint", 3), 3]   # step 3's waiting one, Stop's checkpoint and status
     run(scenario())
 
 
@@ -365,12 +438,12 @@ def test_run_trains_until_stopped():
         assert h.trainer.iteration == stopped_at
         assert not task.done()
         await stop_task(task)
-        iterations = [s["iteration"] for s in map(protocol.decode_status, h.published) if s["training"]]
-        assert iterations[-1] == stopped_at
-        steps = [i for i in iterations if i > 0]
-        assert steps == list(range(1, stopped_at + 1))  # one status per iteration
+        # The trainer's clock stood still: of the steps' statuses only the last
+        # went out, at Stop, before Stop's own.
+        assert [s["iteration"] for s in map(protocol.decode_status, h.published)
+                if s["training"]] == [0, stopped_at]
         assert h.trainer.samples_seen == 32 * stopped_at
-        assert h.last()["training"] is False
+        assert h.last()["training"] is False and h.last()["iteration"] == stopped_at
     run(scenario())
 
 
@@ -485,7 +558,8 @@ def test_training_with_no_data_to_be_had_says_why_and_goes_on_by_itself():
         host.down = False
         assert await until(lambda: h.trainer.iteration >= paused_at + 5,
                            timeout=2 * cache_module.PROBE_EVERY_S)
-        assert h.last()["data_state"] == "ok"
+        status_interval_passes(h)                           # the next step's status goes out
+        assert await until(lambda: h.last()["data_state"] == "ok")
         assert h.last()["fetch_errors"] == h.cache.fetch_errors > 0
         h.send("stop")
         await stop_task(task)
