@@ -23,9 +23,7 @@ def figures():
          "lr10_stopped_after_s": 0.17, "heldout_acc_after_lr10": 0.964,
          "cnn_samples_per_s": 2986, "cnn_samples_per_s_undistorted": 3251,
          "cnn_distortion_cost_share": 0.082, "cnn_seconds_to_98pct_heldout": 18.0,
-         "cnn_samples_to_98pct_heldout": 56000, "cnn_draw_latency_ms_p50": 4.4,
-         "cnn_draw_latency_ms_p95": 7.6, "cnn_draw_updates_measured": 1700,
-         "cnn_main_thread_longtasks_while_training": 0, "cnn_main_thread_longest_task_ms": 0,
+         "cnn_samples_to_98pct_heldout": 56000,
          "mlp_heldout_plain": 0.964, "mlp_heldout_distorted": 0.973,
          "shipped_heldout_mlp": 0.964, "shipped_heldout_cnn": 0.992,
          "odd_right_before": 0.444, "plain_right_before": 1.0, "lesson_done_after_last_teach_s": 0.31,
@@ -49,6 +47,15 @@ def figures():
         f["start_%s_state_s" % kind], f["start_%s_state_kb" % kind] = 1.9, 16910
     for moment in ("grid", "predict", "state"):
         f["start_warm_sw_vs_warm_" + moment] = 1.17
+    drawing = {"draw_latency_ms_p50": 7.6, "draw_latency_ms_p95": 11.9, "draw_compute_ms_p50": 7.5,
+               "draw_compute_ms_p95": 11.8, "draw_input_delay_ms_p95": 13.0, "draw_updates_measured": 1728,
+               "main_thread_longtasks_while_training": 0, "main_thread_tasks_over_100ms": 0,
+               "main_thread_longest_task_ms": 0, "autosaves_while_drawing": 5}
+    for prefix, slower in (("cnn_", 0.6), ("slow_", 3.0), ("slow_cnn_", 2.0)):
+        f.update({prefix + key: value * slower for key, value in drawing.items()})
+    f.update({"main_thread_tasks_over_100ms": 0, "slow_rate": 4, "slow_samples_per_s": 23000,
+              "slow_speed_ratio": 0.246, "slow_workers_slowed": True, "slow_cnn_samples_per_s": 700,
+              "slow_cnn_speed_ratio": 0.234, "slow_cnn_workers_slowed": True})
     speeds = {"tfjs_wasm_mlp": 14413, "tfjs_cpu_mlp": 3187, "convnetjs_mlp": 5756,
               "tfjs_wasm_cnn": None, "tfjs_cpu_cnn": 56, "convnetjs_cnn": 192}
     work = {"mlp": (101632, 204544), "tfjs_cnn": (756928, 2173440), "convnetjs_cnn": (786560, 2202880)}
@@ -96,6 +103,9 @@ def test_every_figure_is_shown_and_nothing_left_over():
     assert "| cold: a fresh browser profile | 0.50 s | 1,098 KB | 0.50 s | 1,098 KB | 0.50 s | 1,098 KB |" in lines
     assert "| Pyodide + numpy alone in a bare worker, cold |  |  |  |  | 1.90 s | 16,910 KB |" in lines
     assert "| Start pressed before these | no |" in lines
+    assert "| latency p95 | 11.9 ms | 35.7 ms | 7.1 ms | 23.8 ms |" in lines
+    assert "| training samples/s, slow device over this machine |  | 0.25x |  | 0.23x |" in lines
+    assert "| worker threads slowed |  | yes |  | yes |" in lines
 
 
 def test_each_section_says_what_it_measures():
@@ -111,7 +121,7 @@ def test_a_figure_no_section_names_is_still_shown():
     f["draw_latency_ms_p50"] = None
     text = report.render(f, START, END)
     assert "## Other figures" in text and "| `new_figure_s` | 1.25 |" in text.splitlines()
-    assert "| latency p50 | — | 4.4 ms |" in text.splitlines()
+    assert "| latency p50 | — | 22.8 ms | 4.6 ms | 15.2 ms |" in text.splitlines()
 
 
 def test_the_cpu_model_comes_from_proc_cpuinfo():

@@ -4,8 +4,9 @@ training speed in the browser worker against native CPython,
 measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
-tasks; how fast a killed worker is noticed and replaced; and how fast
-learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
+tasks, on this machine and on a slow device (the page and its workers
+SLOW_RATE times slower: tools/bench/slow_device.py); how fast a killed
+worker is noticed and replaced; and how fast learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
 latency, and what distorted batches cost and give (tools/bench/convnet_bench.py);
 teaching it odd shapes of handwriting, and photos of other writers' digits
 (tools/bench/teach_bench.py); the shipped weights' held-out accuracy; and
@@ -26,6 +27,7 @@ import numpy as np
 
 from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
 from tools import ROOT
+from tools.bench.slow_device import SlowDevice
 from tools.bench.startup import startup_figures
 from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
@@ -35,6 +37,7 @@ from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
 from worker.mlp import MLP
 
 TARGET_ACC = 0.95
+SLOW_RATE = 4           # a slow device: Lighthouse's mobile CPU throttling
 
 
 def native_samples_per_s(seconds=page_speed.MEASURE_S / 2):
@@ -113,6 +116,35 @@ BLANK_CANVAS = ("data:text/html,<canvas id='grid' width='28' height='28' "
                 "style='width:336px;height:336px'></canvas>")
 
 
+def drawing_figures(seen, prefix=""):
+    """The figures of one drawing_while_training() run, named with the prefix."""
+    latencies, computes, input_delays, longtasks, saves = seen
+    figures = {
+        "draw_latency_ms_p50": percentile(latencies, 0.5),
+        "draw_latency_ms_p95": percentile(latencies, 0.95),
+        "draw_compute_ms_p50": percentile(computes, 0.5),
+        "draw_compute_ms_p95": percentile(computes, 0.95),
+        "draw_input_delay_ms_p95": round(percentile(input_delays, 0.95), 1),
+        "draw_updates_measured": len(latencies),
+        "main_thread_longtasks_while_training": len(longtasks),
+        "main_thread_tasks_over_100ms": sum(task > 100 for task in longtasks),
+        "main_thread_longest_task_ms": max(longtasks, default=0),
+        "autosaves_while_drawing": saves,
+    }
+    return {prefix + key: value for key, value in figures.items()}
+
+
+def drawing_on_a_slow_device(page, prefix):
+    """drawing_figures() with the page and its workers SLOW_RATE times slower,
+    and the training speed there: about 1/SLOW_RATE of the unthrottled one
+    if the condition held."""
+    with SlowDevice(page.driver, SLOW_RATE) as slow:
+        figures = drawing_figures(drawing_while_training(page), prefix)
+        figures[prefix + "samples_per_s"] = round(page_speed.samples_per_s(page))
+    figures[prefix + "workers_slowed"] = slow.workers_slowed
+    return figures
+
+
 def baseline_input_delay(page):
     """The browser's own delay from a pointer event's time stamp to its handler,
     on a blank page: the part of drawing latency that no page can remove."""
@@ -175,7 +207,8 @@ def main():
         browser = page_speed.samples_per_s(page)
         native_after = native_samples_per_s()
         to_target, samples = seconds_to_target(page)
-        latencies, computes, input_delays, longtasks, saves = drawing_while_training(page)
+        mlp_drawing = drawing_figures(drawing_while_training(page))
+        slow_mlp = drawing_on_a_slow_device(page, "slow_")
         noticed_s, recovered_s = worker_recovery(page)
         diverged_s, acc_after_divergence = divergence(page)
         page_speed.choose(page, "cnn")
@@ -183,7 +216,8 @@ def main():
         cnn["cnn_seconds_to_98pct_heldout"], cnn["cnn_samples_to_98pct_heldout"] = \
             seconds_to_target(page, convnet_bench.TARGET_ACC, timeout_s=180)
         page.click("#stop")
-        cnn_drawing = drawing_while_training(page)
+        cnn_drawing = drawing_figures(drawing_while_training(page), "cnn_")
+        slow_cnn = drawing_on_a_slow_device(page, "slow_cnn_")
         blank_input_delays = baseline_input_delay(page)
         errors = page_errors(driver)
         anchors = anchor_bench.sandwich(driver, url)     # page, anchors, page
@@ -208,26 +242,19 @@ def main():
         "seconds_to_95pct_heldout": to_target,
         "samples_to_95pct_heldout": samples,
         **start,
-        "draw_latency_ms_p50": percentile(latencies, 0.5),
-        "draw_latency_ms_p95": percentile(latencies, 0.95),
-        "draw_compute_ms_p50": percentile(computes, 0.5),
-        "draw_compute_ms_p95": percentile(computes, 0.95),
-        "draw_input_delay_ms_p95": round(percentile(input_delays, 0.95), 1),
+        **mlp_drawing,
+        **slow_mlp,
+        "slow_rate": SLOW_RATE,
+        "slow_speed_ratio": round(slow_mlp["slow_samples_per_s"] / browser, 3),
         "blank_page_input_delay_ms_p95": round(percentile(blank_input_delays, 0.95), 1),
-        "draw_updates_measured": len(latencies),
-        "main_thread_longtasks_while_training": len(longtasks),
-        "main_thread_longest_task_ms": max(longtasks, default=0),
-        "autosaves_while_drawing": saves,
         "worker_loss_noticed_s": noticed_s,
         "worker_replaced_s": recovered_s,
         "lr10_stopped_after_s": diverged_s,
         "heldout_acc_after_lr10": acc_after_divergence,
         **cnn,
-        "cnn_draw_latency_ms_p50": percentile(cnn_drawing[0], 0.5),
-        "cnn_draw_latency_ms_p95": percentile(cnn_drawing[0], 0.95),
-        "cnn_draw_updates_measured": len(cnn_drawing[0]),
-        "cnn_main_thread_longtasks_while_training": len(cnn_drawing[3]),
-        "cnn_main_thread_longest_task_ms": max(cnn_drawing[3], default=0),
+        **cnn_drawing,
+        **slow_cnn,
+        "slow_cnn_speed_ratio": round(slow_cnn["slow_cnn_samples_per_s"] / cnn["cnn_samples_per_s"], 3),
         **convnet_bench.mlp_with_distortion(),
         **{"shipped_heldout_" + name: round(model.accuracy(X_test, y_test), 4)
            for name, model in shipped.items()},

@@ -244,20 +244,29 @@ def drawing(r):
     r.section("Drawing while training", "Digits drawn as pointer strokes by chromedriver (about one move per "
               "16.7 ms) while the worker trains at full speed and autosaves: latency from the first pointer "
               "event an update covers to updated bars, its compute part, the browser's own input delay (event "
-              "time stamp to handler; a blank page shows it too) and main-thread tasks over 50 ms.")
+              "time stamp to handler; a blank page shows it too) and main-thread tasks over 50 ms. On a slow "
+              "device: the same with the page's main thread slowed %sx by DevTools' CPU throttling and each "
+              "of its worker threads held to 1/%s of a core (tools/bench/slow_device.py); the training "
+              "speed there over this machine's says whether the condition held."
+              % (r.get("slow_rate"), r.get("slow_rate")))
+    models = ("", "slow_", "cnn_", "slow_cnn_")
     rows = [("latency p50", "draw_latency_ms_p50"), ("latency p95", "draw_latency_ms_p95"),
             ("compute p50", "draw_compute_ms_p50"), ("compute p95", "draw_compute_ms_p95"),
-            ("input delay p95", "draw_input_delay_ms_p95")]
-    r.table(("", "while the MLP trains", "while the convnet trains"),
-            [(what, r.get(key, "ms"), r.get("cnn_" + key, "ms")) for what, key in rows]
-            + [(what, r.get(key), r.get("cnn_" + key)) for what, key in
-               (("updates measured", "draw_updates_measured"),
-                ("tasks over 50 ms", "main_thread_longtasks_while_training"))]
-            + [("longest task", r.get("main_thread_longest_task_ms", "ms"),
-                r.get("cnn_main_thread_longest_task_ms", "ms"))])
+            ("input delay p95", "draw_input_delay_ms_p95"), ("longest task", "main_thread_longest_task_ms")]
+    counts = [("updates measured", "draw_updates_measured"),
+              ("tasks over 50 ms", "main_thread_longtasks_while_training"),
+              ("tasks over 100 ms", "main_thread_tasks_over_100ms"),
+              ("autosaves meanwhile", "autosaves_while_drawing")]
+    r.table(("", "while the MLP trains", "on a slow device", "while the convnet trains", "on a slow device"),
+            [[what] + [r.get(model + key, "ms") for model in models] for what, key in rows]
+            + [[what] + [r.get(model + key) for model in models] for what, key in counts]
+            + [["training samples/s", "", r.get("slow_samples_per_s"), "", r.get("slow_cnn_samples_per_s")],
+               ["training samples/s, slow device over this machine", "", r.get("slow_speed_ratio", "x"),
+                "", r.get("slow_cnn_speed_ratio", "x")],
+               ["worker threads slowed", "", r.get("slow_workers_slowed", ""), "",
+                r.get("slow_cnn_workers_slowed", "")]])
     r.add("")
-    r.pairs([("input delay p95 on a blank page", "blank_page_input_delay_ms_p95", "ms"),
-             ("autosaves while drawing (MLP)", "autosaves_while_drawing", "n")])
+    r.pairs([("input delay p95 on a blank page", "blank_page_input_delay_ms_p95", "ms")])
 
 
 SECTIONS = (TRAINING, anchors, CONVNET, startup, drawing, KEEPING, TEACHING, PHOTOS, ERRORS)
