@@ -15,6 +15,7 @@ travel in statuses (shared/protocol.py), and `make weights` ships the
 pretrained ones as a status file, static/weights/pretrained-inference.txt.
 """
 import array
+import json
 import math
 
 from shared import base64_codec
@@ -32,6 +33,29 @@ def first_layer(text, size):
     return data
 
 
+def kernel_weights(weights):
+    """What static/js/mlp-kernel.js's use() takes, the same forward pass in
+    typed arrays: (base64 of w1, JSON of the rest). ValueError if the shapes
+    are wrong, as InferenceModel would raise."""
+    hidden = weights["hidden"]
+    data = first_layer(weights["w1"], PIXELS * hidden * 2)
+    check_shapes(weights, hidden)
+    text = weights["w1"] if len(weights["w1"]) != 2 * len(data) else base64_codec.encode(data)
+    rest = {name: weights[name] for name in ("hidden", "scale", "b1", "w2", "b2")}
+    return text, json.dumps(rest)
+
+
+def levels_text(pixels):
+    """A preprocessed digit (784 values in [0, 1]) as the kernel takes it: base64 of its levels 0..255."""
+    return base64_codec.encode(bytes(int(v * 255 + 0.5) for v in pixels))
+
+
+def check_shapes(weights, hidden):
+    if (len(weights["b1"]) != hidden or len(weights["w2"]) != hidden
+            or any(len(row) != CLASSES for row in weights["w2"]) or len(weights["b2"]) != CLASSES):
+        raise ValueError("inference weights have the wrong shape")
+
+
 class InferenceModel:
     def __init__(self, weights):
         """weights: the decoded JSON dict described above."""
@@ -46,8 +70,7 @@ class InferenceModel:
         self.b2 = weights["b2"]
         self.hidden = len(self.b1)
         self.unscale = 1.0 / (255 * weights["scale"])
-        if len(self.b1) != hidden or len(self.w2) != hidden or len(self.b2) != CLASSES:
-            raise ValueError("inference weights have the wrong shape")
+        check_shapes(weights, hidden)
 
     def probabilities(self, pixels):
         """pixels: 784 floats in [0, 1]; returns 10 probabilities."""

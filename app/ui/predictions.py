@@ -1,7 +1,8 @@
 """Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
-of shared/inference.py on the main thread, or both in the convnet's predictor
-worker; shown as a digit and a bar per class. It predicts from the first
-moment, with the autosaved or shipped weights, then with the worker's
+of shared/inference.py on the main thread (its forward pass in typed arrays,
+static/js/mlp-kernel.js, where that has loaded), or both in the convnet's
+predictor worker; shown as a digit and a bar per class. It predicts from the
+first moment, with the autosaved or shipped weights, then with the worker's
 newest: html[data-predict] says when."""
 import asyncio
 from array import array
@@ -13,6 +14,24 @@ from shared import base64_codec, classes, digit, inference, preprocess, protocol
 from ui.convnet_predictor import ConvnetPredictor
 from ui.fetching import fetch_body
 from ui.status_feed import later
+
+
+try:
+    KERNEL = js.mlpKernel              # static/js/mlp-kernel.js
+except AttributeError:
+    KERNEL = None
+
+
+class KernelModel:
+    """shared/inference.InferenceModel's forward pass, run by static/js/mlp-kernel.js:
+    the same sums in the same order, compiled by the browser instead of run as
+    MicroPython's bytecode. It holds one model: the newest replaces the one before."""
+
+    def __init__(self, weights):
+        KERNEL.use(*inference.kernel_weights(weights))
+
+    def probabilities(self, pixels):
+        return [float(p) for p in KERNEL.probabilities(inference.levels_text(pixels)).split(",")]
 
 
 class PredictionView:
@@ -126,7 +145,7 @@ class Predictor:
             self.architecture = "cnn"
         else:
             self.architecture = "mlp"
-            self.model = inference.InferenceModel(weights)
+            self.model = (KernelModel if KERNEL else inference.InferenceModel)(weights)
             self.repredict_later()
         self.html.dataset.predict = "ready"
 

@@ -26,3 +26,12 @@ def test_unreachable_shipped_weights_predict_once_the_worker_is_up(driver, serve
     draw(page, DIGITS["0"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
     assert page_errors(driver) == []
+
+
+def test_without_its_typed_array_kernel_the_page_predicts_in_micropython(driver, server):
+    """static/js/mlp-kernel.js missing: shared/inference.py predicts, as before it existed."""
+    page = blocked_page(driver, server, "*/mlp-kernel.js")
+    assert driver.execute_script("return typeof mlpKernel") == "undefined"
+    draw(page, DIGITS["7"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    assert page_errors(driver) == []

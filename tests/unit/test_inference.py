@@ -56,8 +56,18 @@ def test_argmax_and_empty_input(trained):
 def test_wrong_shape_or_bad_base64_is_refused(w1):
     weights = snapshots.inference_weights(MLP(hidden=9))     # 14,112 bytes: no padding
     weights["w1"] = w1(weights["w1"])
-    with pytest.raises(ValueError):
-        inference.InferenceModel(weights)
+    for take in (inference.InferenceModel, inference.kernel_weights):
+        with pytest.raises(ValueError):
+            take(weights)
+
+
+def test_a_second_layer_of_the_wrong_shape_is_refused():
+    weights = snapshots.inference_weights(MLP(hidden=9))
+    for wrong in (dict(weights, b1=weights["b1"][:-1]), dict(weights, b2=weights["b2"] + [0.0]),
+                  dict(weights, w2=[row[:-1] for row in weights["w2"]])):
+        for take in (inference.InferenceModel, inference.kernel_weights):
+            with pytest.raises(ValueError):
+                take(wrong)
 
 
 def test_hex_of_earlier_autosaves_still_reads_the_same(trained):
@@ -66,6 +76,7 @@ def test_hex_of_earlier_autosaves_still_reads_the_same(trained):
     x = [0.0] * 300 + [1.0] * 100 + [0.0] * 384
     assert (inference.InferenceModel(earlier).probabilities(x)
             == inference.InferenceModel(weights).probabilities(x))
+    assert inference.kernel_weights(earlier) == inference.kernel_weights(weights)   # base64 for the kernel
 
 
 def test_base64_is_a_third_smaller_than_hex():
