@@ -22,10 +22,15 @@ from shared import base64_codec
 from shared.digit import CLASSES, PIXELS
 
 
+def is_hex(text, size):
+    """Whether the first layer's text is hex (earlier autosaves), not base64."""
+    return len(text) == 2 * size
+
+
 def first_layer(text, size):
     """The first layer's `size` bytes from base64, or from hex (earlier autosaves)."""
     try:
-        data = bytes.fromhex(text) if len(text) == 2 * size else base64_codec.decode(text)
+        data = bytes.fromhex(text) if is_hex(text, size) else base64_codec.decode(text)
     except ValueError:
         data = b""
     if len(data) != size:
@@ -37,10 +42,11 @@ def kernel_weights(weights):
     """What static/js/mlp-kernel.js's use() takes, the same forward pass in
     typed arrays: (base64 of w1, JSON of the rest). ValueError if the shapes
     are wrong, as InferenceModel would raise."""
-    hidden = weights["hidden"]
-    data = first_layer(weights["w1"], PIXELS * hidden * 2)
+    hidden, text = weights["hidden"], weights["w1"]
+    data = first_layer(text, PIXELS * hidden * 2)
     check_shapes(weights, hidden)
-    text = weights["w1"] if len(weights["w1"]) != 2 * len(data) else base64_codec.encode(data)
+    if is_hex(text, len(data)):
+        text = base64_codec.encode(data)
     rest = {name: weights[name] for name in ("hidden", "scale", "b1", "w2", "b2")}
     return text, json.dumps(rest)
 

@@ -90,8 +90,9 @@ memory_read = [-MEMORY_EVERY_S, None]    # when, and what
 
 def memory():
     """Bytes of Pyodide's wasm memory, read at most once a second (statuses go
-    out up to twenty times a second). The worker's JS heap has no API in a worker (Chromium's
-    performance.memory is the page's only): make soak asks the browser."""
+    out up to twenty times a second). The worker's JS heap has no API in a
+    worker (Chromium's performance.memory is the page's only): make soak asks
+    the browser."""
     now = time.monotonic()
     if now - memory_read[0] >= MEMORY_EVERY_S:
         memory_read[:] = now, pyodide_js._module.HEAPU8.length

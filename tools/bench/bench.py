@@ -6,9 +6,10 @@ while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
 tasks, on this machine and on a slow device (the page and its workers
 SLOW_RATE times slower: tools/bench/slow_device.py); how fast a killed
-worker is noticed and replaced; and how fast learning rate 10 is stopped; the convnet's speed, time to 98% and drawing
-latency, and what distorted batches cost and give (tools/bench/convnet_bench.py);
-teaching it odd shapes of handwriting, and photos of other writers' digits
+worker is noticed and replaced; and how fast learning rate 10 is stopped;
+the convnet's speed, time to 98% and drawing latency, and what distorted
+batches cost and give (tools/bench/convnet_bench.py); teaching it odd
+shapes of handwriting, and photos of other writers' digits
 (tools/bench/teach_bench.py); the shipped weights' held-out accuracy; and
 both models' speed against the peer systems (TensorFlow.js, ConvNetJS)
 trained in the same browser between two readings of the page's own, per

@@ -22,6 +22,11 @@ WATCH_S = 0.2
 WORKER_THREAD = "DedicatedWorker"
 
 
+def cgroup(tid):
+    """The folder of the cgroup that holds one slowed thread."""
+    return os.path.join(CPU_CGROUPS, "slow-device-%s" % tid)
+
+
 def page_renderers():
     """PIDs of Chromium renderers that are not its own UI (top-chrome WebUI)."""
     pids = []
@@ -55,7 +60,7 @@ class SlowDevice:
     def __init__(self, driver, rate):
         self.driver = driver
         self.rate = rate
-        self.slowed = {}              # thread id -> its cgroup folder
+        self.slowed = set()           # thread ids, each in cgroup(tid)
         self.workers_slowed = os.access(CPU_CGROUPS, os.W_OK)
         self.done = threading.Event()
 
@@ -81,7 +86,7 @@ class SlowDevice:
                     self.slow(tid)
 
     def slow(self, tid):
-        folder = os.path.join(CPU_CGROUPS, "slow-device-%s" % tid)
+        folder = cgroup(tid)
         try:
             os.makedirs(folder, exist_ok=True)
         except OSError:           # not ours to write after all
@@ -95,20 +100,20 @@ class SlowDevice:
         except OSError:           # the thread ended meanwhile
             os.rmdir(folder)
             return
-        self.slowed[tid] = folder
+        self.slowed.add(tid)
 
     def __exit__(self, *_exc):
         self.done.set()
         self.watcher.join()
         self.cdp.call("Emulation.setCPUThrottlingRate", {"rate": 1}, self.cdp.page)
         self.cdp.close()
-        for tid, folder in self.slowed.items():
+        for tid in self.slowed:
             try:                  # back to the root group, then the group goes
                 with open(os.path.join(CPU_CGROUPS, "tasks"), "w") as f:
                     f.write(tid)
             except OSError:       # the thread has ended: the group is empty
                 pass
             try:
-                os.rmdir(folder)
+                os.rmdir(cgroup(tid))
             except OSError:
                 pass
