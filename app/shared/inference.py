@@ -9,10 +9,12 @@ visit walks one pixel's row of hidden-unit weights.
 
 Inference weights are a dict {"scale", "hidden", "b1", "w2", "b2", "w1"}:
 b1 (hidden floats), w2 (hidden rows of 10 floats), b2 (10 floats), and w1 as
-base64 of little-endian int16, 784 pixel-major rows of `hidden` (decoded in C,
-shared/base64_codec.py; autosaves of earlier versions hold hex, still read). worker/snapshots.py makes them from the model; they
-travel in statuses (shared/protocol.py), and `make weights` ships the
-pretrained ones as a status file, static/weights/pretrained-inference.txt.
+little-endian int16, 784 pixel-major rows of `hidden`: as base64 text
+(decoded in C, shared/base64_codec.py; autosaves of earlier versions hold
+hex, still read), or as bytes in a live status. worker/snapshots.py makes
+them from the model; they travel in statuses (shared/protocol.py), and
+`make weights` ships the pretrained ones as a status file,
+static/weights/pretrained-inference.txt.
 """
 import array
 import json
@@ -27,28 +29,32 @@ def is_hex(text, size):
     return len(text) == 2 * size
 
 
-def first_layer(text, size):
-    """The first layer's `size` bytes from base64, or from hex (earlier autosaves)."""
-    try:
-        data = bytes.fromhex(text) if is_hex(text, size) else base64_codec.decode(text)
-    except ValueError:
-        data = b""
-    if len(data) != size:
+def first_layer(w1, size):
+    """The first layer's `size` bytes: w1 as it came in a live status (bytes;
+    on the page a Uint8Array, left in JS), or base64 text, or hex (earlier autosaves)."""
+    if isinstance(w1, str):
+        try:
+            w1 = bytes.fromhex(w1) if is_hex(w1, size) else base64_codec.decode(w1)
+        except ValueError:
+            w1 = b""
+    # A Uint8Array has no len() in MicroPython, but its length.
+    if (len(w1) if isinstance(w1, (bytes, bytearray)) else w1.length) != size:
         raise ValueError("inference weights have the wrong shape")
-    return data
+    return w1
 
 
 def kernel_weights(weights):
     """What static/js/mlp-kernel.js's use() takes, the same forward pass in
-    typed arrays: (base64 of w1, JSON of the rest). ValueError if the shapes
-    are wrong, as InferenceModel would raise."""
-    hidden, text = weights["hidden"], weights["w1"]
-    data = first_layer(text, PIXELS * hidden * 2)
+    typed arrays: (w1 as bytes or base64 text, JSON of the rest). ValueError
+    if the shapes are wrong, as InferenceModel would raise."""
+    hidden, w1 = weights["hidden"], weights["w1"]
+    size = PIXELS * hidden * 2
+    data = first_layer(w1, size)
     check_shapes(weights, hidden)
-    if is_hex(text, len(data)):
-        text = base64_codec.encode(data)
+    if isinstance(w1, str) and is_hex(w1, size):
+        w1 = base64_codec.encode(data)
     rest = {name: weights[name] for name in ("hidden", "scale", "b1", "w2", "b2")}
-    return text, json.dumps(rest)
+    return w1, json.dumps(rest)
 
 
 def levels_text(pixels):
@@ -69,7 +75,7 @@ class InferenceModel:
         data = first_layer(weights["w1"], PIXELS * hidden * 2)
         # One array and 784 small views of it: 784 separate row arrays cost up
         # to 50 ms to allocate in a busy MicroPython heap, the views ~1 ms.
-        w1 = memoryview(array.array("h", data))
+        w1 = memoryview(array.array("h", bytes(data)))
         self.w1 = [w1[p * hidden:(p + 1) * hidden] for p in range(PIXELS)]
         self.b1 = weights["b1"]
         self.w2 = weights["w2"]

@@ -26,7 +26,7 @@ Plain Python: runs under CPython, Pyodide and MicroPython.
 import json
 import math
 
-from shared import settings
+from shared import base64_codec, settings
 from shared.digit import CLASSES
 
 START, STOP, STATUS, SET_WEIGHTS = "start", "stop", "status", "set_weights"
@@ -161,16 +161,44 @@ def reply(error=None):
     return json.dumps({"ok": True} if error is None else {"ok": False, "error": reason(error)})
 
 
+# Long strings ride after a status's JSON, one "path=value" line each:
+# MicroPython parses a long JSON string a character at a time, but splits
+# text at C speed (a 34 KB picture took 20 ms of a slow phone's main thread).
+LONG_STRINGS = ("inference.w1", "units_png")
+
+
 def encode_status(status):
-    """JSON text, with the long string (the MLP's inference weights' first layer)
-    moved after it as a "inference.w1=value" line: MicroPython parses a long
-    JSON string slowly, but splits text at C speed."""
-    head = dict(status)
-    tails = []
-    if "w1" in head.get("inference", {}):
-        head["inference"] = dict(head["inference"])
-        tails.append("inference.w1=" + head["inference"].pop("w1"))
+    """JSON text, with the LONG_STRINGS moved after it. The form kept on disk
+    (checkpoints, the shipped inference file) and posted without the MLP's first layer."""
+    head = dict(status, inference=dict(status["inference"])) if "inference" in status else dict(status)
+    tails = ["%s=%s" % (path, owner.pop(name)) for path, owner, name in long_strings(head)]
     return "\n".join([json.dumps(head)] + tails)
+
+
+def long_strings(status):
+    """(path, the dict holding it, its key) of each of the LONG_STRINGS in a status."""
+    found = []
+    for path in LONG_STRINGS:
+        names = path.split(".")
+        owner = status.get(names[0], {}) if len(names) > 1 else status
+        if isinstance(owner, dict) and names[-1] in owner:
+            found.append((path, owner, names[-1]))
+    return found
+
+
+def live_status(status):
+    """A status as posted while the page is open: (encode_status's text, the
+    MLP's first layer as bytes or None). The bytes go across as a Uint8Array
+    that the page's kernel takes as it is: as text, the page's MicroPython
+    would copy, split and decode 270 KB twice a second, 80 ms of a slow
+    phone's main thread each time."""
+    inference = status.get("inference", {})
+    if "w1" not in inference:
+        return encode_status(status), None
+    w1 = base64_codec.decode(inference["w1"])
+    rest = dict(inference)
+    del rest["w1"]
+    return encode_status(dict(status, inference=rest)), w1
 
 
 def carries_views(text):
@@ -178,10 +206,16 @@ def carries_views(text):
     return "\n" in text or any(('"%s"' % name) in text for name in OPTIONAL_FIELDS)
 
 
-def decode_status(text):
+def decode_status(text, w1=None):
+    """A status from encode_status's text, or from live_status's pair (w1:
+    the first layer's bytes, on the page a Uint8Array)."""
     lines = text.split("\n")
     status = json.loads(lines[0])
     for line in lines[1:]:
-        name, value = line.split("=", 1)
-        status["inference"][name[len("inference."):]] = value
+        path, value = line.split("=", 1)
+        names = path.split(".")
+        owner = status[names[0]] if len(names) > 1 else status
+        owner[names[-1]] = value
+    if w1 is not None:
+        status["inference"]["w1"] = w1
     return status

@@ -2,9 +2,11 @@
 and statuses at most ten times a second.
 
 The worker posts up to twenty statuses a second while training; the page
-keeps only the latest one (drop-to-latest) and renders it on a frame at least
+keeps only the latest one (drop-to-latest) and renders it at least
 RENDER_EVERY_MS after the last, so it can never fall behind however fast the
-worker trains, and drawing keeps most frames to itself. Rendering hands the
+worker trains. It renders in a task of its own, not in an animation frame:
+there, on a slow CPU, the render and a drawing frame's pointer events made
+one task of 50 to 70 ms, one frame in four dropped. Rendering hands the
 status to each feature's seen(status, views), views being the optional
 fields (shared/protocol.py) that came with it or since the last render.
 """
@@ -30,36 +32,36 @@ class StatusFeed:
         self.views = {}                # optional fields not yet rendered
         self.latest = None
         self.latest_text = None        # newest status, not parsed yet
-        self.frame_pending = False
+        self.render_pending = False
         self.unrendered = False        # a status came since the last render
         self.last_render = 0
         self.render_proxy = create_proxy(self.render)
-        self.frame_proxy = create_proxy(self.next_frame)
 
     def receive(self, event):
         """Runs for every status (up to twenty a second while training), so it
         only keeps the text; statuses carrying views are parsed at once, as
         their views must not be lost to a later status."""
-        text = event.data
-        if not isinstance(text, str):      # a checkpoint
+        data = event.data
+        if isinstance(data, str):
+            if protocol.carries_views(data):
+                self.take(protocol.decode_status(data))
+            else:
+                self.latest_text = data
+        elif data.kind == "status":        # with the MLP's first layer, a Uint8Array left in JS
+            self.take(protocol.decode_status(data.text, data.w1))
+        else:                              # a checkpoint
             # The statuses before it first: a checkpoint saved with the charts'
             # history must not miss the points its own training added.
             self.render_now()
             for taker in self.checkpoints:
-                taker(text)
+                taker(data)
             return
-        if protocol.carries_views(text):
-            self.take(protocol.decode_status(text))
-        else:
-            self.latest_text = text
         self.unrendered = True
-        if not self.frame_pending:
-            self.frame_pending = True
+        if not self.render_pending:
+            self.render_pending = True
+            # People read ten updates a second; the rest of the time is drawing's.
             wait = RENDER_EVERY_MS - (window.performance.now() - self.last_render)
-            if wait > 0:      # people read ten updates a second; keep the frames for drawing
-                window.setTimeout(self.frame_proxy, wait)
-            else:
-                window.requestAnimationFrame(self.render_proxy)
+            window.setTimeout(self.render_proxy, max(0, wait))
 
     def take(self, status):
         for name in protocol.OPTIONAL_FIELDS:
@@ -67,11 +69,8 @@ class StatusFeed:
                 self.views[name] = status.pop(name)
         self.latest, self.latest_text = status, None
 
-    def next_frame(self):
-        window.requestAnimationFrame(self.render_proxy)
-
-    def render(self, _timestamp=None):
-        self.frame_pending = False
+    def render(self):
+        self.render_pending = False
         self.render_now()
 
     def render_now(self):

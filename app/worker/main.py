@@ -2,8 +2,10 @@
 
 The page calls the two exported functions: `boot(page_url)` once, then
 `signal(text)` for each of the seven signals. Statuses go back as JSON text
-through postMessage, which needs no SharedArrayBuffer; checkpoints go back as
-objects whose weights file is a Uint8Array, so the page stores it as binary.
+through postMessage, which needs no SharedArrayBuffer (with the MLP's first
+layer beside it as a Uint8Array, for the page's kernel to take as it is);
+checkpoints go back as objects whose weights file is a Uint8Array, so the
+page stores it as binary.
 """
 import asyncio
 import time
@@ -64,7 +66,7 @@ async def boot(page_url):
         return await fetch_bytes(base + shipped.DATA + entry["file"])
 
     cache = BlockCache(manifest["train"], fetch_block)
-    trainer = Trainer(model, cache, test_set, xworker.postMessage, post_checkpoint,
+    trainer = Trainer(model, cache, test_set, post_status, post_checkpoint,
                       classes=names, meta=meta, memory=memory)
     asyncio.ensure_future(trainer.run())
     trainer.send_status()
@@ -99,8 +101,19 @@ def memory():
     return memory_read[1]
 
 
+def post_status(text, w1):
+    """A status's text, or with the MLP's first layer: {kind, text, w1: Uint8Array}."""
+    if w1 is None:
+        xworker.postMessage(text)
+    else:
+        post({"kind": "status", "text": text, "w1": w1})
+
+
 def post_checkpoint(checkpoint):
-    message = dict(checkpoint, kind="checkpoint")
+    post(dict(checkpoint, kind="checkpoint"))
+
+
+def post(message):
     xworker.postMessage(to_js(message, dict_converter=js.Object.fromEntries))
 
 

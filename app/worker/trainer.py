@@ -70,7 +70,8 @@ class RateMeter:
 class Trainer:
     def __init__(self, model, cache, test_set, publish, publish_checkpoint=lambda c: None,
                  clock=time.monotonic, classes=DIGITS, meta=None, memory=lambda: None):
-        """test_set: (X float32, y) held-out samples; publish: fn(status JSON text);
+        """test_set: (X float32, y) held-out samples; publish: fn(status JSON
+        text, the MLP's first layer as bytes or None: protocol.live_status);
         publish_checkpoint: fn(dict, see checkpoint()); meta: the model's file
         metadata (samples seen, iteration); memory: fn() -> bytes of the worker's
         wasm memory, or None where unknown (make soak watches it)."""
@@ -278,7 +279,7 @@ class Trainer:
         status.update(self.views())
         self.last_publish = self.clock()
         self.unsent = False
-        self.publish(protocol.encode_status(status))
+        self.publish(*protocol.live_status(status))
 
     def stepped(self):
         """A step's status: sent if STATUS_EVERY_S has passed since the last,

@@ -2,18 +2,27 @@
 // app/shared/inference.py holds the same maths in Python, the reference and
 // the fallback: MicroPython runs it as bytecode, and on a CPU 4x slower than
 // a laptop's one prediction took 48 ms of a drawing frame. app/ui/predictions.py
-// passes text both ways, as MicroPython moves strings across at once but
-// arrays one element at a time.
+// passes text, as MicroPython moves strings across at once but arrays one
+// element at a time; but a live status's first layer came from the worker as
+// a Uint8Array and is handed over as it is.
 "use strict";
 globalThis.mlpKernel = (() => {
   let w1 = null, b1 = null, w2 = null, b2 = null, hidden = 0, unscale = 0;
-  const bytesOf = text => Uint8Array.from(atob(text), c => c.charCodeAt(0));
+  const bytesOf = text => {
+    if (Uint8Array.fromBase64) return Uint8Array.fromBase64(text);
+    const chars = atob(text), bytes = new Uint8Array(chars.length);
+    for (let i = 0; i < chars.length; i++) bytes[i] = chars.charCodeAt(i);
+    return bytes;
+  };
   return {
-    /** w1Text: base64 of the first layer, int16 little-endian, pixel-major rows
-     *  of `hidden`; restJson: JSON of {hidden, scale, b1, w2, b2} (shared/inference.py). */
-    use(w1Text, restJson) {
-      const rest = JSON.parse(restJson), bytes = bytesOf(w1Text);
-      w1 = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+    /** firstLayer: the first layer, int16 little-endian, pixel-major rows of
+     *  `hidden`, as a Uint8Array or base64; restJson: JSON of {hidden, scale,
+     *  b1, w2, b2} (shared/inference.py). */
+    use(firstLayer, restJson) {
+      const rest = JSON.parse(restJson);
+      let bytes = typeof firstLayer === "string" ? bytesOf(firstLayer) : firstLayer;
+      if (bytes.byteOffset % 2) bytes = bytes.slice();      // an Int16Array view needs even
+      w1 = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
       hidden = rest.hidden;
       unscale = 1 / (255 * rest.scale);
       b1 = Float64Array.from(rest.b1);

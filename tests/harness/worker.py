@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 
-from shared import blocks, protocol
+from shared import base64_codec, blocks, protocol
 from tests.harness.samples import b64, weights_of
 from tests.harness.simulated_time import clock as simulated_clock
 from worker.cache import BlockCache
@@ -71,8 +71,13 @@ class Harness:
         self.published = []
         self.checkpoints = []
         self.clock = clock or FakeClock()
-        self.trainer = Trainer(MLP(hidden, 0), self.cache, held_out(), self.published.append,
+        self.trainer = Trainer(MLP(hidden, 0), self.cache, held_out(), self.publish,
                                self.checkpoints.append, clock=self.clock)
+
+    def publish(self, text, w1=None):
+        """As the page gets it: the first layer back in its status, as base64 text."""
+        self.published.append(protocol.encode_status(protocol.decode_status(
+            text, None if w1 is None else base64_codec.encode(w1))))
 
     async def fetch(self, entry):
         self.calls.append(entry["file"])

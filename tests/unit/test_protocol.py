@@ -1,4 +1,5 @@
 """shared/protocol.py: signals, settings limits, replies, statuses."""
+import base64
 import json
 import math
 
@@ -218,17 +219,32 @@ def test_status_takes_only_a_boolean(value):
     assert protocol.parse_signal({"type": protocol.STATUS, "value": True})["value"] is True
 
 
-def test_the_long_string_rides_outside_the_json():
+def test_the_long_strings_ride_outside_the_json():
     from worker import snapshots
     from worker.mlp import MLP
-    weights = snapshots.inference_weights(MLP(hidden=6, seed=1))
-    status = {"iteration": 3, "inference": weights}
+    model = MLP(hidden=6, seed=1)
+    weights = snapshots.inference_weights(model)
+    status = {"iteration": 3, "inference": weights, "units_png": snapshots.unit_mosaic(model)}
     text = protocol.encode_status(status)
     head = text.split("\n", 1)[0]
-    assert weights["w1"] not in head                             # not parsed as JSON
+    assert weights["w1"] not in head and status["units_png"] not in head    # not parsed as JSON
     assert protocol.decode_status(text) == status
     assert status["inference"]["w1"] == weights["w1"]           # the input is left as it was
     assert protocol.decode_status(protocol.encode_status({"iteration": 4})) == {"iteration": 4}
+
+
+def test_a_live_status_carries_the_first_layer_as_bytes_beside_its_text():
+    from worker import snapshots
+    from worker.mlp import MLP
+    model = MLP(hidden=6, seed=1)
+    weights = snapshots.inference_weights(model)
+    status = {"iteration": 3, "inference": weights, "units_png": snapshots.unit_mosaic(model)}
+    text, w1 = protocol.live_status(status)
+    assert w1 == base64.b64decode(weights["w1"]) and weights["w1"] not in text
+    assert protocol.decode_status(text, w1) == dict(status, inference=dict(weights, w1=w1))
+    assert status["inference"]["w1"] == weights["w1"]           # the input is left as it was
+    plain = {"iteration": 4, "inference": {"architecture": "cnn"}}
+    assert protocol.live_status(plain) == (protocol.encode_status(plain), None)
 
 
 def test_carries_views_spots_optional_fields_without_parsing():

@@ -376,7 +376,7 @@ def test_a_checkpoint_comes_after_the_statuses_of_the_steps_before_it():
     async def scenario():
         h = Harness()
         sent = []
-        h.trainer.publish = lambda text: sent.append(protocol.decode_status(text)["iteration"])
+        h.trainer.publish = lambda text, w1: sent.append(protocol.decode_status(text)["iteration"])
         h.trainer.publish_checkpoint = lambda checkpoint: sent.append(("checkpoint", checkpoint["iteration"]))
         h.send("start")
         await iterate(h.trainer)
@@ -506,7 +506,7 @@ def test_training_keeps_going_with_a_large_batch():
             return store[entry["file"]]
 
         cache = BlockCache(entries, jittery_fetch, size=3, seed=4, clock=clock)
-        trainer = Trainer(MLP(HIDDEN, 0), cache, held_out(), lambda text: None,
+        trainer = Trainer(MLP(HIDDEN, 0), cache, held_out(), lambda text, w1: None,
                           clock=FakeClock())
         trainer.signal(protocol.signal(protocol.SET_BATCH_SIZE, 900))
         trainer.signal(protocol.signal(protocol.START))
