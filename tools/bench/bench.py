@@ -28,6 +28,7 @@ import numpy as np
 
 from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
 from tools import ROOT
+from tools.bench.memory import memory_figures
 from tools.bench.slow_device import SlowDevice
 from tools.bench.startup import startup_figures
 from tools.bench import anchor_bench, convnet_bench, page_speed, report
@@ -68,18 +69,26 @@ def seconds_to_target(page, target=TARGET_ACC, timeout_s=60):
 
 
 WATCH_MAIN_THREAD = """
+if (window.__unwatch) window.__unwatch();       // one set of watchers: a second would count twice
 window.__latencies = []; window.__longtasks = [];
-new PerformanceObserver(list => list.getEntries().forEach(
-    e => window.__longtasks.push(e.duration))).observe({type: 'longtask'});
 window.__computes = []; window.__input_delays = []; window.__saves = 0;
-new MutationObserver(() => window.__saves++).observe(
-    document.querySelector('#autosave-state'), {attributeFilter: ['data-saved']});
-document.querySelector('#grid').addEventListener('pointermove',
-    e => window.__input_delays.push(performance.now() - e.timeStamp), true);
-new MutationObserver(() => {
+const tasks = new PerformanceObserver(list => list.getEntries().forEach(
+    e => window.__longtasks.push(e.duration)));
+tasks.observe({type: 'longtask'});
+const saves = new MutationObserver(() => window.__saves++);
+saves.observe(document.querySelector('#autosave-state'), {attributeFilter: ['data-saved']});
+const grid = document.querySelector('#grid');
+const delay = e => window.__input_delays.push(performance.now() - e.timeStamp);
+grid.addEventListener('pointermove', delay, true);
+const bars = new MutationObserver(() => {
     const d = document.querySelector('#prediction').dataset;
     window.__latencies.push(+d.latencyMs); window.__computes.push(+d.computeMs);
-}).observe(document.querySelector('#prediction'), {attributeFilter: ['data-latency-ms']});
+});
+bars.observe(document.querySelector('#prediction'), {attributeFilter: ['data-latency-ms']});
+window.__unwatch = () => {
+    tasks.disconnect(); saves.disconnect(); bars.disconnect();
+    grid.removeEventListener('pointermove', delay, true);
+};
 """
 
 
@@ -94,13 +103,14 @@ def drawing_while_training(page, rounds=3):
     bars, and compute
     time from the update's start to updated bars; per pointer event, the
     browser's input delay (event time to handler); and main-thread long tasks
-    (over 50 ms) meanwhile."""
+    (over 50 ms) meanwhile; and how long the drawing took."""
     page.click("#pretrained")
     page.wait_for(lambda: page.text("#message").startswith("Loaded"))
     seen = page.number("samples_seen")
     page.click("#start")
     page.wait_for(lambda: page.number("samples_seen") > seen + 5000)
     page.driver.execute_script(WATCH_MAIN_THREAD)
+    start = time.monotonic()
     for _ in range(rounds):
         for digit in sorted(DIGITS):
             page.click("#clear")
@@ -109,8 +119,9 @@ def drawing_while_training(page, rounds=3):
     seen = page.driver.execute_script(
         "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
         " window.__saves]")
+    seconds = time.monotonic() - start
     page.click("#stop")
-    return seen
+    return seen + [seconds]
 
 
 BLANK_CANVAS = ("data:text/html,<canvas id='grid' width='28' height='28' "
@@ -119,7 +130,7 @@ BLANK_CANVAS = ("data:text/html,<canvas id='grid' width='28' height='28' "
 
 def drawing_figures(seen, prefix=""):
     """The figures of one drawing_while_training() run, named with the prefix."""
-    latencies, computes, input_delays, longtasks, saves = seen
+    latencies, computes, input_delays, longtasks, saves, seconds = seen
     figures = {
         "draw_latency_ms_p50": percentile(latencies, 0.5),
         "draw_latency_ms_p95": percentile(latencies, 0.95),
@@ -128,6 +139,7 @@ def drawing_figures(seen, prefix=""):
         "draw_input_delay_ms_p95": round(percentile(input_delays, 0.95), 1),
         "draw_updates_measured": len(latencies),
         "main_thread_longtasks_while_training": len(longtasks),
+        "main_thread_longtasks_per_10s": round(10 * len(longtasks) / seconds, 1),
         "main_thread_tasks_over_100ms": sum(task > 100 for task in longtasks),
         "main_thread_longest_task_ms": max(longtasks, default=0),
         "autosaves_while_drawing": saves,
@@ -231,6 +243,12 @@ def main():
         errors += page_errors(driver)
     finally:
         driver.quit()
+    driver = make_driver()          # a fresh browser, for its memory alone
+    try:
+        memory = memory_figures(driver, url)
+        errors += page_errors(driver)
+    finally:
+        driver.quit()
         httpd.shutdown()
     shipped = shipped_models()
     X_test, y_test = load_split("test")
@@ -260,6 +278,7 @@ def main():
         **{"shipped_heldout_" + name: round(model.accuracy(X_test, y_test), 4)
            for name, model in shipped.items()},
         **teach,
+        **memory,
         **photographed(shipped),
         **anchors,
         "page_errors": len(errors),

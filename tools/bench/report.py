@@ -59,7 +59,7 @@ def shown(value, kind):
     if isinstance(value, bool):
         return "yes" if value else "no"
     formats = {"n": lambda v: "{:,}".format(round(v)), "s": "{:.2f} s".format,
-               "ms": "{:.1f} ms".format, "kb": lambda v: "{:,} KB".format(round(v)),
+               "ms": "{:.1f} ms".format, "mb": "{:.1f} MB".format, "kb": lambda v: "{:,} KB".format(round(v)),
                "pct": lambda v: "{:.1f}%".format(100 * v), "x": "{:.2f}x".format}
     return formats[kind](value) if kind in formats else str(value)
 
@@ -151,6 +151,20 @@ PHOTOS = (
      ("for the writer it reads worst", "photos_right_worst_writer_mlp", "pct"),
      ("read right by the convnet", "photos_right_cnn", "pct"),
      ("for the writer it reads worst", "photos_right_worst_writer_cnn", "pct")])
+MEMORY = (
+    "Memory",
+    "tools/bench/memory.py, a fresh browser: the proportional set size of its renderer processes "
+    "(the page and its workers, and Chromium's own spare ones) from /proc/PID/smaps_rollup, on a "
+    "blank page, then on this page once ready and idle, and after 30 s of training each model, "
+    "each also over the blank page; and MicroPython's heap as the page shows it (#page-memory).",
+    [("blank page", "memory_blank_page_mb", "mb"),
+     ("this page, idle once ready", "memory_idle_mb", "mb"),
+     ("over the blank page", "memory_idle_over_blank_mb", "mb"),
+     ("after 30 s training the MLP", "memory_training_mlp_mb", "mb"),
+     ("over the blank page", "memory_training_mlp_over_blank_mb", "mb"),
+     ("after 30 s training the convnet", "memory_training_cnn_mb", "mb"),
+     ("over the blank page", "memory_training_cnn_over_blank_mb", "mb"),
+     ("MicroPython's heap, idle once ready", "memory_python_heap_mb", "mb")])
 ERRORS = (
     "Errors",
     "Console errors and PyScript error banners of the page over the whole run.",
@@ -253,13 +267,14 @@ def drawing(r):
     rows = [("latency p50", "draw_latency_ms_p50"), ("latency p95", "draw_latency_ms_p95"),
             ("compute p50", "draw_compute_ms_p50"), ("compute p95", "draw_compute_ms_p95"),
             ("input delay p95", "draw_input_delay_ms_p95"), ("longest task", "main_thread_longest_task_ms")]
-    counts = [("updates measured", "draw_updates_measured"),
-              ("tasks over 50 ms", "main_thread_longtasks_while_training"),
-              ("tasks over 100 ms", "main_thread_tasks_over_100ms"),
-              ("autosaves meanwhile", "autosaves_while_drawing")]
+    counts = [("updates measured", "draw_updates_measured", "n"),
+              ("tasks over 50 ms", "main_thread_longtasks_while_training", "n"),
+              ("tasks over 50 ms per 10 s", "main_thread_longtasks_per_10s", ""),
+              ("tasks over 100 ms", "main_thread_tasks_over_100ms", "n"),
+              ("autosaves meanwhile", "autosaves_while_drawing", "n")]
     r.table(("", "while the MLP trains", "on a slow device", "while the convnet trains", "on a slow device"),
             [[what] + [r.get(model + key, "ms") for model in models] for what, key in rows]
-            + [[what] + [r.get(model + key) for model in models] for what, key in counts]
+            + [[what] + [r.get(model + key, kind) for model in models] for what, key, kind in counts]
             + [["training samples/s", "", r.get("slow_samples_per_s"), "", r.get("slow_cnn_samples_per_s")],
                ["training samples/s, slow device over this machine", "", r.get("slow_speed_ratio", "x"),
                 "", r.get("slow_cnn_speed_ratio", "x")],
@@ -269,7 +284,7 @@ def drawing(r):
     r.pairs([("input delay p95 on a blank page", "blank_page_input_delay_ms_p95", "ms")])
 
 
-SECTIONS = (TRAINING, anchors, CONVNET, startup, drawing, KEEPING, TEACHING, PHOTOS, ERRORS)
+SECTIONS = (TRAINING, anchors, CONVNET, startup, drawing, KEEPING, TEACHING, PHOTOS, MEMORY, ERRORS)
 
 
 def render(figures, machine_start, machine_end):

@@ -1,0 +1,100 @@
+"""What the page costs a device in memory, as the system counts it: the
+proportional set size (PSS) of the browser's renderer processes, which hold
+the page and its workers' threads, from /proc/PID/smaps_rollup. Shared pages
+are split between the processes that map them. Each page is opened in a tab
+of its own with the tabs before it closed, so that no renderer of an earlier
+page is counted; but Chromium's own renderers (the spare it keeps ready, and
+one more in a new headless profile) are, for the blank page as for this one:
+the page's cost is the difference. Measured against a blank page in the
+same browser, one after the other."""
+import os
+import time
+
+from tests.harness.browser import Page
+from tools.bench import page_speed
+
+SETTLE_S = 3          # after a navigation or a Stop: caches fill, the collector runs
+TRAIN_S = 30
+BLANK_PAGE = "data:text/html,<title>blank</title><p>blank"
+
+
+def descendants(pid):
+    """PIDs of a process's children, theirs, and so on."""
+    children = {}
+    for other in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/stat" % other) as f:
+                parent = f.read().rsplit(")", 1)[1].split()[1]
+        except (OSError, IndexError):       # ended meanwhile
+            continue
+        children.setdefault(parent, []).append(other)
+    found, todo = [], [str(pid)]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def is_renderer(pid):
+    try:
+        with open("/proc/%s/cmdline" % pid, "rb") as f:
+            return b"--type=renderer" in f.read()
+    except OSError:
+        return False
+
+
+def renderers_pss(driver):
+    """Bytes: the PSS of the renderers of the Chromium that `driver` drives."""
+    total = 0
+    for pid in filter(is_renderer, descendants(driver.service.process.pid)):
+        try:
+            with open("/proc/%s/smaps_rollup" % pid) as f:
+                total += sum(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))
+        except OSError:
+            continue
+    return total
+
+
+def after_training(page, driver, architecture):
+    """PSS after TRAIN_S of training one architecture, still training."""
+    page_speed.choose(page, architecture)
+    page.click("#start")
+    page.wait_for(lambda: page.status("training") == "True")
+    time.sleep(TRAIN_S)
+    pss = renderers_pss(driver)
+    page.click("#stop")
+    page.wait_for(lambda: page.status("training") == "False")
+    return pss
+
+
+def alone_in_a_new_tab(driver, url):
+    old = driver.window_handles
+    driver.switch_to.new_window("tab")
+    fresh = driver.current_window_handle
+    for handle in old:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(fresh)
+    driver.get(url)
+
+
+def memory_figures(driver, url):
+    """MB of renderer PSS: a blank page; this page idle once ready, and after
+    30 s of training each model, each also over the blank page; and
+    MicroPython's heap as the page reports it."""
+    alone_in_a_new_tab(driver, BLANK_PAGE)
+    time.sleep(SETTLE_S)
+    blank = renderers_pss(driver)
+    alone_in_a_new_tab(driver, "about:blank")
+    page = Page(driver, url + "/").open()
+    time.sleep(SETTLE_S)
+    idle = renderers_pss(driver)
+    heap = page.find("#page-memory")
+    figures = {"memory_python_heap_mb": int(heap.get_attribute("data-heap")),
+               "memory_blank_page_mb": blank}
+    for moment, pss in (("idle", idle), ("training_mlp", after_training(page, driver, "mlp")),
+                        ("training_cnn", after_training(page, driver, "cnn"))):
+        figures["memory_%s_mb" % moment] = pss
+        figures["memory_%s_over_blank_mb" % moment] = pss - blank
+    return {name: round(value / 1e6, 1) for name, value in figures.items()}
