@@ -164,6 +164,17 @@ def save_downloads(driver, folder):
                            if folder else {"behavior": "default"})
 
 
+def alone_in_a_new_tab(driver):
+    """A new tab, the others closed (their renderers with them)."""
+    old = driver.window_handles
+    driver.switch_to.new_window("tab")
+    fresh = driver.current_window_handle
+    for handle in old:
+        driver.switch_to.window(handle)
+        driver.close()
+    driver.switch_to.window(fresh)
+
+
 def wipe(driver):
     """Make a used Chromium a first visitor again, as a new profile would be:
     one new tab (so nothing a test set through DevTools on its tab, such as a
@@ -174,13 +185,7 @@ def wipe(driver):
     window at its first size and the console read out, so that page_errors()
     sees only what comes next. The HTTP cache holds nothing of a page's own
     (Handler sends no-store) but the files of Handler.cacheable, if set."""
-    old = driver.window_handles
-    driver.switch_to.new_window("tab")
-    fresh = driver.current_window_handle
-    for handle in old:
-        driver.switch_to.window(handle)
-        driver.close()
-    driver.switch_to.window(fresh)
+    alone_in_a_new_tab(driver)
     for origin in SERVED:
         driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
         driver.execute_cdp_cmd("Storage.overrideQuotaForOrigin", {"origin": origin})

@@ -10,7 +10,7 @@ same browser, one after the other."""
 import os
 import time
 
-from tests.harness.browser import Page
+from tests.harness.browser import Page, alone_in_a_new_tab
 from tools.bench import page_speed
 
 SETTLE_S = 3          # after a navigation or a Stop: caches fill, the collector runs
@@ -68,25 +68,15 @@ def after_training(page, driver, architecture):
     return pss
 
 
-def alone_in_a_new_tab(driver, url):
-    old = driver.window_handles
-    driver.switch_to.new_window("tab")
-    fresh = driver.current_window_handle
-    for handle in old:
-        driver.switch_to.window(handle)
-        driver.close()
-    driver.switch_to.window(fresh)
-    driver.get(url)
-
-
 def memory_figures(driver, url):
     """MB of renderer PSS: a blank page; this page idle once ready, and after
     30 s of training each model, each also over the blank page; and
     MicroPython's heap as the page reports it."""
-    alone_in_a_new_tab(driver, BLANK_PAGE)
+    alone_in_a_new_tab(driver)
+    driver.get(BLANK_PAGE)
     time.sleep(SETTLE_S)
     blank = renderers_pss(driver)
-    alone_in_a_new_tab(driver, "about:blank")
+    alone_in_a_new_tab(driver)
     page = Page(driver, url + "/").open()
     time.sleep(SETTLE_S)
     idle = renderers_pss(driver)
