@@ -2,7 +2,8 @@
 
 The story: the drawing grid comes up at once and predicts with the
 visitor's autosaved model (else the shipped one) while the model worker
-(Pyodide + numpy) is still loading; once the worker is up, it gets that
+(Pyodide + numpy) is still loading (embedded, it loads only once the
+visitor draws, presses or focuses something); once the worker is up, it gets that
 model back, the controls drive its training, and every status it sends
 updates the numbers, the charts, the picture of the network and the weights
 used for predicting. Digits the visitor teaches it join its training at once.
@@ -25,6 +26,7 @@ from shared import blocks, classes
 from shared.my_digits import MyDigits
 from ui.autosaving import Autosaving
 from ui.drawing import Drawing
+from ui.intent import first_intent
 from ui.messages import Messages
 from ui.model import Model
 from ui.network_view import NetworkView
@@ -67,9 +69,16 @@ async def boot():
         teach.restore(kept[1])
     await predictor.start(kept[0] if kept else None, shipped_weights)
     manifest = await read_manifest()
-    page.step(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
+    if page.embedded:        # a reader who never touches it loads no trainer, nor samples
+        page.idle("Draw a digit! The trainer loads once you draw or press Start.")
+        link.mark("idle")
+        training.before_trainer(loading=False)
+        await first_intent(document)
+        training.before_trainer(loading=True)
+        link.mark("loading")
     if manifest:
         asyncio.create_task(drawing.load_samples(manifest))
+    page.loading(2, "Draw a digit! Loading the training worker (Pyodide + numpy)…")
     if not await link.boot():
         return
     page.step(3, "Bringing back your model…" if kept else "Loading the training data…")

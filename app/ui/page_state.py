@@ -1,4 +1,5 @@
-"""The page as a whole: html[data-state] (loading, then ready or error), the
+"""The page as a whole: html[data-state] (loading, then ready or error;
+embedded, idle until the visitor's first intent: ui/intent.py), the
 boot progress under the title, the error panel that says why the page
 cannot go on, and, embedded (?embed), the More button that unfolds all
 that is folded away (everything but drawing and Start)."""
@@ -14,6 +15,7 @@ class PageState:
         self.panel = document.querySelector("#error-panel")
         self.more = document.querySelector("#more")
         self.unfolded = False
+        self.embedded = self.html.hasAttribute("data-embed")    # static/js/embed-mode.js
         self.proxies = [create_proxy(lambda _event: window.location.reload()),
                         create_proxy(self.toggle_more)]
         document.querySelector("#reload").addEventListener("click", self.proxies[0])
@@ -30,6 +32,15 @@ class PageState:
     def step(self, step, text):
         self.progress.value = step
         self.progress_text.textContent = text
+
+    def idle(self, text):
+        """Embedded: drawing and predicting work; the trainer waits for intent."""
+        self.progress_text.textContent = text
+        self.html.dataset.state = "idle"
+
+    def loading(self, step, text):
+        self.step(step, text)
+        self.html.dataset.state = "loading"
 
     def ready(self, text):
         """The last step: the page is up."""

@@ -126,7 +126,8 @@ class Training:
         self.messages = messages
         self.start_button = document.querySelector("#start")
         self.stop_button = document.querySelector("#stop")
-        messages.on(self.start_button, "click", lambda _event: link.send(protocol.START))
+        self.start_wanted = False      # pressed before the trainer was up (embedded): it starts once up
+        messages.on(self.start_button, "click", self.start)
         messages.on(self.stop_button, "click", lambda _event: link.send(protocol.STOP))
         self.fields = [SettingField(document, setting, link, messages) for setting in settings.ALL]
         # Enter in a setting commits it ("change"), never submits the form and reloads.
@@ -146,10 +147,28 @@ class Training:
         self.data_state_text = ""
         self.progress = document.querySelector("#progress")
 
+    async def start(self, _event):
+        if self.link.ready:
+            await self.link.send(protocol.START)
+        else:                          # embedded, the trainer not up yet: enable() starts it
+            self.start_wanted = True
+            self.start_button.disabled = True
+
+    def before_trainer(self, loading):
+        """Embedded, before the trainer is up: Start can be pressed (it loads
+        the trainer, and training starts once it is up); while the trainer
+        loads, Start says so."""
+        self.start_button.disabled = self.start_wanted
+        self.start_button.textContent = "Loading the trainer…" if loading else "Start"
+
     def enable(self, enabled):
         for control in [self.start_button] + [field.input for field in self.fields]:
             control.disabled = not enabled
         self.stop_button.disabled = True
+        self.start_button.textContent = "Start"
+        if enabled and self.start_wanted:
+            self.start_wanted = False
+            self.messages.run(self.link.send(protocol.START))
 
     def seen(self, status, views):
         self.table.show(status)

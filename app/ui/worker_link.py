@@ -7,7 +7,8 @@ no call waits longer than CALL_TIMEOUT_S, and a worker silent for SILENCE_S
 no answer within CALL_TIMEOUT_S means it is lost. That notices a dead worker
 within SILENCE_S + CALL_TIMEOUT_S + CHECK_EVERY_S, under 5 s.
 
-Its state (loading, ready, lost while it is replaced, failed) is kept here
+Its state (loading, ready, lost while it is replaced, failed; embedded,
+idle until the visitor's first intent) is kept here
 and shown as html[data-worker] for tests and scripts.
 """
 import asyncio

@@ -1,7 +1,10 @@
 """?embed: made for an iframe of 640x480 and for 360 px wide. The grid and the
 prediction are first and whole on screen, nothing scrolls sideways, training
-is folded with Start one click away, and it works inside a blog's iframe.
-(The full page, unfolded: test_training.py's first visit.)"""
+is folded with Start one click away, and it works inside a blog's iframe. A
+reader who does not touch it fetches what predicting needs and no more: the
+trainer loads on the first pointer down, key or focus, and a Start pressed
+before it is up trains once it is. (The full page, unfolded: test_training.py's
+first visit.)"""
 from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
 
 ON_SCREEN = """
@@ -18,22 +21,31 @@ return {
        && document.querySelector('#confusion').offsetParent === null,
 };
 """
+# What a reader who never touches the embed must not fetch: the trainer (its
+# Python, Pyodide and numpy, its config) and the data blocks.
+TRAINER_FILES = r"""
+return performance.getEntriesByType('resource').map(e => e.name).filter(
+    name => /\/app\/worker\/|\/static\/vendor\/pyodide\/|\/static\/data\/.*\.bin|pyscript\.toml/.test(name));
+"""
 
 
 def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server):
-    """In an iframe of 640x480, then one 360 px wide (the same page resized)."""
+    """In an iframe of 640x480, then one 360 px wide (the same page resized):
+    untouched, it predicts and fetches no trainer; Start, pressed at once,
+    loads it and trains as soon as it is up."""
     viewport(driver, 640, 480)
-    page = Page(driver, server + SUBPATH + "?embed").open()
+    page = Page(driver, server + SUBPATH + "?embed").open("idle")
     for width, height in ((640, 480), (360, 480)):
         viewport(driver, width, height)
         assert page.driver.execute_script(ON_SCREEN) == {
             "grid": True, "prediction": True, "bars": True, "start": True, "sideways": 0, "folded": True}, width
-    draw(page, DIGITS["7"])
-    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
-    seen = page.number("samples_seen")
+    assert page.driver.execute_script("return document.documentElement.dataset.predict") == "ready"
+    assert page.driver.execute_script(TRAINER_FILES) == [] and page.worker() == "idle"
     page.click("#start")                            # one click, nothing to unfold first
-    assert page.wait_for(lambda: page.number("samples_seen") > seen + 5000, timeout=30)
-    assert page.text("#progress").startswith("Held-out: ")
+    assert page.text("#start") == "Loading the trainer…"
+    assert page.wait_for(lambda: page.state() == "ready", timeout=60)
+    assert page.wait_for(lambda: (page.number("samples_seen") or 0) > 5000, timeout=30)  # no second press
+    assert page.text("#progress").startswith("Held-out: ") and page.text("#start") == "Start"
     page.click("#stop")
     page.click("#more")                             # everything else, one click away
     assert page.find("#settings").is_displayed() and page.find("#confusion").is_displayed()
@@ -41,6 +53,8 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     assert page.driver.execute_script(ON_SCREEN)["sideways"] == 0
     page.click("#more")
     assert not page.find("#settings").is_displayed()
+    draw(page, DIGITS["7"])
+    assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
     assert page_errors(driver) == []
 
 
@@ -55,10 +69,11 @@ def test_in_a_blog_posts_iframe_on_another_site(driver, server, tmp_path):
         driver.get(blog.replace("127.0.0.1", "localhost") + "/post.html")
         driver.switch_to.frame(driver.find_element("css selector", "iframe"))
         page = Page(driver, None)
-        assert page.wait_for(lambda: page.state() == "ready", timeout=60)
+        assert page.wait_for(lambda: page.state() == "idle", timeout=60)
         assert page.driver.execute_script(ON_SCREEN)["grid"]
-        draw(page, DIGITS["0"])
+        draw(page, DIGITS["0"])                    # its pointer down loads the trainer
         assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
+        assert page.wait_for(lambda: page.state() == "ready", timeout=60)
         assert page.find("#full-page").get_attribute("target") == "_blank"
         assert page_errors(driver) == []
     finally:

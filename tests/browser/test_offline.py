@@ -55,6 +55,7 @@ def predicts_and_trains(page):
     assert page.driver.execute_script("return !!navigator.serviceWorker.controller")
     draw(page, DIGITS["0"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "0")
+    assert page.wait_for(lambda: page.state() == "ready", timeout=60)    # embedded, drawing woke it
     seen = page.number("samples_seen")
     page.click("#start")
     assert page.wait_for(lambda: page.number("samples_seen") > seen + 20000, timeout=30)
@@ -85,7 +86,7 @@ def test_below_a_sub_path_the_page_works_with_the_server_gone(new_driver):
         assert "Available offline" in page.text("#offline")
     finally:
         shut_down(httpd, url)
-    page = Page(driver, url + SUBPATH + "?embed").open()     # the page, whatever its query
+    page = Page(driver, url + SUBPATH + "?embed").open("idle")     # the page, whatever its query
     assert page.driver.execute_script("return 'embed' in document.documentElement.dataset")
     predicts_and_trains(page)
     assert page_errors(driver) == []

@@ -223,9 +223,13 @@ class Page:
         self.url = url
 
     def open(self, expect="ready"):
+        """Navigate and wait until the page is no longer loading; expect: the
+        state it must then be in (or a tuple of them): ready, error, or
+        embedded, idle (its trainer waits for the visitor's first intent)."""
         self.driver.get(self.url)
         state = self.wait_for(lambda: self.state() != "loading", BOOT_TIMEOUT_S)
-        assert state and self.state() == expect, (self.state(), self.text("#boot-message"))
+        expected = expect if isinstance(expect, tuple) else (expect,)
+        assert state and self.state() in expected, (self.state(), self.text("#boot-message"))
         return self
 
     def state(self):
@@ -265,7 +269,8 @@ class Page:
             "return [...document.querySelectorAll('#probs > [data-digit]')].map(e => +e.dataset.p)")
 
     def worker(self):
-        """The worker's state: loading, ready, lost (being replaced) or failed."""
+        """The worker's state: loading, ready, lost (being replaced) or failed;
+        embedded, idle until the visitor's first intent."""
         return self.driver.execute_script("return document.documentElement.dataset.worker")
 
     def drop_file(self, name, data):

@@ -249,7 +249,10 @@ def startup(r):
     r.table(["start"] + [h for _, what in MOMENTS for h in (what, "KB")], rows)
     r.add("")
     r.pairs([("service worker: files kept, after the page was ready", "start_offline_kept_after_ready_s", "s"),
-             ("sent to it meanwhile", "start_offline_kept_kb", "kb")]
+             ("sent to it meanwhile", "start_offline_kept_kb", "kb"),
+             ("embedded (?embed), untouched for 30 s: KB fetched", "start_embed_untouched_30s_kb", "kb"),
+             ("embedded: first pointer down to ready", "start_embed_pointer_to_ready_s", "s"),
+             ("over the cold start's worker ready", "start_embed_pointer_to_ready_vs_cold_ready", "x")]
             + [("warm by the service worker over plain warm: %s" % what, "start_warm_sw_vs_warm_" + moment, "x")
                for moment, what in MOMENTS])
 

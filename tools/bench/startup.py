@@ -11,13 +11,18 @@ static host (no `no-store`), so a reload revalidates what it has. The
 cold, warm and throttled starts are of a host without sw.js (404), as before
 there was one; `offline_kept_*` is how long after the page was ready the
 service worker had the files kept (it waits for 2 s without training first),
-and the KB it fetched for that. `python -m tools.bench.startup [RUNS]` prints one
+and the KB it fetched for that. `embed_*`: what a reader of a blog post with
+the page in an iframe (?embed) fetches in 30 s without touching it, and how
+long after a first pointer down on the grid the page is ready. `python -m tools.bench.startup [RUNS]` prints one
 JSON line.
 """
 import http.server
 import json
 import sys
 import time
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
 
 from tools.build import page_set
 from tools.build import offline_set
@@ -26,6 +31,7 @@ from tests.harness.browser import ROOT, make_driver, serve
 # Runs before the page's own scripts, so no moment is missed by polling.
 WATCH_START = """
 window.__start = {};
+document.addEventListener('pointerdown', () => window.__start.pointer ??= performance.now(), true);
 new MutationObserver(() => {
   const d = document.documentElement.dataset;
   for (const [key, done] of [['grid', 'ready'], ['predict', 'ready'], ['state', 'ready'], ['offline', 'kept']])
@@ -38,6 +44,7 @@ THROTTLED = {"offline": False, "latency": 40,
              "downloadThroughput": 20e6 / 8, "uploadThroughput": 20e6 / 8}
 TIMEOUT_S = 90
 MOMENTS = ("grid", "predict", "state")
+UNTOUCHED_S = 30        # an embed's reader who reads on, not touching it
 
 
 def serve_recording(root=ROOT, service_worker=True):
@@ -106,6 +113,21 @@ def kept_offline(driver, log):
             "kept_kb": round(sum(n for t, _, n in log if ready < t <= kept) / 1000)}
 
 
+def embed_reader(driver, url, log):
+    """?embed in a fresh profile: the KB a reader who does not touch it
+    fetches in UNTOUCHED_S, then seconds from a pointer down on the grid
+    (which loads the trainer) to the page ready."""
+    del log[:]
+    driver.get(url + "/?embed")
+    wait_for_moments(driver, ("predict",))
+    time.sleep(UNTOUCHED_S)
+    untouched_kb = round(sum(n for _, _, n in log) / 1000)
+    ActionChains(driver).move_to_element(driver.find_element(By.ID, "grid")).click().perform()
+    times = wait_for_moments(driver, ("pointer", "state"))
+    return {"untouched_30s_kb": untouched_kb,
+            "pointer_to_ready_s": round((times["state"] - times["pointer"]) / 1000, 2)}
+
+
 def fresh_driver(throttle=False):
     driver = make_driver()
     driver.execute_cdp_cmd("Network.enable", {})
@@ -119,7 +141,9 @@ def startup_figures(runs=3):
     """Medians over `runs` of cold, warm and throttled-cold starts of the page,
     of its warm start served by the service worker and of cold and warm starts
     of Pyodide + numpy in a bare worker (the floor for the worker's start),
-    all measured in the same run; and the ratios of warm_sw to warm."""
+    all measured in the same run; an embed's untouched reader and its first
+pointer down (embed_reader); and the ratios of warm_sw to warm and of the
+embed's pointer-to-ready to the cold start's ready."""
     offline_set.write(ROOT, page_set.page_files(ROOT))     # this tree as it is now, as set-up does
     url, httpd, log = serve_recording(service_worker=False)
     sw_url, sw_httpd, sw_log = serve_recording()
@@ -143,6 +167,11 @@ def startup_figures(runs=3):
                 driver.quit()
             driver = fresh_driver()
             try:
+                results.setdefault("embed", []).append(embed_reader(driver, url, log))
+            finally:
+                driver.quit()
+            driver = fresh_driver()
+            try:
                 one_start(driver, sw_url + "/", sw_log)          # the first visit keeps the files
                 results.setdefault("offline", []).append(kept_offline(driver, sw_log))
                 results.setdefault("warm_sw", []).append(
@@ -157,6 +186,8 @@ def startup_figures(runs=3):
         for key in measured[0]:
             values = sorted(start[key] for start in measured)
             figures["start_%s_%s" % (kind, key)] = values[len(values) // 2]
+    figures["start_embed_pointer_to_ready_vs_cold_ready"] = round(
+        figures["start_embed_pointer_to_ready_s"] / figures["start_cold_state_s"], 2)
     for key in MOMENTS:
         figures["start_warm_sw_vs_warm_%s" % key] = round(
             figures["start_warm_sw_%s_s" % key] / max(figures["start_warm_%s_s" % key], 0.01), 2)
