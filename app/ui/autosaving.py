@@ -4,7 +4,8 @@ ui/model_store.py) with its settings, chart history and digits
 
 The worker sends checkpoints (worker/trainer.py): every 2 s while training,
 on Stop, after new weights, and when asked (the page asks when it is hidden).
-They are saved every 10 s while training, all others at once, and the newest
+They are saved every 8 s while training (so that, with a checkpoint up to
+2 s old, a save is at most 10 s behind), all others at once, and the newest
 when the page is hidden or left. Storage that fails says so once, in
 #storage-warning, and everything else goes on.
 """
@@ -17,7 +18,7 @@ from shared import autosave, protocol
 from ui.model import local_time
 from ui.model_store import ModelStore, StorageError
 
-SAVE_EVERY_MS = 10000          # while training; any other checkpoint is saved at once
+SAVE_EVERY_MS = 8000           # while training; any other checkpoint is saved at once
 SAVED_ON = ("training", "stop", "diverged", "asked", "lesson")   # set_weights: see changed()
 
 

@@ -9,7 +9,7 @@ status at once. The visitor's own digits
 (worker/lessons.py) take part in every batch, and teaching one starts a
 lesson: a short burst of training that ends by itself. Checkpoints (the
 weights file and what the page needs to predict with it) go to the page every
-CHECKPOINT_EVERY_S while training (it stores one every 10 s, and the newest
+CHECKPOINT_EVERY_S while training (it stores one every 8 s, and the newest
 when the visitor leaves), on Stop, after set weights and when asked for.
 """
 import asyncio
