@@ -9,6 +9,8 @@ SHIPPED := $(shell python3 -c "exec(open('app/shared/shipped.py').read()); \
 DATA := $(word 1,$(SHIPPED))
 # The peer systems `make bench` measures the page against; never part of the page.
 ANCHORS := tools/bench/anchors/node_modules/.package-lock.json
+# Lighthouse, for `make audit` only; never part of the page.
+LIGHTHOUSE := tools/audit/node_modules/.package-lock.json
 WEIGHTS := $(wordlist 2,4,$(SHIPPED))
 
 # The MLP's training step in C: WebAssembly with SIMD for the worker (an
@@ -21,7 +23,7 @@ STEP_NATIVE := .cache/mlp_step.so
 DIGIT_DEFINES := $(shell python3 -c "exec(open('app/shared/digit.py').read()); \
 	print('-DPIXELS=%d -DCLASSES=%d' % (PIXELS, CLASSES))")
 
-.PHONY: setup serve test unit bench soak dist screenshots vendor lists data weights offline browser clean
+.PHONY: setup serve test unit bench soak audit dist screenshots vendor lists data weights offline browser clean
 
 setup: $(VENV)/.installed vendor lists $(DATA) $(WEIGHTS) $(STEP_WASM) $(STEP_NATIVE) offline
 
@@ -51,6 +53,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 $(ANCHORS): tools/bench/anchors/package.json tools/bench/anchors/package-lock.json
 	npm ci --prefix tools/bench/anchors --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(LIGHTHOUSE): tools/audit/package.json tools/audit/package-lock.json
+	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
 	touch $@
 
 vendor: node_modules/.package-lock.json $(VENV)/.installed
@@ -113,6 +119,11 @@ MINUTES ?= 10
 soak: setup browser
 	$(PY) -m tools.bench.soak --minutes $(MINUTES)
 
+# Lighthouse on the page from this folder and from a dist/ build, full and
+# ?embed, mobile and desktop presets: scores and metrics, reports in .cache/audit/.
+audit: setup browser $(LIGHTHOUSE)
+	$(PY) -m tools.audit.audit
+
 # dist/: only what the page needs at run time, for any static host and sub-path.
 dist: setup
 	$(PY) -m tools.build.dist
@@ -122,4 +133,4 @@ screenshots: setup browser
 	$(PY) -m tools.build.screenshot
 
 clean:
-	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js
+	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules tools/audit/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js
