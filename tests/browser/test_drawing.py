@@ -115,6 +115,29 @@ def test_training_moves_the_charts_and_the_network_views(page):
     assert all(e.get_attribute("data-label") == wrong.get_attribute("data-true") for e in examples)
 
 
+def test_on_a_slow_cpu_drawings_made_while_the_mlp_trains_are_read_right(page):
+    """The page 4x slower (DevTools CPU throttling) while the MLP trains at
+    full speed: each digit drawn is read right, and the bars follow the
+    drawing (the top bar is the digit read, digit after digit)."""
+    page.click("#start")
+    assert page.wait_for(lambda: page.status("training") == "True")
+    page.driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
+    top_bar = "return document.querySelector('#probs > .top').dataset.digit"
+    try:
+        for digit in ("7", "0", "1", "4"):
+            page.click("#clear")
+            draw(page, DIGITS[digit])
+            assert page.wait_for(lambda: page.prediction() == digit, timeout=30), page.prediction()
+            assert page.wait_for(lambda: page.driver.execute_script(top_bar) == digit)
+            probabilities = page.probabilities()
+            assert max(range(10), key=probabilities.__getitem__) == int(digit)
+        assert page.status("training") == "True"
+    finally:
+        page.driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+
+
 def test_narrow_screen_is_one_column_without_sideways_scroll(page):
     wide = page.driver.execute_script("return innerWidth")
     page.driver.set_window_size(360, 900)
