@@ -114,10 +114,12 @@ bench: setup browser $(ANCHORS)
 	@sh tools/bench/ensure_fonts.sh
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PY) -m tools.bench.bench
 
-# Trains in headless Chromium for MINUTES, watching memory, statuses and clicks.
+# Trains in headless Chromium for MINUTES, watching memory, statuses, clicks
+# and long tasks; THROTTLE=4: on a slow device, the page and its workers 4x slower.
 MINUTES ?= 10
+THROTTLE ?= 1
 soak: setup browser
-	$(PY) -m tools.bench.soak --minutes $(MINUTES)
+	$(PY) -m tools.bench.soak --minutes $(MINUTES) --throttle $(THROTTLE)
 
 # Lighthouse on the page from this folder and from a dist/ build, full and
 # ?embed, mobile and desktop presets: scores and metrics, reports in .cache/audit/.

@@ -53,6 +53,14 @@ def test_training_that_stops_fails():
     assert "training stopped from 145 s to 150 s" in soak.verdict(run)
 
 
+def test_a_main_thread_task_over_200_ms_fails():
+    run = samples()
+    run[-1]["long_tasks"] = [60.0, 180.0, 240.0]
+    assert soak.verdict(run) == ["a main-thread task took 240 ms"]
+    run[-1]["long_tasks"] = [60.0, 200.0]
+    assert soak.verdict(run) == []
+
+
 def test_a_stalled_click_fails():
     run = samples(**{"s12": {"click_ms": 2400.0}})
     assert soak.verdict(run) == ["a click took 2400 ms at 60 s"]

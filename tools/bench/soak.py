@@ -5,9 +5,12 @@ worker (its JS heap from the browser, and Pyodide's wasm memory from its
 status), how many statuses arrived, and a click's round trip (a task queued
 on the main thread to the frame after its handler ran). It fails, saying
 why, if memory keeps growing, the statuses or the training stop, a click
-stalls, or the page logs an error; it prints its figures as one JSON line.
+stalls, a main-thread task takes over LONGEST_TASK_MS, or the page logs an
+error; it prints its figures as one JSON line. THROTTLE=4 runs it on a slow
+device (tools/bench/slow_device.py: the page and its workers 4x slower).
 """
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -15,12 +18,14 @@ import time
 
 from tests.harness.browser import Page, make_driver, page_errors, serve
 from tools.bench.cdp import Cdp
+from tools.bench.slow_device import SlowDevice
 
 SAMPLE_S = 5.0
 WARM_UP = 0.2          # of the samples: heaps settle first (caches fill, code compiles)
 GROWTH_MB = 16         # growth between the halves after warm-up that counts as
 GROWTH_SHARE = 0.10    # "keeps growing": more than both of these
 STALL_MS = 1000        # a click answered later than this is a stall
+LONGEST_TASK_MS = 200  # a main-thread task longer than this fails the soak
 MEMORY = ("page_js_heap", "page_python_heap", "worker_js_heap", "worker_wasm_memory")
 
 # Counts the model worker's messages (statuses and checkpoints) as the page
@@ -109,6 +114,9 @@ def verdict(samples):
     for s in samples:
         if s["click_ms"] > STALL_MS:
             failures.append("a click took %.0f ms at %.0f s" % (s["click_ms"], s["t"]))
+    longest = max(samples[-1]["long_tasks"], default=0)
+    if longest > LONGEST_TASK_MS:
+        failures.append("a main-thread task took %.0f ms" % longest)
     return failures
 
 
@@ -139,7 +147,9 @@ def figures(samples):
     return out
 
 
-def soak(minutes):
+def soak(minutes, throttle=1):
+    """The samples of a soak of `minutes`, the page errors, and whether the
+    workers were slowed too (with throttle > 1: a slow device)."""
     url, httpd = serve()
     driver = make_driver()
     cdp = None
@@ -147,31 +157,36 @@ def soak(minutes):
         page = Page(driver, url + "/").open()
         cdp = Cdp(driver)
         cdp.attach_page()
-        page.click("#start")
-        page.wait_for(lambda: page.status("training") == "True")
-        started = time.monotonic()
-        samples = []
-        while True:
-            samples.append(sample(page, cdp, started))
-            if samples[-1]["t"] >= minutes * 60:
-                break
-            time.sleep(max(0.0, SAMPLE_S - (time.monotonic() - started - samples[-1]["t"])))
+        slow = SlowDevice(driver, throttle) if throttle > 1 else contextlib.nullcontext()
+        with slow:
+            page.click("#start")
+            page.wait_for(lambda: page.status("training") == "True")
+            started = time.monotonic()
+            samples = []
+            while True:
+                samples.append(sample(page, cdp, started))
+                if samples[-1]["t"] >= minutes * 60:
+                    break
+                time.sleep(max(0.0, SAMPLE_S - (time.monotonic() - started - samples[-1]["t"])))
         errors = page_errors(driver)
     finally:
         if cdp:
             cdp.close()
         driver.quit()
         httpd.shutdown()
-    return samples, errors
+    return samples, errors, getattr(slow, "workers_slowed", False)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--throttle", type=float, default=1,
+                        help="a slow device: the page and its workers this many times slower")
     args = parser.parse_args(argv)
-    samples, errors = soak(args.minutes)
+    samples, errors, workers_slowed = soak(args.minutes, args.throttle)
     failures = verdict(samples) + ["page error: %s" % e for e in errors]
-    print(json.dumps(dict(figures(samples), page_errors=len(errors), passed=not failures)))
+    print(json.dumps(dict(figures(samples), throttle=args.throttle, workers_slowed=workers_slowed,
+                          page_errors=len(errors), passed=not failures)))
     for failure in failures:
         print("soak failed:", failure, file=sys.stderr)
     return 1 if failures else 0
