@@ -70,7 +70,7 @@ async def boot():
     await predictor.start(kept[0] if kept else None, shipped_weights)
     manifest = await read_manifest()
     if page.embedded:        # a reader who never touches it loads no trainer, nor samples
-        page.idle("Draw a digit! The trainer loads once you draw or press Start.")
+        page.idle()
         link.mark("idle")
         training.before_trainer(loading=False)
         await first_intent(document)

@@ -33,9 +33,8 @@ class PageState:
         self.progress.value = step
         self.progress_text.textContent = text
 
-    def idle(self, text):
+    def idle(self):
         """Embedded: drawing and predicting work; the trainer waits for intent."""
-        self.progress_text.textContent = text
         self.html.dataset.state = "idle"
 
     def loading(self, step, text):

@@ -166,8 +166,9 @@ class Training:
             control.disabled = not enabled
         self.stop_button.disabled = True
         self.start_button.textContent = "Start"
-        if enabled and self.start_wanted:
+        if enabled and self.start_wanted:       # pressed once: not again before training shows
             self.start_wanted = False
+            self.start_button.disabled = True
             self.messages.run(self.link.send(protocol.START))
 
     def seen(self, status, views):

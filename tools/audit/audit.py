@@ -53,7 +53,8 @@ def lighthouse(url, preset, out_base):
 
 def figures(result):
     """The scores (0-100) and metrics of one Lighthouse result."""
-    row = {name: round(100 * result["categories"][name]["score"]) for name in CATEGORIES}
+    scores = {name: result["categories"][name]["score"] for name in CATEGORIES}
+    row = {name: None if score is None else round(100 * score) for name, score in scores.items()}
     for label, audit, unit in METRICS:
         value = result["audits"][audit].get("numericValue")
         row[label] = (None if value is None else
