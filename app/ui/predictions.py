@@ -131,12 +131,17 @@ class Predictor:
 
     def seen(self, _status, views):
         """Each rendered status: the worker's newest weights, in a task of their own."""
-        if "inference" in views:
-            later(self.use_weights, views["inference"])
+        view = views.get("inference")
+        # Without the kernel, the MLP's weights come with checkpoints (receive): a live
+        # status's first layer is a Uint8Array, which MicroPython copies byte by byte.
+        if view is not None and (KERNEL or "w1" not in view):
+            later(self.use_weights, view)
 
     def receive(self, checkpoint):
         if checkpoint.architecture == "cnn":    # the convnet predicts with each one
             self.use_convnet(checkpoint.weights)
+        elif not KERNEL:                        # every 2 s while training, as base64 text
+            later(self.use_weights, protocol.decode_status(checkpoint.inference)["inference"])
 
     def use_weights(self, weights):
         """An inference view (worker/snapshots.py): the MLP's weights, or word

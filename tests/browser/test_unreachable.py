@@ -29,9 +29,17 @@ def test_unreachable_shipped_weights_predict_once_the_worker_is_up(driver, serve
 
 
 def test_without_its_typed_array_kernel_the_page_predicts_in_micropython(driver, server):
-    """static/js/mlp-kernel.js missing: shared/inference.py predicts, as before it existed."""
+    """static/js/mlp-kernel.js missing: shared/inference.py predicts, as before
+    it existed, and takes the trained weights from checkpoints while training."""
     page = blocked_page(driver, server, "*/mlp-kernel.js")
     assert driver.execute_script("return typeof mlpKernel") == "undefined"
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    shipped = page.probabilities()
+    page.click("#randomize")                   # random weights: the drawing's bars change
+    assert page.wait_for(lambda: page.probabilities() != shipped)
+    page.click("#start")                       # and follow training, checkpoint by checkpoint
+    assert page.wait_for(lambda: (page.number("test_acc") or 0) > 0.8, timeout=60)
+    assert page.wait_for(lambda: page.prediction() == "7", timeout=30)
+    page.click("#stop")
     assert page_errors(driver) == []
