@@ -7,47 +7,21 @@ page is counted; but Chromium's own renderers (the spare it keeps ready, and
 one more in a new headless profile) are, for the blank page as for this one:
 the page's cost is the difference. Measured against a blank page in the
 same browser, one after the other."""
-import os
 import time
 
 from tests.harness.browser import Page, alone_in_a_new_tab
 from tools.bench import page_speed
+from tools.bench.renderers import page_renderers
 
 SETTLE_S = 3          # after a navigation or a Stop: caches fill, the collector runs
 TRAIN_S = 30
 BLANK_PAGE = "data:text/html,<title>blank</title><p>blank"
 
 
-def descendants(pid):
-    """PIDs of a process's children, theirs, and so on."""
-    children = {}
-    for other in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/stat" % other) as f:
-                parent = f.read().rsplit(")", 1)[1].split()[1]
-        except (OSError, IndexError):       # ended meanwhile
-            continue
-        children.setdefault(parent, []).append(other)
-    found, todo = [], [str(pid)]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def is_renderer(pid):
-    try:
-        with open("/proc/%s/cmdline" % pid, "rb") as f:
-            return b"--type=renderer" in f.read()
-    except OSError:
-        return False
-
-
 def renderers_pss(driver):
     """Bytes: the PSS of the renderers of the Chromium that `driver` drives."""
     total = 0
-    for pid in filter(is_renderer, descendants(driver.service.process.pid)):
+    for pid in page_renderers(driver):
         try:
             with open("/proc/%s/smaps_rollup" % pid) as f:
                 total += sum(int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:"))

@@ -15,6 +15,7 @@ import os
 import threading
 
 from tools.bench.cdp import Cdp
+from tools.bench.renderers import page_renderers
 
 CPU_CGROUPS = "/sys/fs/cgroup/cpu"
 PERIOD_US = 10000          # a slowed thread runs 1/RATE of every 10 ms
@@ -25,20 +26,6 @@ WORKER_THREAD = "DedicatedWorker"
 def cgroup(tid):
     """The folder of the cgroup that holds one slowed thread."""
     return os.path.join(CPU_CGROUPS, "slow-device-%s" % tid)
-
-
-def page_renderers():
-    """PIDs of Chromium renderers that are not its own UI (top-chrome WebUI)."""
-    pids = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                command = f.read()
-        except OSError:
-            continue
-        if b"--type=renderer" in command and b"top-chrome-webui" not in command:
-            pids.append(pid)
-    return pids
 
 
 def worker_threads(pid):
@@ -80,7 +67,7 @@ class SlowDevice:
     def slow_workers(self):
         if not self.workers_slowed:
             return
-        for pid in page_renderers():
+        for pid in page_renderers(self.driver):
             for tid in worker_threads(pid):
                 if tid not in self.slowed:
                     self.slow(tid)
