@@ -44,7 +44,7 @@ def first_layer(w1, size):
 
 
 def kernel_weights(weights):
-    """What static/js/mlp-kernel.js's use() takes, the same forward pass in
+    """What static/js/frame-kernels.js's use() takes, the same forward pass in
     typed arrays: (w1 as bytes or base64 text, JSON of the rest). ValueError
     if the shapes are wrong, as InferenceModel would raise."""
     hidden, w1 = weights["hidden"], weights["w1"]
@@ -55,11 +55,6 @@ def kernel_weights(weights):
         w1 = base64_codec.encode(data)
     rest = {name: weights[name] for name in ("hidden", "scale", "b1", "w2", "b2")}
     return w1, json.dumps(rest)
-
-
-def levels_text(pixels):
-    """A preprocessed digit (784 values in [0, 1]) as the kernel takes it: base64 of its levels 0..255."""
-    return base64_codec.encode(bytes(int(v * 255 + 0.5) for v in pixels))
 
 
 def check_shapes(weights, hidden):

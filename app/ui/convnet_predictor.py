@@ -68,7 +68,7 @@ class ConvnetPredictor:
         self.next_job()
 
     def ask(self, pixels, request):
-        """pixels: the grid's pixels as base64 of float32; request: what
+        """pixels: the grid's pixels as base64 of float64 (base64_codec.encode_floats); request: what
         the answer is for (handed back with it)."""
         self.pending = (pixels, request)
         self.next_job()

@@ -10,6 +10,7 @@ frame at most, however many pointer events arrive.
 import js
 from pyscript.ffi import create_proxy
 
+from shared import base64_codec
 from shared.digit import PIXELS, SIDE
 from shared.grid_state import GridState
 
@@ -20,7 +21,8 @@ COLOURS = ["rgb(%d,%d,%d)" % (255 - g, 255 - g, 255 - g) for g in range(256)]
 
 def paint(ctx, pixels, shown):
     """Paint the cells whose grey level differs from `shown` (updated in place):
-    a stroke repaints a few dozen cells, not all of them."""
+    a stroke repaints a few dozen cells, not all of them. The fallback of
+    static/js/frame-kernels.js's gridPainter, which does the same 4x sooner."""
     for i in range(PIXELS):
         level = int(pixels[i] * 255 + 0.5)
         if level != shown[i]:
@@ -38,7 +40,11 @@ class GridCell:
         self.canvas = canvas
         self.ctx = canvas.getContext("2d")
         self.on_update = on_update
-        self.shown = [-1] * PIXELS     # grey level drawn per cell, -1 = unknown
+        try:
+            self.painter = js.gridPainter(self.ctx)
+        except AttributeError:     # static/js/frame-kernels.js did not load
+            self.painter = None
+            self.shown = [-1] * PIXELS     # grey level drawn per cell, -1 = unknown
         self.eraser = False
         self.pointer = None        # the one pointer drawing; a second finger is ignored
         self.proxies = []
@@ -79,7 +85,10 @@ class GridCell:
         event.preventDefault()     # the right button erases
 
     def render(self, pixels):
-        paint(self.ctx, pixels, self.shown)
+        if self.painter is not None:
+            self.painter.paint(base64_codec.encode_floats(pixels))
+        else:
+            paint(self.ctx, pixels, self.shown)
 
 
 class GridManager:

@@ -1,11 +1,10 @@
 """Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
 of shared/inference.py on the main thread (its forward pass in typed arrays,
-static/js/mlp-kernel.js, where that has loaded), or both in the convnet's
+static/js/frame-kernels.js, where that has loaded), or both in the convnet's
 predictor worker; shown as a digit and a bar per class. It predicts from the
 first moment, with the autosaved or shipped weights, then with the worker's
 newest: html[data-predict] says when."""
 import asyncio
-from array import array
 
 import js
 from pyscript.ffi import create_proxy
@@ -17,13 +16,13 @@ from ui.status_feed import later
 
 
 try:
-    KERNEL = js.mlpKernel              # static/js/mlp-kernel.js
+    KERNEL = js.mlpKernel              # static/js/frame-kernels.js
 except AttributeError:
     KERNEL = None
 
 
 class KernelModel:
-    """shared/inference.InferenceModel's forward pass, run by static/js/mlp-kernel.js:
+    """shared/inference.InferenceModel's forward pass, run by static/js/frame-kernels.js:
     the same sums in the same order, compiled by the browser instead of run as
     MicroPython's bytecode. It holds one model: the newest replaces the one before."""
 
@@ -31,7 +30,7 @@ class KernelModel:
         KERNEL.use(*inference.kernel_weights(weights))
 
     def probabilities(self, pixels):
-        return [float(p) for p in KERNEL.probabilities(inference.levels_text(pixels)).split(",")]
+        return [float(p) for p in KERNEL.probabilities(base64_codec.encode_floats(pixels)).split(",")]
 
 
 class PredictionView:
@@ -171,7 +170,7 @@ class Predictor:
         self.pixels = pixels
         if self.by_convnet and inked(pixels):
             # The worker preprocesses too: the less done here, the sooner its answer is shown.
-            self.convnet.ask(pixels_base64(pixels), (event_time, frame_start))
+            self.convnet.ask(base64_codec.encode_floats(pixels), (event_time, frame_start))
             return
         if self.model is None:
             return
@@ -205,9 +204,3 @@ class Predictor:
 
 def inked(pixels):
     return max(pixels) > 0
-
-
-def pixels_base64(pixels):
-    """The grid's pixels, values in [0, 1], as base64 of float32: converted in C,
-    not value by value in Python."""
-    return base64_codec.encode(array("f", pixels))

@@ -4,7 +4,7 @@ The convnet is too much for MicroPython to run on every stroke, and the
 model worker is busy with training steps, so predictions with the convnet
 run here, in a worker of their own. The page posts it messages, one at a
 time: a weights file (a Uint8Array, as the model worker's checkpoints carry
-it) or a drawing (the grid's 784 values in [0, 1], as base64 of float32,
+it) or a drawing (the grid's 784 values in [0, 1], as base64 of float64,
 preprocessed here as on the main thread). Each gets one answer
 posted back as JSON text: for weights "" or why they were refused, for a
 drawing its ten probabilities (null before any weights), and for either
@@ -37,7 +37,7 @@ def use_weights(data):
 def predict(pixels):
     if model is None:
         return None
-    digit = preprocess.preprocess(np.frombuffer(base64.b64decode(pixels), "<f4").tolist())
+    digit = preprocess.preprocess(np.frombuffer(base64.b64decode(pixels), "<f8").tolist())
     if digit is None:
         return None
     Z = model.logits(np.array(digit, np.float32).reshape(1, -1))[0]

@@ -1,13 +1,6 @@
 """A visitor draws on the grid like a person: pointer strokes, eraser, undo,
 clear, samples; predictions follow."""
-from tests.harness.browser import DIGITS, Page, draw, page_errors
-
-
-def ink(page):
-    """How many canvas cells are darker than mid-grey."""
-    return page.driver.execute_script("""
-        const c = document.querySelector('#grid'), d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
-        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n;""")
+from tests.harness.browser import DIGITS, Page, draw, ink, page_errors
 
 
 def test_drawn_digits_small_off_centre_and_thick_are_recognised(page):

@@ -1,6 +1,6 @@
 """A file the page needs first cannot be fetched at all (a network error, not
 an HTTP status): the page says why, and drawing and predicting go on."""
-from tests.harness.browser import DIGITS, Page, draw, page_errors
+from tests.harness.browser import DIGITS, Page, draw, ink, page_errors
 
 
 def blocked_page(driver, server, pattern):
@@ -28,13 +28,15 @@ def test_unreachable_shipped_weights_predict_once_the_worker_is_up(driver, serve
     assert page_errors(driver) == []
 
 
-def test_without_its_typed_array_kernel_the_page_predicts_in_micropython(driver, server):
-    """static/js/mlp-kernel.js missing: shared/inference.py predicts, as before
-    it existed, and takes the trained weights from checkpoints while training."""
-    page = blocked_page(driver, server, "*/mlp-kernel.js")
-    assert driver.execute_script("return typeof mlpKernel") == "undefined"
+def test_without_its_typed_array_kernels_the_page_paints_and_predicts_in_micropython(driver, server):
+    """static/js/frame-kernels.js missing: grid.py paints the grid and
+    shared/inference.py predicts, as before it existed, taking the trained
+    weights from checkpoints while training."""
+    page = blocked_page(driver, server, "*/frame-kernels.js")
+    assert driver.execute_script("return typeof mlpKernel + typeof gridPainter") == "undefinedundefined"
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    assert ink(page) > 20
     shipped = page.probabilities()
     page.click("#randomize")                   # random weights: the drawing's bars change
     assert page.wait_for(lambda: page.probabilities() != shipped)

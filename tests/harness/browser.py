@@ -382,6 +382,13 @@ def drawn_probabilities(page, digit):
     return page.probabilities()
 
 
+def ink(page):
+    """How many of the grid canvas's cells are darker than mid-grey."""
+    return page.driver.execute_script("""
+        const c = document.querySelector('#grid'), d = c.getContext('2d').getImageData(0, 0, 28, 28).data;
+        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] < 128) n++; return n;""")
+
+
 def draw(page, strokes, button=0, **placement):
     """Press, move through every point and release, as pointer events on the canvas."""
     canvas = page.find("#grid")

@@ -1,0 +1,102 @@
+"""static/js/frame-kernels.js, run by node: its MLP forward pass gives the
+probabilities of shared/inference.py, the reference, for the same weights and
+drawings; its grid painter fills each changed cell, and only those, with the
+grey of the pixel's level, as app/ui/grid.py's paint does."""
+import json
+import os
+import shutil
+import subprocess
+
+import numpy as np
+
+from shared import base64_codec, inference, protocol
+from tools import ROOT
+from worker import snapshots
+
+KERNELS = os.path.join(ROOT, "static", "js", "frame-kernels.js")
+RUN = """
+const fs = require('fs'), vm = require('vm');
+vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+mlpKernel.use(typeof input.w1 === 'string' ? input.w1 : Uint8Array.from(input.w1), input.rest);
+for (const levels of input.digits) console.log(mlpKernel.probabilities(levels));
+"""
+
+
+def kernel_probabilities(weights, digits):
+    w1, rest = inference.kernel_weights(weights)
+    done = subprocess.run([shutil.which("node"), "-e", RUN, KERNELS], capture_output=True, text=True,
+                          input=json.dumps({"w1": w1 if isinstance(w1, str) else list(w1), "rest": rest,
+                                            "digits": [base64_codec.encode_floats(d) for d in digits]}),
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [[float(p) for p in line.split(",")] for line in done.stdout.splitlines()]
+
+
+def test_the_kernel_gives_the_references_probabilities(trained_mlp):
+    model, X_test, _ = trained_mlp
+    weights = json.loads(json.dumps(snapshots.inference_weights(model)))   # as the page gets them
+    digits = [list(x) for x in X_test[:100]] + [[0.0] * 784, [1.0] * 784]
+    reference = inference.InferenceModel(weights)
+    got = kernel_probabilities(weights, digits)
+    assert len(got) == len(digits)
+    want = [reference.probabilities(d) for d in digits]
+    # The same sums in the same order: only exp() may differ, in the last bit.
+    assert np.abs(np.array(got) - np.array(want)).max() < 1e-12
+
+
+def test_the_kernel_takes_a_live_statuss_first_layer_as_bytes(trained_mlp):
+    model, X_test, _ = trained_mlp
+    status = {"iteration": 1, "inference": snapshots.inference_weights(model)}
+    text, w1 = protocol.live_status(status)
+    weights = protocol.decode_status(text, w1)["inference"]      # as the page gets them: bytes
+    assert isinstance(weights["w1"], bytes)
+    digits = [list(x) for x in X_test[:20]]
+    reference = inference.InferenceModel(weights)
+    got = kernel_probabilities(weights, digits)
+    want = [reference.probabilities(d) for d in digits]
+    assert np.abs(np.array(got) - np.array(want)).max() < 1e-12
+    from_text = inference.InferenceModel(status["inference"])
+    assert [from_text.probabilities(d) for d in digits] == want
+
+
+PAINT = """
+const fs = require('fs'), vm = require('vm');
+vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+const calls = [], ctx = {fillRect: (x, y, w, h) => calls.push([ctx.fillStyle, x, y, w, h])};
+const painter = gridPainter(ctx);
+for (const pixels of JSON.parse(fs.readFileSync(0, 'utf8'))) {
+  calls.length = 0;
+  const painted = painter.paint(pixels);
+  console.log(JSON.stringify({painted, calls}));
+}
+"""
+
+
+def painted(grids):
+    done = subprocess.run([shutil.which("node"), "-e", PAINT, KERNELS], capture_output=True, text=True,
+                          input=json.dumps([base64_codec.encode_floats(g) for g in grids]), timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def cell(i, value):
+    paper = 255 - int(value * 255 + 0.5)
+    return ["rgb(%d,%d,%d)" % (paper, paper, paper), i % 28, i // 28, 1, 1]
+
+
+def test_the_painter_fills_every_cell_once_then_only_the_changed_ones():
+    rng = np.random.default_rng(0)
+    first = rng.random(784).tolist()
+    first[:3] = [0.0, 1.0, 0.5 / 255]          # paper, full ink, a level that rounds up
+    second = list(first)
+    for i in (5, 27, 28, 783):
+        second[i] = 1.0 - first[i]
+    second[100] = first[100] + 0.1 / 255       # the same level: not repainted
+    third = list(second)
+    one, two, three = painted([first, second, third])
+    assert one["painted"] == 784 and one["calls"] == [cell(i, v) for i, v in enumerate(first)]
+    changed = [i for i in range(784) if int(first[i] * 255 + 0.5) != int(second[i] * 255 + 0.5)]
+    assert changed == [5, 27, 28, 783]
+    assert two["calls"] == [cell(i, second[i]) for i in changed]
+    assert three == {"painted": 0, "calls": []}
