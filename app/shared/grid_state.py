@@ -14,6 +14,7 @@ cell; points off the grid are fine (nothing is written outside it).
     grid.clear()                     # undoable
     grid.set_pixels(values)          # 784 numbers, clamped into [0, 1]; undoable; ValueError on wrong length
     grid.is_empty()
+    grid.stroking                    # a stroke is under way: begun, not yet ended
     grid.changed                     # set True by every change; the glue sets it back to False
 
 Brush: coverage is 1 within CORE of the stamp centre and falls linearly to 0
@@ -85,6 +86,10 @@ class GridState:
         self._brush = _INK
         self._x = 0.0
         self._y = 0.0
+
+    @property
+    def stroking(self):
+        return self._drawing
 
     # -- strokes --------------------------------------------------------------
 

@@ -58,7 +58,8 @@ network = NetworkView(document, drawing.samples)
 PageMemory(document)
 link.connect(StatusFeed(statuses=(model.seen, teach.seen, predictor.seen, network.seen,
                                   training.seen, weights.seen),
-                        checkpoints=(model.receive, autosaving.receive, predictor.receive)),
+                        checkpoints=(model.receive, autosaving.receive, predictor.receive),
+                        stroking=lambda: drawing.grid.state.stroking),
              controls=(training, weights, teach), model=model)
 
 

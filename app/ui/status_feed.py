@@ -1,5 +1,5 @@
-"""The worker's messages, handed to the features: each checkpoint at once,
-and statuses at most ten times a second.
+"""The worker's messages, handed to the features: statuses at most ten times
+a second, each checkpoint after the statuses that came before it.
 
 The worker posts up to twenty statuses a second while training; the page
 keeps only the latest one (drop-to-latest) and renders it at least
@@ -9,6 +9,11 @@ there, on a slow CPU, the render and a drawing frame's pointer events made
 one task of 50 to 70 ms, one frame in four dropped. Rendering hands the
 status to each feature's seen(status, views), views being the optional
 fields (shared/protocol.py) that came with it or since the last render.
+
+While a stroke is drawn, renders wait (HOLD_MS at most), and so do parsing
+the statuses that carry views and handing over checkpoints: on a slow CPU
+each costs a drawing frame's time, and the stroke is what the visitor is
+watching.
 """
 from pyscript import window
 from pyscript.ffi import create_proxy
@@ -16,6 +21,9 @@ from pyscript.ffi import create_proxy
 from shared import protocol
 
 RENDER_EVERY_MS = 100
+# Under the worker's EVAL_EVERY_S (0.5 s) with a poll to spare: each held-out
+# evaluation still gets a render of its own, and so its point on the chart.
+HOLD_MS = 300
 
 
 def later(fn, *args):
@@ -24,63 +32,77 @@ def later(fn, *args):
 
 
 class StatusFeed:
-    def __init__(self, statuses, checkpoints):
+    def __init__(self, statuses, checkpoints, stroking):
         """statuses: each feature's seen(status, views); checkpoints: fn(JS
-        object) for each checkpoint, the worker's binary weights to keep."""
+        object) for each checkpoint, the worker's binary weights to keep;
+        stroking(): whether a stroke is under way."""
         self.statuses = statuses
         self.checkpoints = checkpoints
+        self.stroking = stroking
         self.views = {}                # optional fields not yet rendered
         self.latest = None
-        self.latest_text = None        # newest status, not parsed yet
+        self.latest_text = None        # newest status if it carries no views, not parsed yet
+        self.with_views = []           # (text, first layer or None) of statuses with views, not parsed yet
+        self.checkpoints_due = []      # checkpoints not yet handed over
         self.render_pending = False
         self.unrendered = False        # a status came since the last render
         self.last_render = 0
         self.render_proxy = create_proxy(self.render)
 
     def receive(self, event):
-        """Runs for every status (up to twenty a second while training), so it
-        only keeps the text; statuses carrying views are parsed at once, as
-        their views must not be lost to a later status."""
+        """Runs for every message (up to twenty a second while training), so
+        it only keeps them; every status with views is kept, as its views must
+        not be lost to a later status."""
         data = event.data
         if isinstance(data, str):
             if protocol.carries_views(data):
-                self.take(protocol.decode_status(data))
+                self.with_views.append((data, None))
+                self.latest_text = None
             else:
                 self.latest_text = data
+            self.unrendered = True
         elif data.kind == "status":        # with the MLP's first layer, a Uint8Array left in JS
-            self.take(protocol.decode_status(data.text, data.w1))
-        else:                              # a checkpoint
-            # The statuses before it first: a checkpoint saved with the charts'
-            # history must not miss the points its own training added.
-            self.render_now()
-            for taker in self.checkpoints:
-                taker(data)
-            return
-        self.unrendered = True
+            self.with_views.append((data.text, data.w1))
+            self.latest_text = None
+            self.unrendered = True
+        else:
+            self.checkpoints_due.append(data)
         if not self.render_pending:
             self.render_pending = True
             # People read ten updates a second; the rest of the time is drawing's.
             wait = RENDER_EVERY_MS - (window.performance.now() - self.last_render)
             window.setTimeout(self.render_proxy, max(0, wait))
 
+    def render(self):
+        if self.stroking() and window.performance.now() - self.last_render < HOLD_MS:
+            window.setTimeout(self.render_proxy, RENDER_EVERY_MS)
+            return
+        self.render_pending = False
+        self.last_render = window.performance.now()
+        if self.unrendered:
+            self.render_status()
+        # After the statuses before it: a checkpoint saved with the charts'
+        # history must not miss the points its own training added.
+        due, self.checkpoints_due = self.checkpoints_due, []
+        for checkpoint in due:
+            for taker in self.checkpoints:
+                taker(checkpoint)
+
+    def render_status(self):
+        """Each status is rendered once (a render adds its points to the charts)."""
+        self.unrendered = False
+        newest, self.latest_text = self.latest_text, None
+        with_views, self.with_views = self.with_views, []
+        for text, first_layer in with_views:       # in the order they came
+            self.take(protocol.decode_status(text, first_layer))
+        if newest is not None:                     # it came after them all
+            self.take(protocol.decode_status(newest))
+        views, self.views = self.views, {}
+        for seen in self.statuses:
+            seen(self.latest, views)
+
     def take(self, status):
         for name in protocol.OPTIONAL_FIELDS:
             if name in status:
                 self.views[name] = status.pop(name)
-        self.latest, self.latest_text = status, None
-
-    def render(self):
-        self.render_pending = False
-        self.render_now()
-
-    def render_now(self):
-        """Each status is rendered once (a render adds its points to the charts)."""
-        if not self.unrendered:
-            return
-        self.unrendered = False
-        self.last_render = window.performance.now()
-        if self.latest_text is not None:
-            self.take(protocol.decode_status(self.latest_text))
-        views, self.views = self.views, {}
-        for seen in self.statuses:
-            seen(self.latest, views)
+        self.latest = status

@@ -329,3 +329,19 @@ def test_stroke_lifecycle_edge_cases():
     assert grid.undo() is True
     assert grid.is_empty()
     assert grid.undo() is False
+
+
+def test_stroking_holds_from_a_stroke_s_begin_to_its_end_only():
+    grid = GridState()
+    assert not grid.stroking
+    grid.begin_stroke(5, 5)
+    assert grid.stroking
+    grid.extend_stroke(9, 9)
+    assert grid.stroking
+    grid.end_stroke()
+    assert not grid.stroking
+    grid.begin_stroke(1e9, 5)          # out of reach: no stroke begins
+    assert not grid.stroking
+    grid.begin_stroke(5, 5)
+    grid.undo()                        # undo mid-stroke ends it
+    assert not grid.stroking
