@@ -1,5 +1,5 @@
 """The worker's messages, handed to the features: statuses at most ten times
-a second, each checkpoint after the statuses that came before it.
+a second, each checkpoint at once, after the statuses that came before it.
 
 The worker posts up to twenty statuses a second while training; the page
 keeps only the latest one (drop-to-latest) and renders it at least
@@ -10,10 +10,11 @@ one task of 50 to 70 ms, one frame in four dropped. Rendering hands the
 status to each feature's seen(status, views), views being the optional
 fields (shared/protocol.py) that came with it or since the last render.
 
-While a stroke is drawn, renders wait (HOLD_MS at most), and so do parsing
-the statuses that carry views and handing over checkpoints: on a slow CPU
-each costs a drawing frame's time, and the stroke is what the visitor is
-watching.
+While a stroke is drawn, renders wait (HOLD_MS at most), and so does
+parsing the statuses that carry views: on a slow CPU each costs a drawing
+frame's time, and the stroke is what the visitor is watching. Checkpoints
+do not wait: a signal's reply counts on the model having the checkpoint
+the worker posted before it.
 """
 from pyscript import window
 from pyscript.ffi import create_proxy
@@ -43,7 +44,6 @@ class StatusFeed:
         self.latest = None
         self.latest_text = None        # newest status if it carries no views, not parsed yet
         self.with_views = []           # (text, first layer or None) of statuses with views, not parsed yet
-        self.checkpoints_due = []      # checkpoints not yet handed over
         self.render_pending = False
         self.unrendered = False        # a status came since the last render
         self.last_render = 0
@@ -65,8 +65,13 @@ class StatusFeed:
             self.with_views.append((data.text, data.w1))
             self.latest_text = None
             self.unrendered = True
-        else:
-            self.checkpoints_due.append(data)
+        else:                              # a checkpoint
+            # The statuses before it first: a checkpoint saved with the charts'
+            # history must not miss the points its own training added.
+            self.render_now()
+            for taker in self.checkpoints:
+                taker(data)
+            return
         if not self.render_pending:
             self.render_pending = True
             # People read ten updates a second; the rest of the time is drawing's.
@@ -77,26 +82,27 @@ class StatusFeed:
         if self.stroking() and window.performance.now() - self.last_render < HOLD_MS:
             window.setTimeout(self.render_proxy, RENDER_EVERY_MS)
             return
+        if self.with_views:
+            # Each in a task of its own, in the order they came: on a slow CPU
+            # parsing one costs up to 20 ms, and so does the render after them.
+            self.take(protocol.decode_status(*self.with_views.pop(0)))
+            window.setTimeout(self.render_proxy, 0)
+            return
         self.render_pending = False
-        self.last_render = window.performance.now()
-        if self.unrendered:
-            self.render_status()
-        # After the statuses before it: a checkpoint saved with the charts'
-        # history must not miss the points its own training added.
-        due, self.checkpoints_due = self.checkpoints_due, []
-        for checkpoint in due:
-            for taker in self.checkpoints:
-                taker(checkpoint)
+        self.render_now()
 
-    def render_status(self):
+    def render_now(self):
         """Each status is rendered once (a render adds its points to the charts)."""
+        if not self.unrendered:
+            return
         self.unrendered = False
-        newest, self.latest_text = self.latest_text, None
+        self.last_render = window.performance.now()
         with_views, self.with_views = self.with_views, []
         for text, first_layer in with_views:       # in the order they came
             self.take(protocol.decode_status(text, first_layer))
-        if newest is not None:                     # it came after them all
-            self.take(protocol.decode_status(newest))
+        if self.latest_text is not None:           # it came after those with views
+            self.take(protocol.decode_status(self.latest_text))
+            self.latest_text = None
         views, self.views = self.views, {}
         for seen in self.statuses:
             seen(self.latest, views)
