@@ -43,19 +43,25 @@ def figures():
     for kind in ("cold", "warm", "throttled", "warm_sw"):
         for moment in ("grid", "predict", "state"):
             f["start_%s_%s_s" % (kind, moment)], f["start_%s_%s_kb" % (kind, moment)] = 0.5, 1098
-    for kind in ("pyodide_floor_cold", "pyodide_floor_warm"):
+    for moment in ("grid", "predict", "state"):
+        f["start_slow_%s_s" % moment], f["start_slow_%s_kb" % moment] = 9.5, 1098
+    for kind in ("pyodide_floor_cold", "pyodide_floor_warm", "pyodide_floor_slow"):
         f["start_%s_state_s" % kind], f["start_%s_state_kb" % kind] = 1.9, 16910
+    f["start_cold_ready_vs_pyodide_floor"], f["start_slow_ready_vs_pyodide_floor"] = 1.2, 1.08
     for moment in ("grid", "predict", "state"):
         f["start_warm_sw_vs_warm_" + moment] = 1.17
     drawing = {"draw_latency_ms_p50": 7.6, "draw_latency_ms_p95": 11.9, "draw_compute_ms_p50": 7.5,
                "draw_compute_ms_p95": 11.8, "draw_input_delay_ms_p95": 13.0, "draw_updates_measured": 1728,
                "main_thread_longtasks_while_training": 0, "main_thread_tasks_over_100ms": 0,
                "main_thread_longest_task_ms": 0, "autosaves_while_drawing": 5}
-    for prefix, slower in (("cnn_", 0.6), ("slow_", 3.0), ("slow_cnn_", 2.0)):
+    for prefix, slower in (("cnn_", 0.6), ("slow_", 3.0), ("slow_cnn_", 2.0), ("slow_lesson_", 1.5)):
         f.update({prefix + key: value * slower for key, value in drawing.items()})
     f.update({"main_thread_tasks_over_100ms": 0, "slow_rate": 4, "slow_samples_per_s": 23000,
               "slow_speed_ratio": 0.246, "slow_workers_slowed": True, "slow_cnn_samples_per_s": 700,
-              "slow_cnn_speed_ratio": 0.234, "slow_cnn_workers_slowed": True})
+              "slow_cnn_speed_ratio": 0.234, "slow_cnn_workers_slowed": True,
+              "slow_samples_per_s_statuses_off": 24000, "slow_speed_vs_statuses_off": 0.96,
+              "slow_cnn_samples_per_s_statuses_off": 710, "slow_cnn_speed_vs_statuses_off": 0.99,
+              "slow_lesson_drawings_during_a_lesson": 9})
     speeds = {"tfjs_wasm_mlp": 14413, "tfjs_cpu_mlp": 3187, "convnetjs_mlp": 5756,
               "tfjs_wasm_cnn": None, "tfjs_cpu_cnn": 56, "convnetjs_cnn": 192}
     work = {"mlp": (101632, 204544), "tfjs_cnn": (756928, 2173440), "convnetjs_cnn": (786560, 2202880)}
@@ -103,9 +109,14 @@ def test_every_figure_is_shown_and_nothing_left_over():
     assert "| cold: a fresh browser profile | 0.50 s | 1,098 KB | 0.50 s | 1,098 KB | 0.50 s | 1,098 KB |" in lines
     assert "| Pyodide + numpy alone in a bare worker, cold |  |  |  |  | 1.90 s | 16,910 KB |" in lines
     assert "| Start pressed before these | no |" in lines
-    assert "| latency p95 | 11.9 ms | 35.7 ms | 7.1 ms | 23.8 ms |" in lines
-    assert "| training samples/s, slow device over this machine |  | 0.25x |  | 0.23x |" in lines
-    assert "| worker threads slowed |  | yes |  | yes |" in lines
+    assert "| latency p95 | 11.9 ms | 35.7 ms | 7.1 ms | 23.8 ms | 17.9 ms |" in lines
+    assert "| training samples/s, slow device over this machine |  | 0.25x |  | 0.23x |  |" in lines
+    assert "| with statuses over without |  | 0.96x |  | 0.99x |  |" in lines
+    assert "| worker threads slowed |  | yes |  | yes |  |" in lines
+    assert "| second drawings begun while the lesson ran |  |  |  |  | 9 |" in lines
+    assert ("| a slow phone, cold: Lighthouse's mobile network, page and workers 4x slower (once) "
+            "| 9.50 s | 1,098 KB | 9.50 s | 1,098 KB | 9.50 s | 1,098 KB |") in lines
+    assert "| the same on the slow phone | 1.08x |" in lines
 
 
 def test_each_section_says_what_it_measures():
@@ -121,7 +132,7 @@ def test_a_figure_no_section_names_is_still_shown():
     f["draw_latency_ms_p50"] = None
     text = report.render(f, START, END)
     assert "## Other figures" in text and "| `new_figure_s` | 1.25 |" in text.splitlines()
-    assert "| latency p50 | — | 22.8 ms | 4.6 ms | 15.2 ms |" in text.splitlines()
+    assert "| latency p50 | — | 22.8 ms | 4.6 ms | 15.2 ms | 11.4 ms |" in text.splitlines()
 
 
 def test_the_cpu_model_comes_from_proc_cpuinfo():

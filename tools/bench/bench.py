@@ -5,7 +5,9 @@ measured in the same run; time to 95% held-out accuracy in the browser;
 while the worker trains at full speed (and autosaves), the drawing latency
 (pointer event to updated probability bars) and the longest main-thread
 tasks, on this machine and on a slow device (the page and its workers
-SLOW_RATE times slower: tools/bench/slow_device.py); how fast a killed
+SLOW_RATE times slower: tools/bench/slow_device.py), where the training
+speed is also read with the page's status traffic off, and the same while
+lessons run there; how fast a killed
 worker is noticed and replaced; and how fast learning rate 10 is stopped;
 the convnet's speed, time to 98% and drawing latency, and what distorted
 batches cost and give (tools/bench/convnet_bench.py); teaching it odd
@@ -147,14 +149,76 @@ def drawing_figures(seen, prefix=""):
     return {prefix + key: value for key, value in figures.items()}
 
 
+def drawing_during_lessons(page):
+    """Each digit drawn, taught (which starts a lesson on all the visitor's
+    digits, Start not pressed) and drawn again at once, while the lesson
+    runs: drawing_while_training()'s figures over all of it, and how many of
+    the second drawings began with the lesson still running."""
+    page.driver.execute_script(WATCH_MAIN_THREAD)
+    start = time.monotonic()
+    during = 0
+    for digit in sorted(DIGITS):
+        page.click("#clear")
+        draw(page, DIGITS[digit], step=0.25)
+        page.click('#teach button[data-digit="%s"]' % digit)
+        page.wait_for(lambda: page.status("lesson") == "True", poll=0.02)
+        page.click("#clear")
+        during += page.status("lesson") == "True"
+        draw(page, DIGITS[digit], step=0.25)
+    time.sleep(0.5)
+    seen = page.driver.execute_script(
+        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
+        " window.__saves]")
+    seconds = time.monotonic() - start
+    page.wait_for(lambda: page.status("lesson") == "False", timeout=60)
+    return seen + [seconds], during
+
+
+# The page's handler gets one of the worker's messages a second (so the page
+# still sees a live worker), not twenty: training with the status traffic off.
+MUTE_STATUSES = """
+const worker = document.querySelector('script[type=py][worker][name^=model]').xworker;
+const handler = worker.onmessage;
+let passed = 0;
+worker.onmessage = event => {
+  if (performance.now() - passed >= 1000) { passed = performance.now(); handler(event); }
+};
+window.__unmute = () => { worker.onmessage = handler; };
+"""
+
+
+def speeds_with_and_without_statuses(page):
+    """The worker's samples/s with the page taking its statuses, then with
+    the page's status traffic off (MUTE_STATUSES)."""
+    with_statuses = page_speed.samples_per_s(page)
+    page.driver.execute_script(MUTE_STATUSES)
+    try:
+        without = page_speed.samples_per_s(page)
+    finally:
+        page.driver.execute_script("window.__unmute()")
+    return with_statuses, without
+
+
 def drawing_on_a_slow_device(page, prefix):
     """drawing_figures() with the page and its workers SLOW_RATE times slower,
-    and the training speed there: about 1/SLOW_RATE of the unthrottled one
-    if the condition held."""
+    and the training speed there, with and without the page's status traffic:
+    about 1/SLOW_RATE of the unthrottled one if the condition held."""
     with SlowDevice(page.driver, SLOW_RATE) as slow:
         figures = drawing_figures(drawing_while_training(page), prefix)
-        figures[prefix + "samples_per_s"] = round(page_speed.samples_per_s(page))
+        speed, muted = speeds_with_and_without_statuses(page)
+    figures[prefix + "samples_per_s"] = round(speed)
+    figures[prefix + "samples_per_s_statuses_off"] = round(muted)
+    figures[prefix + "speed_vs_statuses_off"] = round(speed / muted, 2)
     figures[prefix + "workers_slowed"] = slow.workers_slowed
+    return figures
+
+
+def lessons_on_a_slow_device(page, prefix="slow_lesson_"):
+    """drawing_during_lessons() with the page and its workers SLOW_RATE times slower."""
+    with SlowDevice(page.driver, SLOW_RATE):
+        seen, during = drawing_during_lessons(page)
+    figures = drawing_figures(seen, prefix)
+    figures[prefix + "drawings_during_a_lesson"] = during
     return figures
 
 
@@ -240,6 +304,7 @@ def main():
     try:
         page = Page(driver, url + "/").open()
         teach = teaching(page)
+        slow_lessons = lessons_on_a_slow_device(page)
         errors += page_errors(driver)
     finally:
         driver.quit()
@@ -278,6 +343,7 @@ def main():
         **{"shipped_heldout_" + name: round(model.accuracy(X_test, y_test), 4)
            for name, model in shipped.items()},
         **teach,
+        **slow_lessons,
         **memory,
         **photographed(shipped),
         **anchors,

@@ -29,7 +29,9 @@ STARTS = (("cold", "cold: a fresh browser profile"), ("warm", "warm: a reload"),
           ("throttled", "cold, network throttled to 20 Mbit/s and 40 ms"),
           ("warm_sw", "warm, served by the service worker"),
           ("pyodide_floor_cold", "Pyodide + numpy alone in a bare worker, cold"),
-          ("pyodide_floor_warm", "Pyodide + numpy alone, warm"))
+          ("pyodide_floor_warm", "Pyodide + numpy alone, warm"),
+          ("slow", "a slow phone, cold: Lighthouse's mobile network, page and workers 4x slower (once)"),
+          ("pyodide_floor_slow", "Pyodide + numpy alone, the same slow phone, cold (once)"))
 MOMENTS = (("grid", "grid takes input"), ("predict", "predictions"), ("state", "worker ready"))
 
 
@@ -248,7 +250,9 @@ def startup(r):
         rows.append(row)
     r.table(["start"] + [h for _, what in MOMENTS for h in (what, "KB")], rows)
     r.add("")
-    r.pairs([("service worker: files kept, after the page was ready", "start_offline_kept_after_ready_s", "s"),
+    r.pairs([("cold worker ready over the Pyodide floor's", "start_cold_ready_vs_pyodide_floor", "x"),
+             ("the same on the slow phone", "start_slow_ready_vs_pyodide_floor", "x"),
+             ("service worker: files kept, after the page was ready", "start_offline_kept_after_ready_s", "s"),
              ("sent to it meanwhile", "start_offline_kept_kb", "kb"),
              ("embedded (?embed), untouched for 30 s: KB fetched", "start_embed_untouched_30s_kb", "kb"),
              ("embedded: first pointer down to ready", "start_embed_pointer_to_ready_s", "s"),
@@ -264,9 +268,12 @@ def drawing(r):
               "time stamp to handler; a blank page shows it too) and main-thread tasks over 50 ms. On a slow "
               "device: the same with the page's main thread slowed %sx by DevTools' CPU throttling and each "
               "of its worker threads held to 1/%s of a core (tools/bench/slow_device.py); the training "
-              "speed there over this machine's says whether the condition held."
+              "speed there over this machine's says whether the condition held, and over its speed with "
+              "the page taking one message a second, not twenty, whether the page slows training. During "
+              "lessons: each digit drawn, taught (a lesson on all the visitor's digits starts, Start not "
+              "pressed) and drawn again while the lesson runs."
               % (r.get("slow_rate"), r.get("slow_rate")))
-    models = ("", "slow_", "cnn_", "slow_cnn_")
+    models = ("", "slow_", "cnn_", "slow_cnn_", "slow_lesson_")
     rows = [("latency p50", "draw_latency_ms_p50"), ("latency p95", "draw_latency_ms_p95"),
             ("compute p50", "draw_compute_ms_p50"), ("compute p95", "draw_compute_ms_p95"),
             ("input delay p95", "draw_input_delay_ms_p95"), ("longest task", "main_thread_longest_task_ms")]
@@ -275,14 +282,21 @@ def drawing(r):
               ("tasks over 50 ms per 10 s", "main_thread_longtasks_per_10s", ""),
               ("tasks over 100 ms", "main_thread_tasks_over_100ms", "n"),
               ("autosaves meanwhile", "autosaves_while_drawing", "n")]
-    r.table(("", "while the MLP trains", "on a slow device", "while the convnet trains", "on a slow device"),
+    r.table(("", "while the MLP trains", "on a slow device", "while the convnet trains", "on a slow device",
+             "during lessons, on a slow device"),
             [[what] + [r.get(model + key, "ms") for model in models] for what, key in rows]
             + [[what] + [r.get(model + key, kind) for model in models] for what, key, kind in counts]
-            + [["training samples/s", "", r.get("slow_samples_per_s"), "", r.get("slow_cnn_samples_per_s")],
+            + [["training samples/s", "", r.get("slow_samples_per_s"), "", r.get("slow_cnn_samples_per_s"), ""],
+               ["the same with the page's status traffic off", "", r.get("slow_samples_per_s_statuses_off"), "",
+                r.get("slow_cnn_samples_per_s_statuses_off"), ""],
+               ["with statuses over without", "", r.get("slow_speed_vs_statuses_off", "x"), "",
+                r.get("slow_cnn_speed_vs_statuses_off", "x"), ""],
                ["training samples/s, slow device over this machine", "", r.get("slow_speed_ratio", "x"),
-                "", r.get("slow_cnn_speed_ratio", "x")],
+                "", r.get("slow_cnn_speed_ratio", "x"), ""],
                ["worker threads slowed", "", r.get("slow_workers_slowed", ""), "",
-                r.get("slow_cnn_workers_slowed", "")]])
+                r.get("slow_cnn_workers_slowed", ""), ""],
+               ["second drawings begun while the lesson ran", "", "", "", "",
+                r.get("slow_lesson_drawings_during_a_lesson")]])
     r.add("")
     r.pairs([("input delay p95 on a blank page", "blank_page_input_delay_ms_p95", "ms")])
 

@@ -1,7 +1,9 @@
 """How fast the page starts, as a visitor meets it: a fresh browser profile
 (cold), then a reload (warm), then a fresh profile on a throttled network;
 and a reload served by the service worker (warm_sw) once a first visit has
-kept the files offline, against the plain warm start in the same run.
+kept the files offline, against the plain warm start in the same run; and
+once, a slow phone's cold start (Lighthouse's mobile network, the page and
+its workers SLOW_RATE times slower), the page's and the Pyodide floor's.
 
 For each start: seconds from navigation to the grid taking input
 (`html[data-grid="ready"]`), to predictions from the shipped weights
@@ -19,11 +21,13 @@ JSON line.
 import http.server
 import json
 import sys
+import threading
 import time
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
+from tools.bench.slow_device import SlowDevice
 from tools.build import page_set
 from tools.build import offline_set
 from tests.harness.browser import ROOT, make_driver, serve
@@ -42,14 +46,44 @@ new MutationObserver(() => {
 # Chrome DevTools network emulation: 20 Mbit/s down and up, 40 ms latency.
 THROTTLED = {"offline": False, "latency": 40,
              "downloadThroughput": 20e6 / 8, "uploadThroughput": 20e6 / 8}
+# Lighthouse's mobile preset: 150 ms round trips, 1.6 Mbit/s down. Played by the
+# server (SlowLink), as DevTools' network emulation holds back only the page's
+# own requests, not its workers'. With the page and its workers SLOW_RATE
+# times slower: a slow phone's start.
+MOBILE_RTT_S, MOBILE_BYTES_PER_S = 0.150, 1.6e6 / 8
+SLOW_RATE = 4
+CHUNK = 16384
 TIMEOUT_S = 90
+SLOW_TIMEOUT_S = 400     # the worker's 24 MB alone take two minutes at 1.6 Mbit/s
 MOMENTS = ("grid", "predict", "state")
 UNTOUCHED_S = 30        # an embed's reader who reads on, not touching it
 
 
-def serve_recording(root=ROOT, service_worker=True):
+class SlowLink:
+    """A slow network, played by the server: each response waits a round
+    trip, and all of them share the downlink's bytes per second."""
+
+    def __init__(self, rtt_s, bytes_per_s):
+        self.rtt_s, self.bytes_per_s = rtt_s, bytes_per_s
+        self.lock = threading.Lock()
+        self.free_at = 0.0          # when the link has sent all it was given
+
+    def send(self, source, outputfile):
+        while True:
+            chunk = source.read(CHUNK)
+            if not chunk:
+                return
+            with self.lock:
+                self.free_at = max(self.free_at, time.monotonic()) + len(chunk) / self.bytes_per_s
+                done_at = self.free_at
+            time.sleep(max(0.0, done_at - time.monotonic()))
+            outputfile.write(chunk)
+
+
+def serve_recording(root=ROOT, service_worker=True, link=None):
     """A static server that logs (wall time, path, body bytes) per response;
-    without the service worker, it answers 404 for sw.js, as a host lacking it."""
+    without the service worker, it answers 404 for sw.js, as a host lacking it;
+    with a SlowLink, as slow as that."""
     log = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -57,6 +91,8 @@ def serve_recording(root=ROOT, service_worker=True):
             pass
 
         def send_head(self):
+            if link:
+                time.sleep(link.rtt_s)
             if not service_worker and self.path.split("?")[0].endswith("/sw.js"):
                 self.send_error(404)
                 return None
@@ -64,16 +100,19 @@ def serve_recording(root=ROOT, service_worker=True):
 
         def copyfile(self, source, outputfile):
             start = source.tell()
-            super().copyfile(source, outputfile)
+            try:
+                (link.send if link else super().copyfile)(source, outputfile)
+            except (BrokenPipeError, ConnectionResetError):   # the browser has gone meanwhile
+                return
             log.append((time.time(), self.path, source.tell() - start))
 
     url, httpd = serve(root, Handler)
     return url, httpd, log
 
 
-def wait_for_moments(driver, moments):
+def wait_for_moments(driver, moments, timeout_s=TIMEOUT_S):
     """The page's times (ms from navigation) of each moment, once all have come."""
-    deadline = time.monotonic() + TIMEOUT_S
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         times = driver.execute_script("return window.__start")
         if times and all(key in times for key in moments):
@@ -82,17 +121,17 @@ def wait_for_moments(driver, moments):
             raise RuntimeError("the files were not kept offline: %s"
                                % driver.execute_script("return document.getElementById('offline').textContent"))
         time.sleep(0.05)
-    raise RuntimeError("the page did not get ready in %d s: %s" % (TIMEOUT_S, times))
+    raise RuntimeError("the page did not get ready in %d s: %s" % (timeout_s, times))
 
 
-def one_start(driver, url, log, reload=False, moments=MOMENTS):
+def one_start(driver, url, log, reload=False, moments=MOMENTS, timeout_s=TIMEOUT_S):
     """Navigate (or reload) and wait for ready: seconds to each moment, and KB sent before it."""
     del log[:]
     if reload:
         driver.refresh()
     else:
         driver.get(url)
-    times = wait_for_moments(driver, moments)
+    times = wait_for_moments(driver, moments, timeout_s)
     origin = driver.execute_script("return performance.timeOrigin") / 1000
     figures = {}
     for key in moments:
@@ -128,13 +167,34 @@ def embed_reader(driver, url, log):
             "pointer_to_ready_s": round((times["state"] - times["pointer"]) / 1000, 2)}
 
 
-def fresh_driver(throttle=False):
+def fresh_driver(network=None):
+    """A fresh profile; network: DevTools network conditions to emulate, if any."""
     driver = make_driver()
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_START})
-    if throttle:
-        driver.execute_cdp_cmd("Network.emulateNetworkConditions", THROTTLED)
+    if network:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", network)
     return driver
+
+
+def slow_phone_starts():
+    """Cold starts of the page and of the Pyodide floor as on a slow phone:
+    Lighthouse's mobile network, the page and its workers SLOW_RATE times slower."""
+    url, httpd, log = serve_recording(service_worker=False, link=SlowLink(MOBILE_RTT_S, MOBILE_BYTES_PER_S))
+    figures = {}
+    try:
+        for prefix, path, moments in (("slow", "/", MOMENTS),
+                                      ("pyodide_floor_slow", "/tools/bench/pyodide_floor/", ("state",))):
+            driver = fresh_driver()
+            try:
+                with SlowDevice(driver, SLOW_RATE):
+                    start = one_start(driver, url + path, log, moments=moments, timeout_s=SLOW_TIMEOUT_S)
+            finally:
+                driver.quit()
+            figures.update({"start_%s_%s" % (prefix, key): value for key, value in start.items()})
+    finally:
+        httpd.shutdown()
+    return figures
 
 
 def startup_figures(runs=3):
@@ -160,7 +220,7 @@ embed's pointer-to-ready to the cold start's ready."""
                         one_start(driver, url + path, log, reload=True, **options))
                 finally:
                     driver.quit()
-            driver = fresh_driver(throttle=True)
+            driver = fresh_driver(THROTTLED)
             try:
                 results.setdefault("throttled", []).append(one_start(driver, url + "/", log))
             finally:
@@ -186,6 +246,10 @@ embed's pointer-to-ready to the cold start's ready."""
         for key in measured[0]:
             values = sorted(start[key] for start in measured)
             figures["start_%s_%s" % (kind, key)] = values[len(values) // 2]
+    figures.update(slow_phone_starts())       # once: each takes minutes
+    for kind in ("cold", "slow"):
+        figures["start_%s_ready_vs_pyodide_floor" % kind] = round(
+            figures["start_%s_state_s" % kind] / figures["start_pyodide_floor_%s_state_s" % kind], 2)
     figures["start_embed_pointer_to_ready_vs_cold_ready"] = round(
         figures["start_embed_pointer_to_ready_s"] / figures["start_cold_state_s"], 2)
     for key in MOMENTS:
