@@ -6,7 +6,7 @@ calling the worker's exported `signal(text)`; it answers {"ok": true} or
 
 Worker -> page: a status, one JSON object with STATUS_FIELDS, posted with
 postMessage while training (the newest numbers, at most one every 50 ms
-however fast the steps go), on every signal, and at least once a second
+however fast the steps go), on every signal, and at least twice a second
 when idle (the page's sign that the worker lives); views ride along when due
 (OPTIONAL_FIELDS). Checkpoints, the weights file for the page to keep, are
 posted apart (see worker/trainer.py): after set weights, on stop, every few

@@ -3,9 +3,11 @@ limit, watched, and replaced with the model as last kept when it dies.
 
 A worker that crashed or was terminated says nothing: no error, no reply. So
 no call waits longer than CALL_TIMEOUT_S, and a worker silent for SILENCE_S
-(a live one sends a status at least once a second) is asked for a status;
-no answer within CALL_TIMEOUT_S means it is lost. That notices a dead worker
-within SILENCE_S + CALL_TIMEOUT_S + CHECK_EVERY_S, under 5 s.
+(a live one sends a status at least twice a second, and answers between
+parts of its longest work) is asked for a status, unless a call of the
+page's is under way (that call's time limit stands); nothing heard within
+PROBE_TIMEOUT_S means it is lost. That notices a dead worker within
+SILENCE_S + PROBE_TIMEOUT_S + CHECK_EVERY_S, under 2 s.
 
 Its state (loading, ready, lost while it is replaced, failed; embedded,
 idle until the visitor's first intent) is kept here
@@ -22,8 +24,9 @@ from shared import protocol, shipped
 
 BOOT_TIMEOUT_S = 120
 CALL_TIMEOUT_S = 2.0
-SILENCE_S = 1.5
-CHECK_EVERY_S = 0.5
+SILENCE_S = 0.8
+PROBE_TIMEOUT_S = 0.8
+CHECK_EVERY_S = 0.2
 
 
 class WorkerLost(Exception):
@@ -58,6 +61,7 @@ class WorkerLink:
         self.script = None
         self.heard_ms = 0
         self.lost = False            # declared lost: one recovery per worker
+        self.calls = 0               # calls under way
         self.receive_proxy = create_proxy(self.receive)
         self.error_proxy = create_proxy(self.crashed)
         self.mark("loading")
@@ -154,11 +158,14 @@ class WorkerLink:
     async def call(self, name, *args, timeout_s=CALL_TIMEOUT_S):
         if self.sync is None:
             raise WorkerLost("the training worker is not running")
+        self.calls += 1
         try:
             return await asyncio.wait_for(settled(getattr(self.sync, name)(*args)), timeout_s)
         except asyncio.TimeoutError:
             self.declare_lost("it did not answer within %g s" % timeout_s)
             raise WorkerLost("the training worker did not answer")
+        finally:
+            self.calls -= 1
 
     async def send(self, kind, value=None):
         """A signal, checked here first (nothing is sent on bad input), then
@@ -193,11 +200,17 @@ class WorkerLink:
         """Runs for the page's life: probes a silent worker, declares it lost."""
         while True:
             await asyncio.sleep(CHECK_EVERY_S)
-            if self.sync is None or js.performance.now() - self.heard_ms < SILENCE_S * 1000:
+            if (self.sync is None or self.calls
+                    or js.performance.now() - self.heard_ms < SILENCE_S * 1000):
                 continue
+            asked_ms = js.performance.now()
             try:
-                await self.call("signal", protocol.signal(protocol.STATUS))
-            except WorkerLost:
-                pass                     # declared lost by call()
+                await asyncio.wait_for(settled(self.sync.signal(protocol.signal(protocol.STATUS))),
+                                       PROBE_TIMEOUT_S)
+            except asyncio.TimeoutError:
+                # Messages that waited behind a busy main thread are heard first.
+                await asyncio.sleep(0.05)
+                if self.heard_ms < asked_ms:
+                    self.declare_lost("it was silent for %g s" % (SILENCE_S + PROBE_TIMEOUT_S))
             except Exception as error:   # the call itself failed: the worker is broken
                 self.declare_lost("calling it failed (%s)" % error)

@@ -52,6 +52,14 @@ def softmax_gradient(Z, y):
     return loss, acc, P
 
 
+def scored(Z, y):
+    """Predicted classes and the mean cross-entropy loss, from the logits Z of
+    samples labelled y (Z is changed)."""
+    Z -= Z.max(axis=1, keepdims=True)
+    loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
+    return np.argmax(Z, axis=1), float(loss)
+
+
 class Classifier:
     """What every model here shares, given its logits(X) and params()."""
     step_name = "numpy"     # what trains it, for the status
@@ -69,10 +77,7 @@ class Classifier:
 
     def evaluate(self, X, y):
         """Predicted classes and the mean cross-entropy loss on (X, y)."""
-        Z = self.logits(X)
-        Z -= Z.max(axis=1, keepdims=True)
-        loss = np.mean(np.log(np.exp(Z).sum(axis=1)) - Z[np.arange(len(y)), y])
-        return np.argmax(Z, axis=1), float(loss)
+        return scored(self.logits(X), y)
 
     def accuracy(self, X, y):
         return float(np.mean(self.predict(X) == y))

@@ -23,6 +23,7 @@ from shared import protocol, settings
 from shared.classes import DIGITS
 from shared.digit import PIXELS
 from worker import augment, snapshots, weights_file
+from worker.classifier import scored
 from worker.divergence import LossWatch
 from worker.lessons import LESSON_STEPS, Lessons
 from worker.cache import to_unit_range
@@ -31,7 +32,7 @@ EVAL_EVERY_S = 0.5      # held-out accuracy while training, at most this often
 EVAL_SHARE = 0.1        # and at most this share of the time (the convnet's takes ~0.3 s)
 WEIGHTS_EVERY_S = 0.5   # the page's view of the weights, refreshed while training
 CHECKPOINT_EVERY_S = 2.0  # while training; about 3 ms of the worker's time each
-HEARTBEAT_S = 1.0       # an idle worker still sends a status this often: the page's sign of life
+HEARTBEAT_S = 0.5       # an idle worker still sends a status this often: the page's sign of life
 RATE_WINDOW_S = 1.0     # samples/s is measured over about this long
 # Training yields to the event loop (signals, fetches) this often, not every
 # step: in the page a yield cost 0.4 ms a step (0.05 ms idle; the fetches
@@ -42,6 +43,10 @@ TURN_S = 0.005
 # thread a call into Python, however fast the worker's steps are.
 STATUS_EVERY_S = 0.05
 EVAL_SAMPLES = 2000     # held-out samples used (all of the default test split)
+# While training, the held-out evaluation runs this many samples per turn of
+# the event loop: the page's "are you alive?" (ui/worker_link.py) is answered
+# between parts, not after a whole evaluation (a second on a slow phone's convnet).
+EVAL_PART = 250
 
 
 class RateMeter:
@@ -95,6 +100,7 @@ class Trainer:
         self.my_acc = None
         self.loss = self.acc = None
         self.test_acc = self.test_loss = self.confusion = None
+        self.weights_in_use = 0    # counts replacements of the weights (after_new_weights)
         self.evaluate()
         self.error = None
         self.rate = RateMeter(clock)
@@ -105,13 +111,28 @@ class Trainer:
         self.views_due = True      # the page needs the model's views at start
         self.wake = asyncio.Event()
 
-    def evaluate(self):
-        """Held-out accuracy and confusion matrix; the next status carries both."""
+    def evaluate(self, logits=None):
+        """Held-out accuracy and confusion matrix; the next status carries both.
+        logits: the held-out set's, if computed already."""
         if len(self.y_test):
-            predicted, self.test_loss = self.model.evaluate(self.X_test, self.y_test)
+            if logits is None:
+                logits = self.model.logits(self.X_test)
+            predicted, self.test_loss = scored(logits, self.y_test)
             self.test_acc = float(np.mean(predicted == self.y_test))
             self.confusion = snapshots.confusion(self.y_test, predicted)
         self.my_acc = self.lessons.accuracy(self.model)
+
+    async def evaluate_in_turns(self):
+        """evaluate(), EVAL_PART samples per turn of the event loop. Weights
+        replaced meanwhile (a signal) were evaluated then: these parts are dropped."""
+        weights = self.weights_in_use
+        parts = []
+        for start in range(0, len(self.y_test), EVAL_PART):
+            parts.append(self.model.logits(self.X_test[start:start + EVAL_PART]))
+            await asyncio.sleep(0)
+            if self.weights_in_use != weights:
+                return
+        self.evaluate(np.concatenate(parts) if parts else None)
 
     # -- signals -------------------------------------------------------------
 
@@ -209,6 +230,7 @@ class Trainer:
         self.after_new_weights()
 
     def after_new_weights(self):
+        self.weights_in_use += 1
         self.evaluate()
         self.views_due = True
         self.loss = self.acc = None
@@ -328,7 +350,9 @@ class Trainer:
                 return self.send_status()
         now = self.clock()
         if now - self.last_eval >= max(EVAL_EVERY_S, self.eval_s / EVAL_SHARE):
-            self.evaluate()
+            await self.evaluate_in_turns()
+            if not self.training:            # stopped meanwhile: Stop has said all there is
+                return
             self.last_eval = self.clock()
             self.eval_s = self.last_eval - now
         if now - self.last_weights >= WEIGHTS_EVERY_S:

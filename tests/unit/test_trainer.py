@@ -421,6 +421,32 @@ def test_held_out_accuracy_is_refreshed_while_training():
     run(scenario())
 
 
+def test_held_out_evaluation_while_training_lets_a_signal_in_between_parts():
+    async def scenario():
+        h = Harness()
+        h.trainer.model.reinitialise(3)
+        h.trainer.evaluate()
+        whole = (h.trainer.test_acc, h.trainer.test_loss, h.trainer.confusion)
+        h.trainer.test_acc = None
+        parts = max(1, -(-len(h.trainer.y_test) // trainer_module.EVAL_PART))
+        evaluation = asyncio.ensure_future(h.trainer.evaluate_in_turns())
+        await asyncio.sleep(0)
+        assert parts > 1                         # a signal is answered before the evaluation ends
+        assert not evaluation.done() and h.trainer.test_acc is None
+        assert json.loads(h.trainer.signal(protocol.signal("status")))["ok"]
+        await evaluation
+        assert h.trainer.confusion == whole[2]
+        assert (h.trainer.test_acc, h.trainer.test_loss) == pytest.approx(whole[:2])
+        # New weights while it runs: their own evaluation stands, the old parts are dropped.
+        evaluation = asyncio.ensure_future(h.trainer.evaluate_in_turns())
+        await asyncio.sleep(0)
+        h.send("set_weights", 11)
+        fresh = h.trainer.test_loss
+        await evaluation
+        assert h.trainer.test_loss == fresh
+    run(scenario())
+
+
 def test_run_trains_until_stopped():
     async def scenario():
         h = Harness(clock=None)
