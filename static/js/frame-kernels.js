@@ -1,12 +1,14 @@
-// The loops of a drawing frame that MicroPython would run as bytecode, in
-// typed arrays: the MLP's forward pass for the live prediction (the maths of
-// app/shared/inference.py, the reference and the fallback) and painting the
-// grid's cells (app/ui/grid.py's paint, the fallback). On a CPU 4x slower than
-// a laptop's, MicroPython took 48 ms of a frame for the one and 9 ms for the
-// other. Pixels come as text (shared/digit.py's as_text, base64 of float64),
-// as MicroPython moves strings across at once but arrays one element at a
-// time; a live status's first layer came from the worker as a Uint8Array and
-// is handed over as it is.
+// The page's loops that MicroPython would run as bytecode while the visitor
+// draws and the model trains, in typed arrays: the MLP's forward pass for the
+// live prediction (the maths of app/shared/inference.py, the reference and
+// the fallback), painting the grid's cells (app/ui/grid.py's paint, the
+// fallback) and a chart line's path (app/ui/charts.py's, the fallback). On a
+// CPU 4x slower than a laptop's, MicroPython took 48 ms of a drawing frame
+// for the first, 9 ms for the second, and 19 ms of a status render for a
+// 400-point line. Numbers come as text (shared/base64_codec.py's
+// encode_floats, base64 of float64), as MicroPython moves strings across at
+// once but arrays one element at a time; a live status's first layer came
+// from the worker as a Uint8Array and is handed over as it is.
 "use strict";
 (() => {
   const SIDE = 28;
@@ -56,6 +58,17 @@
       const total = exps.reduce((sum, e) => sum + e);
       return exps.map(e => e / total).join(",");
     },
+  };
+
+  /** A chart line's SVG path through points (xs[i], ys[i]), given as text:
+   *  "M x y L x y ...", each coordinate left + (x - x0) * sx and
+   *  bottom - (y - y0) * sy, to a tenth of a pixel. */
+  globalThis.linePath = (xsText, ysText, x0, sx, y0, sy, left, bottom) => {
+    const xs = floatsOf(xsText), ys = floatsOf(ysText), steps = new Array(xs.length);
+    for (let i = 0; i < xs.length; i++) {
+      steps[i] = (left + (xs[i] - x0) * sx).toFixed(1) + " " + (bottom - (ys[i] - y0) * sy).toFixed(1);
+    }
+    return "M" + steps.join(" L");
   };
 
   /** A painter of one grid canvas (SIDE x SIDE logical pixels): paint(pixelsText)

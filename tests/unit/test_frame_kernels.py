@@ -100,3 +100,29 @@ def test_the_painter_fills_every_cell_once_then_only_the_changed_ones():
     assert changed == [5, 27, 28, 783]
     assert two["calls"] == [cell(i, second[i]) for i in changed]
     assert three == {"painted": 0, "calls": []}
+
+
+LINE = """
+const fs = require('fs'), vm = require('vm');
+vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+const a = JSON.parse(fs.readFileSync(0, 'utf8'));
+console.log(linePath(a.xs, a.ys, a.x0, a.sx, a.y0, a.sy, a.left, a.bottom));
+"""
+
+
+def test_a_chart_line_s_path_goes_through_every_point_scaled_onto_the_canvas():
+    rng = np.random.default_rng(1)
+    xs = np.cumsum(rng.integers(1, 500, 400)).astype(float).tolist()
+    ys = rng.random(400).tolist()
+    scale = {"x0": xs[0], "sx": 300 / (xs[-1] - xs[0]), "y0": min(ys), "sy": 140 / (max(ys) - min(ys)),
+             "left": 6, "bottom": 154}
+    done = subprocess.run([shutil.which("node"), "-e", LINE, KERNELS], capture_output=True, text=True,
+                          input=json.dumps({"xs": base64_codec.encode_floats(xs),
+                                            "ys": base64_codec.encode_floats(ys), **scale}), timeout=60)
+    assert done.returncode == 0, done.stderr
+    path = done.stdout.strip()
+    assert path.startswith("M") and path.count(" L") == len(xs) - 1
+    drawn = [[float(v) for v in step.split()] for step in path[1:].split(" L")]
+    want = [[scale["left"] + (x - scale["x0"]) * scale["sx"], scale["bottom"] - (y - scale["y0"]) * scale["sy"]]
+            for x, y in zip(xs, ys)]
+    assert np.abs(np.array(drawn) - np.array(want)).max() <= 0.05 + 1e-9
