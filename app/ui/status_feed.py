@@ -85,8 +85,8 @@ class StatusFeed:
         if self.with_views:
             # Each in a task of its own, in the order they came: on a slow CPU
             # parsing one costs up to 20 ms, and so does the render after them.
+            window.setTimeout(self.render_proxy, 0)     # first: the chain goes on whatever happens
             self.take(protocol.decode_status(*self.with_views.pop(0)))
-            window.setTimeout(self.render_proxy, 0)
             return
         self.render_pending = False
         self.render_now()

@@ -31,6 +31,8 @@ def format_value(name, value):
         return "%d" % round(value)
     if name == "wasm_memory":
         return "%.1f MB" % (value / 1e6)
+    if name == "busy_s":
+        return "%.2f s" % value
     if name in ("training", "lesson", "augment"):
         return "yes" if value else "no"
     return str(value)

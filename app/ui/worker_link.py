@@ -6,8 +6,11 @@ no call waits longer than CALL_TIMEOUT_S, and a worker silent for SILENCE_S
 (a live one sends a status at least twice a second, and answers between
 parts of its longest work) is asked for a status, unless a call of the
 page's is under way (that call's time limit stands); nothing heard within
-PROBE_TIMEOUT_S means it is lost. That notices a dead worker within
-SILENCE_S + PROBE_TIMEOUT_S + CHECK_EVERY_S, under 2 s.
+PROBE_TIMEOUT_S, or twice the longest work the worker said it does without
+a pause (status "busy_s": a big batch's training step) if longer, means it
+is lost; a call waits that long too.
+That notices a dead worker within SILENCE_S + PROBE_TIMEOUT_S + CHECK_EVERY_S,
+under 2 s, at the default settings.
 
 Its state (loading, ready, lost while it is replaced, failed; embedded,
 idle until the visitor's first intent) is kept here
@@ -159,6 +162,7 @@ class WorkerLink:
         if self.sync is None:
             raise WorkerLost("the training worker is not running")
         self.calls += 1
+        timeout_s = self.patience(timeout_s)
         try:
             return await asyncio.wait_for(settled(getattr(self.sync, name)(*args)), timeout_s)
         except asyncio.TimeoutError:
@@ -196,6 +200,12 @@ class WorkerLink:
             self.sync = None
             asyncio.create_task(self.recover(reason))
 
+    def patience(self, timeout_s):
+        """How long to wait for an answer: timeout_s, or twice the longest the
+        worker said it works without a pause, if longer."""
+        status = self.model.status if self.model else None
+        return max(timeout_s, 2 * ((status or {}).get("busy_s") or 0))
+
     async def watch(self):
         """Runs for the page's life: probes a silent worker, declares it lost."""
         while True:
@@ -204,13 +214,14 @@ class WorkerLink:
                     or js.performance.now() - self.heard_ms < SILENCE_S * 1000):
                 continue
             asked_ms = js.performance.now()
+            patience_s = self.patience(PROBE_TIMEOUT_S)
             try:
                 await asyncio.wait_for(settled(self.sync.signal(protocol.signal(protocol.STATUS))),
-                                       PROBE_TIMEOUT_S)
+                                       patience_s)
             except asyncio.TimeoutError:
                 # Messages that waited behind a busy main thread are heard first.
                 await asyncio.sleep(0.05)
                 if self.heard_ms < asked_ms:
-                    self.declare_lost("it was silent for %g s" % (SILENCE_S + PROBE_TIMEOUT_S))
+                    self.declare_lost("it was silent for %.1f s" % (SILENCE_S + patience_s))
             except Exception as error:   # the call itself failed: the worker is broken
                 self.declare_lost("calling it failed (%s)" % error)

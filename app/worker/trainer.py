@@ -101,6 +101,11 @@ class Trainer:
         self.loss = self.acc = None
         self.test_acc = self.test_loss = self.confusion = None
         self.weights_in_use = 0    # counts replacements of the weights (after_new_weights)
+        # How long the worker goes without a turn of its event loop, in which it
+        # can answer nothing: the page allows for it ("busy_s"). Per sample, so
+        # that a new batch size is allowed for before its first step.
+        self.step_sample_s = None  # the last training step's seconds per sample
+        self.evaluation_s = self.evaluation_sample_s = 0.0   # the last whole evaluation's
         self.evaluate()
         self.error = None
         self.rate = RateMeter(clock)
@@ -115,22 +120,26 @@ class Trainer:
         """Held-out accuracy and confusion matrix; the next status carries both.
         logits: the held-out set's, if computed already."""
         if len(self.y_test):
-            if logits is None:
+            if logits is None:           # all at once: the longest the worker is deaf
+                started = self.clock()
                 logits = self.model.logits(self.X_test)
+                self.evaluation_s = self.clock() - started
+                self.evaluation_sample_s = self.evaluation_s / len(self.y_test)
             predicted, self.test_loss = scored(logits, self.y_test)
             self.test_acc = float(np.mean(predicted == self.y_test))
             self.confusion = snapshots.confusion(self.y_test, predicted)
         self.my_acc = self.lessons.accuracy(self.model)
 
     async def evaluate_in_turns(self):
-        """evaluate(), EVAL_PART samples per turn of the event loop. Weights
-        replaced meanwhile (a signal) were evaluated then: these parts are dropped."""
+        """evaluate(), EVAL_PART samples per turn of the event loop, while
+        training. Weights replaced meanwhile (a signal), or Stop, evaluated
+        them then: these parts are dropped."""
         weights = self.weights_in_use
         parts = []
         for start in range(0, len(self.y_test), EVAL_PART):
             parts.append(self.model.logits(self.X_test[start:start + EVAL_PART]))
             await asyncio.sleep(0)
-            if self.weights_in_use != weights:
+            if self.weights_in_use != weights or not self.training:   # Stop evaluated them itself
                 return
         self.evaluate(np.concatenate(parts) if parts else None)
 
@@ -231,6 +240,7 @@ class Trainer:
 
     def after_new_weights(self):
         self.weights_in_use += 1
+        self.step_sample_s = None       # another model, maybe: its steps are not timed yet
         self.evaluate()
         self.views_due = True
         self.loss = self.acc = None
@@ -282,7 +292,18 @@ class Trainer:
             "my_digits": len(self.lessons), "my_acc": self.my_acc, "lesson": self.lesson_steps > 0,
             "architecture": self.model.ARCHITECTURE, "augment": self.augment,
             "wasm_memory": self.memory(), "step": self.model.step_name,
+            "busy_s": round(self.busy_s(), 3),
         }
+
+    def busy_s(self):
+        """The longest the worker works without a pause: a whole held-out
+        evaluation, or a training step at the batch size now set. Before a
+        step of these weights was timed, a step is taken to cost 3 times the
+        evaluation per sample (forward and backward, tools/bench/work.py)."""
+        sample_s = self.step_sample_s
+        if sample_s is None:
+            sample_s = 3 * self.evaluation_sample_s
+        return max(self.evaluation_s, sample_s * self.batch_size)
 
     def views(self):
         """The optional status fields due now (see protocol.OPTIONAL_FIELDS)."""
@@ -330,6 +351,7 @@ class Trainer:
             self.send_status()
         if not self.training:     # stopped while waiting for data
             return
+        started = self.clock()
         X, y = self.cache.take(self.batch_size)
         if self.augment:
             X = augment.distort(X, self.rng)
@@ -337,6 +359,7 @@ class Trainer:
         if len(self.lessons):
             self.learned_mine = len(self.lessons)
         self.loss, self.acc = self.model.train_step(X, y, self.lrate)
+        self.step_sample_s = (self.clock() - started) / len(y)
         self.iteration += 1
         self.samples_seen += len(y)
         self.rate.add(self.samples_seen)

@@ -1,5 +1,7 @@
 """A dead or hung model worker is noticed, said in words, and replaced by a new
 one with the last checkpoint and settings; drawing never stops meanwhile."""
+from selenium.webdriver.support.select import Select
+
 from tests.harness.browser import DIGITS, draw
 from tests.harness.samples import SHIPPED_SAMPLES
 
@@ -40,3 +42,24 @@ def test_an_idle_worker_that_dies_is_noticed_too(page):
     assert page.number("samples_seen") == SHIPPED_SAMPLES and page.number("test_acc") >= 0.95
     page.click("#randomize")
     assert page.wait_for(lambda: page.number("test_acc") < 0.5)
+
+
+def test_a_live_worker_busy_with_big_batches_is_not_taken_for_dead(page):
+    """The convnet's steps on 2,048 digits take seconds without a pause: the
+    worker says so (busy_s), and the page waits that long before it asks again."""
+    page.driver.execute_script(
+        "window.__workerStates = []; new MutationObserver(() => window.__workerStates.push("
+        "document.documentElement.dataset.worker)).observe(document.documentElement,"
+        " {attributeFilter: ['data-worker']});")
+    Select(page.find("#architecture")).select_by_value("cnn")
+    assert page.wait_for(lambda: page.status("architecture") == "cnn", timeout=30)
+    page.set_input("#batch-size", 2048)
+    assert page.wait_for(lambda: page.number("batch_size") == 2048)
+    seen = page.number("samples_seen")
+    page.click("#start")
+    assert page.wait_for(lambda: page.number("samples_seen") >= seen + 3 * 2048, timeout=90)
+    assert page.number("busy_s") > 0.2
+    page.click("#stop")
+    assert page.wait_for(lambda: page.status("training") == "False")
+    assert "lost" not in page.driver.execute_script("return window.__workerStates"), page.text("#message")
+    assert "stopped working" not in page.text("#message")

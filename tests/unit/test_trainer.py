@@ -427,6 +427,7 @@ def test_held_out_evaluation_while_training_lets_a_signal_in_between_parts():
         h.trainer.model.reinitialise(3)
         h.trainer.evaluate()
         whole = (h.trainer.test_acc, h.trainer.test_loss, h.trainer.confusion)
+        h.send("start")                          # no steps: this test's loop does not run
         h.trainer.test_acc = None
         parts = max(1, -(-len(h.trainer.y_test) // trainer_module.EVAL_PART))
         evaluation = asyncio.ensure_future(h.trainer.evaluate_in_turns())
@@ -444,6 +445,41 @@ def test_held_out_evaluation_while_training_lets_a_signal_in_between_parts():
         fresh = h.trainer.test_loss
         await evaluation
         assert h.trainer.test_loss == fresh
+        # Stopped while it runs: Stop's own evaluation stands.
+        evaluation = asyncio.ensure_future(h.trainer.evaluate_in_turns())
+        await asyncio.sleep(0)
+        h.trainer.test_acc = None
+        h.send("stop")
+        stopped = h.trainer.test_acc
+        h.trainer.test_acc = "untouched"
+        await evaluation
+        assert stopped is not None and h.trainer.test_acc == "untouched"
+    run(scenario())
+
+
+def test_each_status_says_how_long_the_worker_last_worked_without_a_pause():
+    async def scenario():
+        h = Harness()
+        model = h.trainer.model
+        step, logits = model.train_step, model.logits
+
+        def slow_step(X, y, lrate):              # a big batch's step: 1.5 s without a pause
+            h.clock.now += 1.5
+            return step(X, y, lrate)
+
+        def slow_logits(X):
+            h.clock.now += 0.01 * len(X)
+            return logits(X)
+        model.train_step, model.logits = slow_step, slow_logits
+        h.send("set_weights", 5)                 # a whole held-out evaluation, untimed steps
+        held_out_s = 0.01 * len(h.trainer.y_test)
+        batch = h.trainer.batch_size
+        assert h.trainer.status()["busy_s"] == pytest.approx(max(held_out_s, 3 * 0.01 * batch))
+        h.send("start")
+        await iterate(h.trainer)                 # a step, timed
+        assert h.trainer.status()["busy_s"] == pytest.approx(max(held_out_s, 1.5))
+        h.send("set_batch_size", 4 * batch)      # allowed for before its first step
+        assert h.last()["busy_s"] == pytest.approx(max(held_out_s, 4 * 1.5))
     run(scenario())
 
 
