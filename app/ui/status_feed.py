@@ -86,7 +86,7 @@ class StatusFeed:
             # Each in a task of its own, in the order they came: on a slow CPU
             # parsing one costs up to 20 ms, and so does the render after them.
             window.setTimeout(self.render_proxy, 0)     # first: the chain goes on whatever happens
-            self.take(protocol.decode_status(*self.with_views.pop(0)))
+            self.take_next_with_views()
             return
         self.render_pending = False
         self.render_now()
@@ -97,15 +97,18 @@ class StatusFeed:
             return
         self.unrendered = False
         self.last_render = window.performance.now()
-        with_views, self.with_views = self.with_views, []
-        for text, first_layer in with_views:       # in the order they came
-            self.take(protocol.decode_status(text, first_layer))
+        while self.with_views:
+            self.take_next_with_views()
         if self.latest_text is not None:           # it came after those with views
             self.take(protocol.decode_status(self.latest_text))
             self.latest_text = None
         views, self.views = self.views, {}
         for seen in self.statuses:
             seen(self.latest, views)
+
+    def take_next_with_views(self):
+        """The oldest status with views not yet parsed: they are taken in the order they came."""
+        self.take(protocol.decode_status(*self.with_views.pop(0)))
 
     def take(self, status):
         for name in protocol.OPTIONAL_FIELDS:

@@ -105,7 +105,7 @@ class Trainer:
         # can answer nothing: the page allows for it ("busy_s"). Per sample, so
         # that a new batch size is allowed for before its first step.
         self.step_sample_s = None  # the last training step's seconds per sample
-        self.evaluation_s = self.evaluation_sample_s = 0.0   # the last whole evaluation's
+        self.evaluation_sample_s = 0.0   # the last whole evaluation's
         self.evaluate()
         self.error = None
         self.rate = RateMeter(clock)
@@ -123,8 +123,7 @@ class Trainer:
             if logits is None:           # all at once: the longest the worker is deaf
                 started = self.clock()
                 logits = self.model.logits(self.X_test)
-                self.evaluation_s = self.clock() - started
-                self.evaluation_sample_s = self.evaluation_s / len(self.y_test)
+                self.evaluation_sample_s = (self.clock() - started) / len(self.y_test)
             predicted, self.test_loss = scored(logits, self.y_test)
             self.test_acc = float(np.mean(predicted == self.y_test))
             self.confusion = snapshots.confusion(self.y_test, predicted)
@@ -303,7 +302,7 @@ class Trainer:
         sample_s = self.step_sample_s
         if sample_s is None:
             sample_s = 3 * self.evaluation_sample_s
-        return max(self.evaluation_s, sample_s * self.batch_size)
+        return max(self.evaluation_sample_s * len(self.y_test), sample_s * self.batch_size)
 
     def views(self):
         """The optional status fields due now (see protocol.OPTIONAL_FIELDS)."""

@@ -94,6 +94,16 @@ window.__unwatch = () => {
 """
 
 
+def watched(page, start):
+    """What WATCH_MAIN_THREAD saw since `start` (time.monotonic()), once the
+    last update has landed, and the seconds it watched."""
+    time.sleep(0.5)
+    seen = page.driver.execute_script(
+        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
+        " window.__saves]")
+    return seen + [time.monotonic() - start]
+
+
 def percentile(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] if values else None
@@ -117,13 +127,9 @@ def drawing_while_training(page, rounds=3):
         for digit in sorted(DIGITS):
             page.click("#clear")
             draw(page, DIGITS[digit], step=0.25)   # chromedriver paces moves ~16.7 ms apart
-    time.sleep(0.5)
-    seen = page.driver.execute_script(
-        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
-        " window.__saves]")
-    seconds = time.monotonic() - start
+    seen = watched(page, start)
     page.click("#stop")
-    return seen + [seconds]
+    return seen
 
 
 BLANK_CANVAS = ("data:text/html,<canvas id='grid' width='28' height='28' "
@@ -165,13 +171,9 @@ def drawing_during_lessons(page):
         page.click("#clear")
         during += page.status("lesson") == "True"
         draw(page, DIGITS[digit], step=0.25)
-    time.sleep(0.5)
-    seen = page.driver.execute_script(
-        "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
-        " window.__saves]")
-    seconds = time.monotonic() - start
+    seen = watched(page, start)
     page.wait_for(lambda: page.status("lesson") == "False", timeout=60)
-    return seen + [seconds], during
+    return seen, during
 
 
 # The page's handler gets one of the worker's messages a second (so the page
