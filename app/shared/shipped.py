@@ -9,5 +9,4 @@ PRETRAINED = {"mlp": "static/weights/pretrained.npz", "cnn": "static/weights/pre
 PRETRAINED_INFERENCE = "static/weights/pretrained-inference.txt"
 C_STEP = "static/kernels/mlp_step.wasm"
 WORKER = "app/worker/main.py"
-PREDICTOR = "app/worker/predictor.py"    # the convnet's predictor worker
 WORKER_CONFIG = "pyscript.toml"

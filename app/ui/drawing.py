@@ -80,7 +80,7 @@ class Drawing:
     async def show_sample(self, _event):
         index, (label, pixels) = self.samples.random()
         self.grid.load_sample(pixels)
-        probabilities = await self.predictor.settled()
+        probabilities = self.predictor.probabilities
         guess = None if probabilities is None else inference.argmax(probabilities)
         self.label.sample(index, label, guess, self.predictor.view.names)
 

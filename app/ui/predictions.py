@@ -1,24 +1,22 @@
-"""Live prediction: MNIST-style preprocessing, then the integer-first-layer MLP
-of shared/inference.py on the main thread (its forward pass in typed arrays,
-static/js/frame-kernels.js, where that has loaded), or both in the convnet's
-predictor worker; shown as a digit and a bar per class. It predicts from the
-first moment, with the autosaved or shipped weights, then with the worker's
+"""Live prediction: MNIST-style preprocessing, then the model in use, on the
+main thread: the integer-first-layer MLP of shared/inference.py (its forward
+pass in typed arrays, static/js/frame-kernels.js, where that has loaded), or
+the convnet, in the same file, from the weights file each checkpoint
+carries; shown as a digit and a bar per class. It predicts from the first
+moment, with the autosaved or shipped weights, then with the worker's
 newest: html[data-predict] says when."""
-import asyncio
-
 import js
 from pyscript.ffi import create_proxy
 
 from shared import base64_codec, classes, digit, inference, preprocess, protocol, shipped
-from ui.convnet_predictor import ConvnetPredictor
 from ui.fetching import fetch_body
 from ui.status_feed import later
 
 
 try:
-    KERNEL = js.mlpKernel              # static/js/frame-kernels.js
+    KERNEL, CONVNET = js.mlpKernel, js.convnetKernel    # static/js/frame-kernels.js
 except AttributeError:
-    KERNEL = None
+    KERNEL = CONVNET = None
 
 
 class KernelModel:
@@ -30,7 +28,12 @@ class KernelModel:
         KERNEL.use(*inference.kernel_weights(weights))
 
     def probabilities(self, pixels):
-        return [float(p) for p in KERNEL.probabilities(base64_codec.encode_floats(pixels)).split(",")]
+        return kernel_probabilities(KERNEL, pixels)
+
+
+def kernel_probabilities(kernel, digit_input):
+    """A kernel of static/js/frame-kernels.js on a preprocessed digit: its probabilities."""
+    return [float(p) for p in kernel.probabilities(base64_codec.encode_floats(digit_input)).split(",")]
 
 
 class PredictionView:
@@ -92,16 +95,16 @@ class PredictionView:
 
 
 class Predictor:
-    """Keeps the newest weights; predicts a drawing (None when it is empty).
-    The MLP predicts here, at once; the convnet in the predictor worker
-    (ui/convnet_predictor.py), and the MLP meanwhile until that is up."""
+    """Keeps the newest weights; predicts a drawing (None when it is empty),
+    with the convnet once it has its weights, else the MLP."""
 
     def __init__(self, document, messages):
         self.html = document.documentElement
         self.messages = messages
+        self.note = document.querySelector("#prediction-note")   # why the convnet cannot predict
         self.view = PredictionView(document)
         self.model = None              # the MLP's inference model
-        self.convnet = ConvnetPredictor(self.answered, self.repredict_later, messages.error)
+        self.convnet_ready = False     # the convnet kernel holds weights
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None             # the grid's, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
@@ -109,12 +112,11 @@ class Predictor:
 
     @property
     def by_convnet(self):
-        return self.architecture == "cnn" and self.convnet.ready
+        return self.architecture == "cnn" and self.convnet_ready
 
     async def start(self, kept, shipped_weights):
         """Predict before the worker is up: with the autosaved model (kept: its
-        record, or None), else the shipped MLP, which also predicts until the
-        convnet's predictor is up. shipped_weights: their request, under way."""
+        record, or None), else the shipped MLP. shipped_weights: their request, under way."""
         try:
             view = protocol.decode_status(kept.inference)["inference"] if kept else None
             if view is None or view.get("architecture") == "cnn":
@@ -149,14 +151,33 @@ class Predictor:
             self.architecture = "cnn"
         else:
             self.architecture = "mlp"
+            self.say(None)
             self.model = (KernelModel if KERNEL else inference.InferenceModel)(weights)
             self.repredict_later()
         self.html.dataset.predict = "ready"
 
     def use_convnet(self, weights_file):
-        """The convnet's weights file (a Uint8Array, from a checkpoint); the
-        drawing shown is predicted again once the predictor has taken it."""
-        self.convnet.use(weights_file)
+        """The convnet's weights file (a Uint8Array, from a checkpoint): the drawing
+        shown is predicted again with it. Without the kernel, the MLP predicts."""
+        if CONVNET is None:
+            self.say("The convnet's predictions need static/js/frame-kernels.js, which did not "
+                     "load: the MLP predicts meanwhile.")
+            return
+        try:
+            CONVNET.use(weights_file)
+        except Exception as error:     # a JS Error: the file is not one it can read
+            self.say("The convnet's weights could not be read for predictions (%s): the MLP "
+                     "predicts meanwhile." % error)
+            return
+        self.convnet_ready = True
+        self.say(None)
+        self.repredict_later()
+
+    def say(self, problem):
+        """Why the convnet in use does not predict, beside the prediction, as
+        long as that holds (None: it does, or the MLP is in use)."""
+        self.note.textContent = problem or ""
+        self.note.hidden = problem is None
 
     def repredict_later(self):
         """The drawing shown gets the new weights' opinion, in a task of its own."""
@@ -168,29 +189,20 @@ class Predictor:
 
     def predict(self, pixels, event_time=None, frame_start=None):
         self.pixels = pixels
-        if self.by_convnet and inked(pixels):
-            # The worker preprocesses too: the less done here, the sooner its answer is shown.
-            self.convnet.ask(base64_codec.encode_floats(pixels), (event_time, frame_start))
-            return
-        if self.model is None:
+        if self.model is None and not self.by_convnet:
             return
         digit_input = preprocess.preprocess(pixels)
-        probabilities = None if digit_input is None else self.model.probabilities(digit_input)
+        if digit_input is None:
+            probabilities = None
+        elif self.by_convnet:
+            probabilities = kernel_probabilities(CONVNET, digit_input)
+        else:
+            probabilities = self.model.probabilities(digit_input)
         self.show(probabilities, event_time, frame_start)
 
     def digit_input(self):
         """The drawing as the models see it (None when empty)."""
         return None if self.pixels is None else preprocess.preprocess(self.pixels)
-
-    async def settled(self):
-        """The probabilities shown, once the prediction asked for last has come."""
-        while self.by_convnet and (self.convnet.busy or self.convnet.pending):
-            await asyncio.sleep(0.01)
-        return self.probabilities
-
-    def answered(self, probabilities, request):
-        if inked(self.pixels):               # not cleared meanwhile
-            self.show(probabilities, *request)
 
     def show(self, probabilities, event_time, frame_start):
         self.view.show(probabilities)
@@ -201,6 +213,3 @@ class Predictor:
             self.view.digit.dataset.computeMs = "%.2f" % (now - frame_start)
             self.view.digit.dataset.latencyMs = "%.2f" % (now - event_time)
 
-
-def inked(pixels):
-    return max(pixels) > 0

@@ -25,9 +25,9 @@ def int16_scale(weights, top=2 ** 15):
 
 def inference_weights(model):
     """What the page predicts with: the MLP in shared/inference.py's form (first
-    layer as int16), for the main thread. The convnet is predicted with in the
-    page's predictor worker (worker/predictor.py), from the weights file each
-    checkpoint carries in binary; its view only says which model it is."""
+    layer as int16), for the main thread. The page predicts with the convnet
+    from the weights file each checkpoint carries in binary
+    (static/js/frame-kernels.js); its view only says which model it is."""
     if model.ARCHITECTURE == "cnn":
         return {"architecture": "cnn"}
     scale = int16_scale(model.W1)

@@ -1,14 +1,17 @@
 // The page's loops that MicroPython would run as bytecode while the visitor
 // draws and the model trains, in typed arrays: the MLP's forward pass for the
 // live prediction (the maths of app/shared/inference.py, the reference and
-// the fallback), painting the grid's cells (app/ui/grid.py's paint, the
+// the fallback), the convnet's (app/worker/convnet.py's, from the weights
+// file a checkpoint carries: 270,000 multiply-adds, too many for MicroPython
+// on every stroke), painting the grid's cells (app/ui/grid.py's paint, the
 // fallback) and a chart line's path (app/ui/charts.py's, the fallback). On a
 // CPU 4x slower than a laptop's, MicroPython took 48 ms of a drawing frame
-// for the first, 9 ms for the second, and 19 ms of a status render for a
+// for the first, 9 ms for the third, and 19 ms of a status render for a
 // 400-point line. Numbers come as text (shared/base64_codec.py's
 // encode_floats, base64 of float64), as MicroPython moves strings across at
-// once but arrays one element at a time; a live status's first layer came
-// from the worker as a Uint8Array and is handed over as it is.
+// once but arrays one element at a time; a live status's first layer and a
+// checkpoint's weights file come from the worker as Uint8Arrays and are
+// handed over as they are.
 "use strict";
 (() => {
   const SIDE = 28;
@@ -54,10 +57,136 @@
         const h = acc[j] * unscale + b1[j];
         if (h > 0) for (let k = 0; k < classes; k++) logits[k] += h * w2[j * classes + k];
       }
-      const top = Math.max(...logits), exps = Array.from(logits, z => Math.exp(z - top));
-      const total = exps.reduce((sum, e) => sum + e);
-      return exps.map(e => e / total).join(",");
+      return softmaxText(logits);
     },
+  };
+
+  /** The weights file's arrays (app/worker/weights_file.py: an .npz, its
+   *  members stored, as the model worker writes every checkpoint): {name:
+   *  {shape, values}}, float32 arrays as Float32Array and "meta" as its JSON,
+   *  parsed. Throws an Error that says what is wrong. */
+  const npz = file => {
+    const at = new DataView(file.buffer, file.byteOffset, file.byteLength);
+    let end = file.length - 22;             // the zip's end record, then its directory
+    while (end >= 0 && at.getUint32(end, true) !== 0x06054b50) end--;
+    if (end < 0) throw new Error("not a weights file (.npz)");
+    const arrays = {}, text = new TextDecoder();
+    for (let n = at.getUint16(end + 10, true), entry = at.getUint32(end + 16, true); n > 0; n--) {
+      if (at.getUint32(entry, true) !== 0x02014b50) throw new Error("a damaged weights file");
+      if (at.getUint16(entry + 10, true) !== 0) throw new Error("a compressed weights file");
+      const nameLength = at.getUint16(entry + 28, true), size = at.getUint32(entry + 20, true);
+      const name = text.decode(file.subarray(entry + 46, entry + 46 + nameLength)).replace(/\.npy$/, "");
+      const local = at.getUint32(entry + 42, true);
+      const start = local + 30 + at.getUint16(local + 26, true) + at.getUint16(local + 28, true);
+      arrays[name] = npy(file.subarray(start, start + size), name);
+      entry += 46 + nameLength + at.getUint16(entry + 30, true) + at.getUint16(entry + 32, true);
+    }
+    return arrays;
+  };
+
+  /** One .npy member: float32 (little-endian, C order) or a 0-d unicode string (JSON). */
+  const npy = (bytes, name) => {
+    const at = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const wide = bytes[6] > 1, headerLength = wide ? at.getUint32(8, true) : at.getUint16(8, true);
+    const dataStart = (wide ? 12 : 10) + headerLength;
+    const header = new TextDecoder().decode(bytes.subarray(wide ? 12 : 10, dataStart));
+    const descr = /'descr':\s*'([^']+)'/.exec(header), shape = /'shape':\s*\(([^)]*)\)/.exec(header);
+    if (bytes[1] !== 0x4e || !descr || !shape || /'fortran_order':\s*True/.test(header)) {
+      throw new Error(`${name} is not a C-order .npy array`);
+    }
+    const dims = shape[1].split(",").filter(d => d.trim()).map(Number);
+    const data = new Uint8Array(bytes.subarray(dataStart));      // a copy, aligned for its view
+    if (descr[1] === "<f4") {
+      const values = new Float32Array(data.buffer, 0, data.length >> 2);
+      if (values.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`${name} is cut short`);
+      return {shape: dims, values};
+    }
+    if (/^<U\d+$/.test(descr[1]) && dims.length === 0) {
+      return JSON.parse(String.fromCodePoint(...new Uint32Array(data.buffer, 0, data.length >> 2))
+        .replace(/\0+$/, ""));
+    }
+    throw new Error(`${name} holds ${descr[1]}, not float32`);
+  };
+
+  let layers = null;       // the convnet's: [{kind, k, stride, inputs, units, side, weight, bias}]
+  globalThis.convnetKernel = {
+    /** file: the convnet's weights file as a Uint8Array (a checkpoint's);
+     *  its layers as meta describes them (app/worker/convnet.py). Throws
+     *  an Error saying why the file will not do; the old weights stay. */
+    use(file) {
+      let arrays;
+      try {
+        arrays = npz(file);
+      } catch (error) {          // an offset that points outside the file
+        throw error instanceof RangeError ? new Error("a damaged weights file") : error;
+      }
+      const described = arrays.meta && arrays.meta.layers;
+      if (!Array.isArray(described)) throw new Error("the weights file has no layers in its meta");
+      let side = SIDE, channels = 1;
+      const built = described.map(layer => {
+        const weight = arrays[layer.name + ".weight"], bias = arrays[layer.name + ".bias"];
+        const k = layer.type === "conv" ? layer.kernel : 1;
+        const inputs = layer.type === "conv" ? channels : side * side * channels;
+        const shape = layer.type === "conv" ? [k, k, channels, layer.units] : [inputs, layer.units];
+        if (!weight || !bias || String(weight.shape) !== String(shape) ||
+            String(bias.shape) !== String([layer.units])) {
+          throw new Error(`${layer.name} does not have the shape its meta says`);
+        }
+        const stride = layer.type === "conv" ? layer.stride : 1, sideIn = side;
+        side = layer.type === "conv" ? Math.floor((side - k) / stride) + 1 : 1;
+        channels = layer.units;
+        return {kind: layer.type, k, stride, inputs, units: layer.units, side: sideIn,
+                weight: weight.values, bias: bias.values};
+      });
+      if (built.length < 2 || built[built.length - 1].kind !== "dense" ||
+          built.slice(0, -1).some(layer => layer.kind !== "conv") || channels !== 10) {
+        throw new Error("the weights file is not a convnet of this page");
+      }
+      layers = built;
+    },
+    /** digitText: a preprocessed digit as text (encode_floats); the ten
+     *  probabilities, comma-separated: convolutions with ReLU, then the softmax
+     *  layer, feature maps kept rows x columns x channels (as the dense layer's
+     *  weights read them). */
+    probabilities(digitText) {
+      let maps = floatsOf(digitText);
+      for (const layer of layers.slice(0, -1)) maps = convolve(layer, maps);
+      const output = layers[layers.length - 1], logits = Float64Array.from(output.bias);
+      for (let i = 0; i < output.inputs; i++) {
+        const x = maps[i];
+        if (x) for (let u = 0, row = i * output.units; u < output.units; u++) logits[u] += x * output.weight[row + u];
+      }
+      return softmaxText(logits);
+    },
+  };
+
+  /** A k x k convolution with a stride and no padding, then ReLU. */
+  const convolve = ({k, stride, inputs: channels, units, side, weight, bias}, maps) => {
+    const out = Math.floor((side - k) / stride) + 1, result = new Float64Array(out * out * units);
+    for (let y = 0; y < out; y++) {
+      for (let x = 0; x < out; x++) {
+        const sums = result.subarray((y * out + x) * units, (y * out + x + 1) * units);
+        sums.set(bias);
+        for (let i = 0; i < k; i++) {
+          for (let j = 0; j < k; j++) {
+            const pixel = ((y * stride + i) * side + x * stride + j) * channels;
+            for (let c = 0; c < channels; c++) {
+              const v = maps[pixel + c];
+              if (v) for (let u = 0, row = ((i * k + j) * channels + c) * units; u < units; u++) sums[u] += v * weight[row + u];
+            }
+          }
+        }
+        for (let u = 0; u < units; u++) if (sums[u] < 0) sums[u] = 0;
+      }
+    }
+    return result;
+  };
+
+  /** Probabilities of logits, comma-separated. */
+  const softmaxText = logits => {
+    const top = Math.max(...logits), exps = Array.from(logits, z => Math.exp(z - top));
+    const total = exps.reduce((sum, e) => sum + e);
+    return exps.map(e => e / total).join(",");
   };
 
   /** A chart line's SVG path through points (xs[i], ys[i]), given as text:

@@ -1,6 +1,6 @@
-"""The convnet in the page: chosen in #architecture, it predicts drawings (in
-its predictor worker), trains, and the MLP comes back; a convnet file
-imported while on the MLP switches to it."""
+"""The convnet in the page: chosen in #architecture, it predicts drawings (on
+the main thread, static/js/frame-kernels.js), trains, and the MLP comes back;
+a convnet file imported while on the MLP switches to it."""
 from selenium.webdriver.support.select import Select
 
 from tests.harness.browser import DIGITS, redraw
@@ -31,6 +31,7 @@ def test_switch_to_the_convnet_predict_train_and_switch_back_and_augment_follows
     assert "convnet" in page.text("#weights-source")
     assert page.wait_for(lambda: predicted_by(page, "4") == ("cnn", "4"), timeout=60)
     assert predicted_by(page, "7") == ("cnn", "7")
+    assert page.driver.execute_script("return document.querySelectorAll('script[worker]').length") == 1
     page.click("#randomize")
     assert page.wait_for(lambda: page.number("test_acc") < 0.5)
     assert page.status("architecture") == "cnn"

@@ -102,7 +102,7 @@ def test_from_dist_the_page_works_with_the_server_gone(new_driver, dist_copy):
         shut_down(httpd, url)
     page.open()
     predicts_and_trains(page)
-    # The convnet's predictor is a second worker, started only now: its files too.
+    # The convnet, read by the page's kernel from the worker's checkpoint.
     Select(page.find("#architecture")).select_by_value("cnn")
     assert page.wait_for(lambda: page.status("architecture") == "cnn", timeout=30), page.text("#message")
     assert page.wait_for(lambda: read_by_convnet(page, "7"), timeout=60)

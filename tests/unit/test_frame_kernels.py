@@ -1,6 +1,8 @@
 """static/js/frame-kernels.js, run by node: its MLP forward pass gives the
 probabilities of shared/inference.py, the reference, for the same weights and
-drawings; its grid painter fills each changed cell, and only those, with the
+drawings; its convnet, reading the weights file a checkpoint carries, those of
+worker/convnet.py's numpy model, and it refuses a file it cannot read, saying
+why; its grid painter fills each changed cell, and only those, with the
 grey of the pixel's level, as app/ui/grid.py's paint does."""
 import json
 import os
@@ -9,9 +11,13 @@ import subprocess
 
 import numpy as np
 
-from shared import base64_codec, inference, protocol
+from shared import base64_codec, inference, protocol, shipped
+from tests.harness.samples import members_of, npz, weights_of
 from tools import ROOT
-from worker import snapshots
+from tools.build import train_weights
+from worker import snapshots, weights_file
+from worker.convnet import ConvNet
+from worker.mlp import MLP
 
 KERNELS = os.path.join(ROOT, "static", "js", "frame-kernels.js")
 RUN = """
@@ -58,6 +64,75 @@ def test_the_kernel_takes_a_live_statuss_first_layer_as_bytes(trained_mlp):
     assert np.abs(np.array(got) - np.array(want)).max() < 1e-12
     from_text = inference.InferenceModel(status["inference"])
     assert [from_text.probabilities(d) for d in digits] == want
+
+
+CONVNET = """
+const fs = require('fs'), vm = require('vm');
+vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+const input = JSON.parse(fs.readFileSync(0, 'utf8'));
+for (const file of input.files) {
+  try {
+    convnetKernel.use(Buffer.from(file, 'base64'));
+    console.log(JSON.stringify({used: input.digits.map(d => convnetKernel.probabilities(d))}));
+  } catch (error) {
+    console.log(JSON.stringify({refused: error.message}));
+  }
+}
+"""
+
+
+def convnet_kernel(files, digits):
+    """For each weights file: {"used": probabilities of each digit} or {"refused": why}."""
+    done = subprocess.run([shutil.which("node"), "-e", CONVNET, KERNELS], capture_output=True, text=True,
+                          input=json.dumps({"files": [base64_codec.encode(f) for f in files],
+                                            "digits": [base64_codec.encode_floats(d) for d in digits]}),
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [{key: value if key == "refused" else [[float(p) for p in text.split(",")] for text in value]
+             for key, value in json.loads(line).items()} for line in done.stdout.splitlines()]
+
+
+def convnet_probabilities(model, digits):
+    Z = model.logits(np.array(digits, np.float32)).astype(np.float64)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def test_the_convnet_kernel_gives_the_numpy_models_probabilities(default_data_dir):
+    X_test, _ = train_weights.load_split("test", default_data_dir)
+    digits = [list(map(float, x)) for x in X_test[:100]] + [[0.0] * 784, [1.0] * 784]
+    with open(os.path.join(ROOT, shipped.PRETRAINED["cnn"]), "rb") as f:
+        shipped_file = f.read()
+    shipped_model, _ = weights_file.decode(shipped_file)
+    random_model = ConvNet(seed=7)
+    got = convnet_kernel([shipped_file, weights_of(random_model)], digits)
+    for model, answer in zip((shipped_model, random_model), got):
+        assert np.abs(np.array(answer["used"]) - convnet_probabilities(model, digits)).max() < 1e-5
+    # The shipped convnet reads every held-out digit as numpy does.
+    assert np.mean(np.argmax(got[0]["used"][:100], axis=1) == np.argmax(
+        convnet_probabilities(shipped_model, digits[:100]), axis=1)) == 1
+
+
+def test_the_convnet_kernel_refuses_a_file_it_cannot_read_and_keeps_its_weights(default_data_dir):
+    X_test, _ = train_weights.load_split("test", default_data_dir)
+    digits = [list(map(float, x)) for x in X_test[:5]]
+    model = ConvNet(seed=3)
+    good = weights_of(model)
+    members = members_of(model)
+    damaged = bytearray(good)
+    damaged[-6:-2] = (len(good) * 2).to_bytes(4, "little")      # the directory's offset, past the end
+    answers = convnet_kernel([good, npz(**members), b"not a zip file at all", good[:len(good) // 2],
+                              bytes(damaged),
+                              npz(np.savez_compressed, **members),
+                              npz(**dict(members, **{"conv2.bias": np.zeros(31, np.float32)})),
+                              weights_of(MLP(hidden=8)), good], digits)
+    assert "used" in answers[0]
+    # numpy's own np.savez (zip64 records) reads too; after each refusal, the weights before stay.
+    assert answers[1] == answers[-1] == answers[0]
+    assert [a.get("refused") for a in answers[2:-1]] == [
+        "not a weights file (.npz)", "not a weights file (.npz)", "a damaged weights file",
+        "a compressed weights file",
+        "conv2 does not have the shape its meta says", "the weights file is not a convnet of this page"]
 
 
 PAINT = """

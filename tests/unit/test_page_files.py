@@ -66,8 +66,8 @@ TREE = {
     "app/ui/panel.py": ('SRC = "./app/worker/main.py"  # the model worker\n\n'
                         "def later():\n    from ui.deep.view import (\n        View,\n    )\n"),
     "app/ui/deep/__init__.py": "",
-    # A relative import, and the src of a second worker, found in a module the page imports.
-    "app/ui/deep/view.py": 'from . import style\n\nOTHER = "app/worker/other.py"\n',
+    # A relative import, found in a module the page imports.
+    "app/ui/deep/view.py": 'from . import style\n',
     "app/ui/deep/style.py": "",
     "app/ui/unused.py": "from shared import alone\n",
     "app/shared/__init__.py": "",
@@ -76,9 +76,8 @@ TREE = {
     "app/shared/codec.py": "",
     "app/shared/alone.py": "",
     "app/worker/__init__.py": "",
-    "app/worker/main.py": "import numpy\nfrom worker import step\n",
+    "app/worker/main.py": "import numpy\nfrom worker import step\n\ndef later():\n    from worker import extra\n",
     "app/worker/step.py": "from shared import codec\n",
-    "app/worker/other.py": "from worker.extra import z\n",
     "app/worker/extra.py": "",
     "app/worker/unused.py": "",
     "static/vendor/pyscript/core.js": 'export{a as b,c as d}from"./core-Ab1.js";\n',
@@ -128,7 +127,7 @@ def test_the_page_gets_what_its_script_imports_transitively_and_nothing_else(tre
         path[2:] for path in loaded(page_config(tree)["files"]) + ["./app/ui/main.py"])
 
 
-def test_the_worker_config_gets_what_the_page_s_worker_scripts_import(tree):
+def test_the_worker_config_gets_what_the_model_worker_imports_transitively(tree):
     page_lists.main([tree])
     assert loaded(worker_files(tree)) == [
         "./app/shared/__init__.py", "./app/shared/codec.py",

@@ -6,10 +6,10 @@ The page's main thread is slowed by Chrome DevTools' CPU throttling
 supported for pages, not workers"), so each of the page's worker threads
 (the renderer's "DedicatedWorker" threads) is put in a cgroup of its own
 whose CPU quota is 1/RATE of a core, in short periods so that it runs in
-slices, not bursts. Workers started later (the convnet's predictor, a
-replaced worker) are found and slowed within WATCH_S. Where the cgroup
-controller cannot be written (no cgroup v1 `cpu`, no permission), the
-workers run at full speed and `workers_slowed` says so.
+slices, not bursts. A worker started later (a replaced one) is found and
+slowed within WATCH_S. Where the cgroup controller cannot be written (no
+cgroup v1 `cpu`, no permission), the workers run at full speed and
+`workers_slowed` says so.
 """
 import os
 import threading

@@ -8,10 +8,8 @@ What goes in:
   followed transitively, wherever the import stands (in a function, under
   `try` or `if`), with the `__init__.py` of every package on the way. A
   module nobody imports is not listed, a new one is without editing anything.
-  The page's script is app/ui/main.py; the workers' (they share
-  pyscript.toml) are the model worker's, app/worker/main.py, and any other
-  app file the page's modules name in a string ("./app/worker/predictor.py":
-  the `src` a worker is started with).
+  The page's script is app/ui/main.py; the model worker's,
+  app/worker/main.py (its config is pyscript.toml).
   - index.html: the MicroPython config's `files`, and a preload of each
     (with main.py), so that all are fetched at once, not import by import.
   - pyscript.toml: the worker's [files].
@@ -44,8 +42,6 @@ PAGE = "index.html"
 APP = "app"
 PAGE_SCRIPT = "ui/main.py"                 # under app/: index.html's <script type="mpy">
 CORE = "static/vendor/pyscript/core.js"
-# A string that is the whole `src` of a worker script: "./app/worker/predictor.py".
-WORKER_SRC = re.compile(r"(?:\./)?%s/(\w+(?:/\w+)*\.py)" % APP)
 # import ... from "./x.js", export ... from "./x.js", import "./x.js"; not import("./x.js").
 STATIC_IMPORT = re.compile(r"""\b(?:import|export)\b\s*(?:[\w$*{}\s,]*?\bfrom\s*)?["']\./([^"']+\.js)["']""")
 # An entry of PyScript's plugin table, minified: "py-game":()=>import("./py-game-Ra-Bn6y1.js")
@@ -102,22 +98,6 @@ def needed(app, scripts):
                 seen.add(path)
                 todo.append(path)
     return sorted(seen)
-
-
-def worker_scripts(app, page_modules):
-    """The `src` of each worker the page starts: the model worker's, and any
-    other app file named in a string of the page's modules."""
-    found = {os.path.relpath(shipped.WORKER, APP).replace(os.sep, "/")}
-    for path in page_modules:
-        with open(os.path.join(app, path)) as f:
-            tree = ast.parse(f.read(), path)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                match = WORKER_SRC.fullmatch(node.value)
-                if (match and match.group(1) != PAGE_SCRIPT
-                        and os.path.isfile(os.path.join(app, match.group(1)))):
-                    found.add(match.group(1))
-    return sorted(found)
 
 
 def files_config(modules):
@@ -192,7 +172,7 @@ def written(root):
     """{name: text} of index.html and pyscript.toml under root as this writes them."""
     app = os.path.join(root, APP)
     page = needed(app, [PAGE_SCRIPT])
-    worker = needed(app, worker_scripts(app, page + [PAGE_SCRIPT]))
+    worker = needed(app, [os.path.relpath(shipped.WORKER, APP).replace(os.sep, "/")])
     with open(os.path.join(root, PAGE)) as f:
         html = f.read()
     html = html_region(html, "vendor-chunks", lambda indent, _: [
