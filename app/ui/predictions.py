@@ -1,8 +1,8 @@
 """Live prediction: MNIST-style preprocessing, then the model in use, on the
-main thread: the integer-first-layer MLP of shared/inference.py (its forward
-pass in typed arrays, static/js/frame-kernels.js, where that has loaded), or
-the convnet, in the same file, from the weights file each checkpoint
-carries; shown as a digit and a bar per class. It predicts from the first
+main thread: the integer-first-layer MLP of shared/inference.py or the
+convnet, from the weights file each checkpoint carries, both in typed arrays
+(static/js/frame-kernels.js; where that did not load, the MLP runs in
+MicroPython); shown as a digit and a bar per class. It predicts from the first
 moment, with the autosaved or shipped weights, then with the worker's
 newest: html[data-predict] says when."""
 import js
@@ -19,21 +19,30 @@ except AttributeError:
     KERNEL = CONVNET = None
 
 
-class KernelModel:
-    """shared/inference.InferenceModel's forward pass, run by static/js/frame-kernels.js:
-    the same sums in the same order, compiled by the browser instead of run as
-    MicroPython's bytecode. It holds one model: the newest replaces the one before."""
+class KernelReader:
+    """Reads a drawing with a kernel of static/js/frame-kernels.js (its MLP or
+    its convnet, holding the newest weights it was given): MNIST preprocessing
+    and the forward pass there, compiled by the browser instead of run as
+    MicroPython's bytecode, to the same numbers."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+
+    def read(self, pixels):
+        """The grid's pixels -> ten probabilities, or None when it is empty."""
+        text = self.kernel.read(base64_codec.encode_floats(pixels))
+        return [float(p) for p in text.split(",")] if text else None
+
+
+class MicroPythonReader:
+    """KernelReader's MLP, where static/js/frame-kernels.js did not load."""
 
     def __init__(self, weights):
-        KERNEL.use(*inference.kernel_weights(weights))
+        self.model = inference.InferenceModel(weights)
 
-    def probabilities(self, pixels):
-        return kernel_probabilities(KERNEL, pixels)
-
-
-def kernel_probabilities(kernel, digit_input):
-    """A kernel of static/js/frame-kernels.js on a preprocessed digit: its probabilities."""
-    return [float(p) for p in kernel.probabilities(base64_codec.encode_floats(digit_input)).split(",")]
+    def read(self, pixels):
+        digit_input = preprocess.preprocess(pixels)
+        return None if digit_input is None else self.model.probabilities(digit_input)
 
 
 class PredictionView:
@@ -103,8 +112,8 @@ class Predictor:
         self.messages = messages
         self.note = document.querySelector("#prediction-note")   # why the convnet cannot predict
         self.view = PredictionView(document)
-        self.model = None              # the MLP's inference model
-        self.convnet_ready = False     # the convnet kernel holds weights
+        self.mlp = None                # reads with the MLP: a KernelReader or MicroPythonReader
+        self.convnet = None            # a KernelReader, once the convnet kernel holds weights
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None             # the grid's, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
@@ -112,7 +121,7 @@ class Predictor:
 
     @property
     def by_convnet(self):
-        return self.architecture == "cnn" and self.convnet_ready
+        return self.architecture == "cnn" and self.convnet is not None
 
     async def start(self, kept, shipped_weights):
         """Predict before the worker is up: with the autosaved model (kept: its
@@ -152,7 +161,11 @@ class Predictor:
         else:
             self.architecture = "mlp"
             self.say(None)
-            self.model = (KernelModel if KERNEL else inference.InferenceModel)(weights)
+            if KERNEL:
+                KERNEL.use(*inference.kernel_weights(weights))
+                self.mlp = KernelReader(KERNEL)
+            else:
+                self.mlp = MicroPythonReader(weights)
             self.repredict_later()
         self.html.dataset.predict = "ready"
 
@@ -169,7 +182,7 @@ class Predictor:
             self.say("The convnet's weights could not be read for predictions (%s): the MLP "
                      "predicts meanwhile." % error)
             return
-        self.convnet_ready = True
+        self.convnet = KernelReader(CONVNET)
         self.say(None)
         self.repredict_later()
 
@@ -189,16 +202,9 @@ class Predictor:
 
     def predict(self, pixels, event_time=None, frame_start=None):
         self.pixels = pixels
-        if self.model is None and not self.by_convnet:
-            return
-        digit_input = preprocess.preprocess(pixels)
-        if digit_input is None:
-            probabilities = None
-        elif self.by_convnet:
-            probabilities = kernel_probabilities(CONVNET, digit_input)
-        else:
-            probabilities = self.model.probabilities(digit_input)
-        self.show(probabilities, event_time, frame_start)
+        reader = self.convnet if self.by_convnet else self.mlp
+        if reader is not None:
+            self.show(reader.read(pixels), event_time, frame_start)
 
     def digit_input(self):
         """The drawing as the models see it (None when empty)."""

@@ -25,6 +25,114 @@
   // A pixel's grey level 0..255, as Python's int(v * 255 + 0.5) for v in [0, 1].
   const level = v => Math.floor(v * 255 + 0.5);
 
+  // -- the drawing as an MNIST digit: app/shared/preprocess.py, the reference --
+  // The same float operations in the same order as MicroPython runs them
+  // (its sum() adds left to right), so the digit is the same to the bit.
+  const BOX = 20, CENTRE = 14, TIE = 1e-9;
+  const tapsCache = new Map();
+
+  /** preprocess.py's _taps: [main, extra] to area-resample n pixels to m. */
+  const taps = (n, m) => {
+    const key = n * 64 + m;
+    if (tapsCache.has(key)) return tapsCache.get(key);
+    const main = [], extra = [];
+    for (let j = 0; j < m; j++) {
+      const lo = j * n, hi = lo + n, pairs = [];
+      for (let i = Math.floor(lo / m); i * m < hi; i++) {
+        pairs.push([i, (Math.min(hi, (i + 1) * m) - Math.max(lo, i * m)) / n]);
+      }
+      let done = 0;
+      for (const pair of pairs.slice(0, -1)) done += pair[1];
+      pairs[pairs.length - 1][1] = 1 - done;
+      main.push(pairs.length === 1 ? [pairs[0][0], 1, pairs[0][0], 0]
+        : [pairs[0][0], pairs[0][1], pairs[1][0], pairs[1][1]]);
+      for (const [c, wc] of pairs.slice(2)) extra.push([j, c, wc]);
+    }
+    tapsCache.set(key, [main, extra]);
+    return [main, extra];
+  };
+
+  /** One line (or, given rows, one column of rows) of the separable resize. */
+  const resample = (line, [main, extra]) => {
+    const out = main.map(([a, wa, b, wb]) => line[a] * wa + line[b] * wb);
+    for (const [j, c, wc] of extra) if (line[c]) out[j] += line[c] * wc;
+    return out;
+  };
+
+  /** Python's round(): halves to even. */
+  const roundHalfEven = x => {
+    const floor = Math.floor(x), part = x - floor;
+    return part > 0.5 || (part === 0.5 && floor % 2) ? floor + 1 : floor;
+  };
+
+  /** The whole-pixel offset that puts a centre of mass nearest CENTRE, the box inside. */
+  const shift = (com, extent) => Math.min(Math.max(Math.ceil(CENTRE - com - 0.5 - TIE), 0), SIDE - extent);
+
+  const sum = values => {
+    let total = 0;
+    for (const v of values) total += v;
+    return total;
+  };
+
+  /** The grid's pixels as an MNIST digit (784 values), or null when nothing is inked. */
+  const mnistDigit = pixels => {
+    let r0 = SIDE, r1 = -1, c0 = SIDE, c1 = -1;
+    for (let i = 0; i < pixels.length; i++) {
+      if (pixels[i] > 0) {
+        const r = Math.floor(i / SIDE), c = i % SIDE;
+        r0 = Math.min(r0, r); r1 = Math.max(r1, r); c0 = Math.min(c0, c); c1 = Math.max(c1, c);
+      }
+    }
+    if (r1 < 0) return null;
+    const h = r1 - r0 + 1, w = c1 - c0 + 1;
+    const oh = h >= w ? BOX : Math.max(1, roundHalfEven(h * BOX / w));
+    const ow = h >= w ? Math.max(1, roundHalfEven(w * BOX / h)) : BOX;
+    let rows = [];
+    for (let r = r0; r <= r1; r++) {
+      const line = Array.from(pixels.subarray(r * SIDE + c0, r * SIDE + c1 + 1));
+      rows.push(w === ow ? line : resample(line, taps(w, ow)));
+    }
+    if (h !== oh) {
+      const [main, extra] = taps(h, oh);
+      const out = main.map(([a, wa, b, wb]) => a === b ? rows[a] : rows[a].map((v, k) => v * wa + rows[b][k] * wb));
+      for (const [j, c, wc] of extra) out[j] = out[j].map((v, k) => v + rows[c][k] * wc);
+      rows = out;
+    }
+    const rowMass = rows.map(sum), total = sum(rowMass);
+    let comRow = (oh - 1) / 2, comColumn = (ow - 1) / 2;
+    if (total > 0) {
+      let byRow = 0, byColumn = 0;
+      for (let r = 0; r < oh; r++) byRow += r * rowMass[r];
+      for (let c = 0; c < ow; c++) byColumn += c * sum(rows.map(row => row[c]));
+      comRow = byRow / total;
+      comColumn = byColumn / total;
+    }
+    const digit = new Float64Array(SIDE * SIDE), dr = shift(comRow, oh), dc = shift(comColumn, ow);
+    rows.forEach((row, r) => digit.set(row, (dr + r) * SIDE + dc));
+    return digit;
+  };
+
+  /** A kernel's read(gridText): the grid's pixels (base64 of float64) made an
+   *  MNIST digit, then its probabilities, comma-separated; "" when nothing is inked. */
+  const reader = probabilitiesOf => gridText => {
+    const digit = mnistDigit(floatsOf(gridText));
+    return digit ? probabilitiesOf(digit) : "";
+  };
+
+  /** mnistDigit on text, both ways ("" for no digit): what the kernels read,
+   *  compared with the reference by tests/unit/test_frame_kernels.py. */
+  globalThis.mnistDigit = gridText => {
+    const digit = mnistDigit(floatsOf(gridText));
+    return digit ? textOf(digit) : "";
+  };
+  const textOf = floats => {
+    const bytes = new Uint8Array(floats.buffer);
+    if (bytes.toBase64) return bytes.toBase64();
+    let chars = "";
+    for (const byte of bytes) chars += String.fromCharCode(byte);
+    return btoa(chars);
+  };
+
   let w1 = null, b1 = null, w2 = null, b2 = null, hidden = 0, unscale = 0;
   globalThis.mlpKernel = {
     /** firstLayer: the first layer, int16 little-endian, pixel-major rows of
@@ -41,10 +149,9 @@
       w2 = Float64Array.from(rest.w2.flat());
       b2 = Float64Array.from(rest.b2);
     },
-    /** digitText: a preprocessed digit as text (as_text); the probabilities,
-     *  comma-separated, in the reference's order of sums. */
-    probabilities(digitText) {
-      const digit = floatsOf(digitText), classes = b2.length;
+    /** The grid's probabilities, in the reference's order of sums (reader). */
+    read: reader(digit => {
+      const classes = b2.length;
       const acc = new Float64Array(hidden);      // integer sums, exact below 2**53
       for (let p = 0; p < digit.length; p++) {
         const weight = level(digit[p]);
@@ -58,7 +165,7 @@
         if (h > 0) for (let k = 0; k < classes; k++) logits[k] += h * w2[j * classes + k];
       }
       return softmaxText(logits);
-    },
+    }),
   };
 
   /** The weights file's arrays (app/worker/weights_file.py: an .npz, its
@@ -144,12 +251,11 @@
       }
       layers = built;
     },
-    /** digitText: a preprocessed digit as text (encode_floats); the ten
-     *  probabilities, comma-separated: convolutions with ReLU, then the softmax
-     *  layer, feature maps kept rows x columns x channels (as the dense layer's
-     *  weights read them). */
-    probabilities(digitText) {
-      let maps = floatsOf(digitText);
+    /** The grid's probabilities (reader): convolutions with ReLU, then the
+     *  softmax layer, feature maps kept rows x columns x channels (as the dense
+     *  layer's weights read them). */
+    read: reader(digit => {
+      let maps = digit;
       for (const layer of layers.slice(0, -1)) maps = convolve(layer, maps);
       const output = layers[layers.length - 1], logits = Float64Array.from(output.bias);
       for (let i = 0; i < output.inputs; i++) {
@@ -157,7 +263,7 @@
         if (x) for (let u = 0, row = i * output.units; u < output.units; u++) logits[u] += x * output.weight[row + u];
       }
       return softmaxText(logits);
-    },
+    }),
   };
 
   /** A k x k convolution with a stride and no padding, then ReLU. */

@@ -1,9 +1,10 @@
-"""static/js/frame-kernels.js, run by node: its MLP forward pass gives the
-probabilities of shared/inference.py, the reference, for the same weights and
-drawings; its convnet, reading the weights file a checkpoint carries, those of
+"""static/js/frame-kernels.js, run by node: its MNIST preprocessing makes the
+digit of shared/preprocess.py, the reference, to the bit; its MLP gives the
+probabilities of shared/inference.py for the same weights and drawings; its
+convnet, reading the weights file a checkpoint carries, those of
 worker/convnet.py's numpy model, and it refuses a file it cannot read, saying
-why; its grid painter fills each changed cell, and only those, with the
-grey of the pixel's level, as app/ui/grid.py's paint does."""
+why; its grid painter fills each changed cell, and only those, with the grey
+of the pixel's level, as app/ui/grid.py's paint does."""
 import json
 import os
 import shutil
@@ -11,8 +12,9 @@ import subprocess
 
 import numpy as np
 
-from shared import base64_codec, inference, protocol, shipped
+from shared import base64_codec, inference, preprocess, protocol, shipped
 from tests.harness.samples import members_of, npz, weights_of
+from tests.unit.test_preprocess import random_drawing
 from tools import ROOT
 from tools.build import train_weights
 from worker import snapshots, weights_file
@@ -20,60 +22,95 @@ from worker.convnet import ConvNet
 from worker.mlp import MLP
 
 KERNELS = os.path.join(ROOT, "static", "js", "frame-kernels.js")
-RUN = """
-const fs = require('fs'), vm = require('vm');
-vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+
+
+def node(program, stdin):
+    """The lines a node program printed, run with the kernels loaded."""
+    done = subprocess.run([shutil.which("node"), "-e", "const fs = require('fs'), vm = require('vm');\n"
+                           "vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));\n" + program,
+                           KERNELS], capture_output=True, text=True, input=json.dumps(stdin), timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def drawings(X_test):
+    """Grids to read: held-out digits, random blobs of every size and place,
+    edge cases (one pixel, a one-pixel line, a full grid, empty)."""
+    rng = np.random.default_rng(5)
+    one_pixel, line = [0.0] * 784, [0.0] * 784
+    one_pixel[0] = 0.5
+    for r in range(3, 11):
+        line[r * 28 + 20] = 1.0                    # 8 x 1: its width rounds half to even
+    return ([list(map(float, x)) for x in X_test[:60]]
+            + [random_drawing(rng).ravel().tolist() for _ in range(200)]
+            + [one_pixel, line, [1.0] * 784, [0.0] * 784])
+
+
+def probabilities_of(lines):
+    return [[float(p) for p in line.split(",")] if line else None for line in lines]
+
+
+def test_the_kernels_digit_is_the_references_to_the_bit(default_data_dir):
+    X_test, _ = train_weights.load_split("test", default_data_dir)
+    grids = drawings(X_test)
+    got = node("for (const grid of JSON.parse(fs.readFileSync(0, 'utf8'))) console.log(mnistDigit(grid));",
+               [base64_codec.encode_floats(g) for g in grids])
+    want = [preprocess.preprocess(g) for g in grids]
+    assert got == ["" if d is None else base64_codec.encode_floats(d) for d in want]
+    assert want[-1] is None and want[-3] is not None
+
+
+MLP_READS = """
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 mlpKernel.use(typeof input.w1 === 'string' ? input.w1 : Uint8Array.from(input.w1), input.rest);
-for (const levels of input.digits) console.log(mlpKernel.probabilities(levels));
+for (const grid of input.grids) console.log(mlpKernel.read(grid));
 """
 
 
-def kernel_probabilities(weights, digits):
+def mlp_kernel_reads(weights, grids):
     w1, rest = inference.kernel_weights(weights)
-    done = subprocess.run([shutil.which("node"), "-e", RUN, KERNELS], capture_output=True, text=True,
-                          input=json.dumps({"w1": w1 if isinstance(w1, str) else list(w1), "rest": rest,
-                                            "digits": [base64_codec.encode_floats(d) for d in digits]}),
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return [[float(p) for p in line.split(",")] for line in done.stdout.splitlines()]
+    return probabilities_of(node(MLP_READS, {"w1": w1 if isinstance(w1, str) else list(w1), "rest": rest,
+                                             "grids": [base64_codec.encode_floats(g) for g in grids]}))
 
 
-def test_the_kernel_gives_the_references_probabilities(trained_mlp):
+def reference_reads(model, grids):
+    digits = [preprocess.preprocess(g) for g in grids]
+    return [None if d is None else model.probabilities(d) for d in digits]
+
+
+def assert_close(got, want, tolerance):
+    assert [g is None for g in got] == [w is None for w in want]
+    pairs = [(g, w) for g, w in zip(got, want) if w is not None]
+    assert np.abs(np.array([g for g, _ in pairs]) - np.array([w for _, w in pairs])).max() < tolerance
+
+
+def test_the_mlp_kernel_reads_as_the_reference(trained_mlp):
     model, X_test, _ = trained_mlp
     weights = json.loads(json.dumps(snapshots.inference_weights(model)))   # as the page gets them
-    digits = [list(x) for x in X_test[:100]] + [[0.0] * 784, [1.0] * 784]
-    reference = inference.InferenceModel(weights)
-    got = kernel_probabilities(weights, digits)
-    assert len(got) == len(digits)
-    want = [reference.probabilities(d) for d in digits]
+    grids = drawings(X_test)
     # The same sums in the same order: only exp() may differ, in the last bit.
-    assert np.abs(np.array(got) - np.array(want)).max() < 1e-12
+    assert_close(mlp_kernel_reads(weights, grids), reference_reads(inference.InferenceModel(weights), grids),
+                 1e-12)
 
 
-def test_the_kernel_takes_a_live_statuss_first_layer_as_bytes(trained_mlp):
+def test_the_mlp_kernel_takes_a_live_statuss_first_layer_as_bytes(trained_mlp):
     model, X_test, _ = trained_mlp
     status = {"iteration": 1, "inference": snapshots.inference_weights(model)}
     text, w1 = protocol.live_status(status)
     weights = protocol.decode_status(text, w1)["inference"]      # as the page gets them: bytes
     assert isinstance(weights["w1"], bytes)
-    digits = [list(x) for x in X_test[:20]]
-    reference = inference.InferenceModel(weights)
-    got = kernel_probabilities(weights, digits)
-    want = [reference.probabilities(d) for d in digits]
-    assert np.abs(np.array(got) - np.array(want)).max() < 1e-12
-    from_text = inference.InferenceModel(status["inference"])
-    assert [from_text.probabilities(d) for d in digits] == want
+    grids = [list(map(float, x)) for x in X_test[:20]]
+    want = reference_reads(inference.InferenceModel(weights), grids)
+    assert_close(mlp_kernel_reads(weights, grids), want, 1e-12)
+    assert reference_reads(inference.InferenceModel(status["inference"]), grids) == want
 
 
-CONVNET = """
-const fs = require('fs'), vm = require('vm');
-vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
+CONVNET_READS = """
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 for (const file of input.files) {
   try {
     convnetKernel.use(Buffer.from(file, 'base64'));
-    console.log(JSON.stringify({used: input.digits.map(d => convnetKernel.probabilities(d))}));
+    console.log(JSON.stringify({used: input.grids.map(grid => convnetKernel.read(grid))}));
   } catch (error) {
     console.log(JSON.stringify({refused: error.message}));
   }
@@ -81,41 +118,41 @@ for (const file of input.files) {
 """
 
 
-def convnet_kernel(files, digits):
-    """For each weights file: {"used": probabilities of each digit} or {"refused": why}."""
-    done = subprocess.run([shutil.which("node"), "-e", CONVNET, KERNELS], capture_output=True, text=True,
-                          input=json.dumps({"files": [base64_codec.encode(f) for f in files],
-                                            "digits": [base64_codec.encode_floats(d) for d in digits]}),
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    return [{key: value if key == "refused" else [[float(p) for p in text.split(",")] for text in value]
-             for key, value in json.loads(line).items()} for line in done.stdout.splitlines()]
+def convnet_kernel(files, grids):
+    """For each weights file: {"used": what it read in each grid} or {"refused": why}."""
+    lines = node(CONVNET_READS, {"files": [base64_codec.encode(f) for f in files],
+                                 "grids": [base64_codec.encode_floats(g) for g in grids]})
+    return [{key: value if key == "refused" else probabilities_of(value)
+             for key, value in json.loads(line).items()} for line in lines]
 
 
-def convnet_probabilities(model, digits):
-    Z = model.logits(np.array(digits, np.float32)).astype(np.float64)
-    P = np.exp(Z - Z.max(axis=1, keepdims=True))
-    return P / P.sum(axis=1, keepdims=True)
+class NumpyConvnet:
+    """worker/convnet.py's model, as the kernel's reference: probabilities of a digit."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def probabilities(self, digit):
+        Z = self.model.logits(np.array([digit], np.float32))[0].astype(np.float64)
+        P = np.exp(Z - Z.max())
+        return (P / P.sum()).tolist()
 
 
-def test_the_convnet_kernel_gives_the_numpy_models_probabilities(default_data_dir):
+def test_the_convnet_kernel_reads_as_the_numpy_model(default_data_dir):
     X_test, _ = train_weights.load_split("test", default_data_dir)
-    digits = [list(map(float, x)) for x in X_test[:100]] + [[0.0] * 784, [1.0] * 784]
+    grids = drawings(X_test)
     with open(os.path.join(ROOT, shipped.PRETRAINED["cnn"]), "rb") as f:
         shipped_file = f.read()
     shipped_model, _ = weights_file.decode(shipped_file)
     random_model = ConvNet(seed=7)
-    got = convnet_kernel([shipped_file, weights_of(random_model)], digits)
+    got = convnet_kernel([shipped_file, weights_of(random_model)], grids)
     for model, answer in zip((shipped_model, random_model), got):
-        assert np.abs(np.array(answer["used"]) - convnet_probabilities(model, digits)).max() < 1e-5
-    # The shipped convnet reads every held-out digit as numpy does.
-    assert np.mean(np.argmax(got[0]["used"][:100], axis=1) == np.argmax(
-        convnet_probabilities(shipped_model, digits[:100]), axis=1)) == 1
+        assert_close(answer["used"], reference_reads(NumpyConvnet(model), grids), 1e-5)
 
 
 def test_the_convnet_kernel_refuses_a_file_it_cannot_read_and_keeps_its_weights(default_data_dir):
     X_test, _ = train_weights.load_split("test", default_data_dir)
-    digits = [list(map(float, x)) for x in X_test[:5]]
+    grids = [list(map(float, x)) for x in X_test[:5]]
     model = ConvNet(seed=3)
     good = weights_of(model)
     members = members_of(model)
@@ -125,7 +162,7 @@ def test_the_convnet_kernel_refuses_a_file_it_cannot_read_and_keeps_its_weights(
                               bytes(damaged),
                               npz(np.savez_compressed, **members),
                               npz(**dict(members, **{"conv2.bias": np.zeros(31, np.float32)})),
-                              weights_of(MLP(hidden=8)), good], digits)
+                              weights_of(MLP(hidden=8)), good], grids)
     assert "used" in answers[0]
     # numpy's own np.savez (zip64 records) reads too; after each refusal, the weights before stay.
     assert answers[1] == answers[-1] == answers[0]
@@ -136,8 +173,6 @@ def test_the_convnet_kernel_refuses_a_file_it_cannot_read_and_keeps_its_weights(
 
 
 PAINT = """
-const fs = require('fs'), vm = require('vm');
-vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
 const calls = [], ctx = {fillRect: (x, y, w, h) => calls.push([ctx.fillStyle, x, y, w, h])};
 const painter = gridPainter(ctx);
 for (const pixels of JSON.parse(fs.readFileSync(0, 'utf8'))) {
@@ -149,10 +184,7 @@ for (const pixels of JSON.parse(fs.readFileSync(0, 'utf8'))) {
 
 
 def painted(grids):
-    done = subprocess.run([shutil.which("node"), "-e", PAINT, KERNELS], capture_output=True, text=True,
-                          input=json.dumps([base64_codec.encode_floats(g) for g in grids]), timeout=60)
-    assert done.returncode == 0, done.stderr
-    return [json.loads(line) for line in done.stdout.splitlines()]
+    return [json.loads(line) for line in node(PAINT, [base64_codec.encode_floats(g) for g in grids])]
 
 
 def cell(i, value):
@@ -178,8 +210,6 @@ def test_the_painter_fills_every_cell_once_then_only_the_changed_ones():
 
 
 LINE = """
-const fs = require('fs'), vm = require('vm');
-vm.runInThisContext(fs.readFileSync(process.argv[1], 'utf8'));
 const a = JSON.parse(fs.readFileSync(0, 'utf8'));
 console.log(linePath(a.xs, a.ys, a.x0, a.sx, a.y0, a.sy, a.left, a.bottom));
 """
@@ -191,11 +221,7 @@ def test_a_chart_line_s_path_goes_through_every_point_scaled_onto_the_canvas():
     ys = rng.random(400).tolist()
     scale = {"x0": xs[0], "sx": 300 / (xs[-1] - xs[0]), "y0": min(ys), "sy": 140 / (max(ys) - min(ys)),
              "left": 6, "bottom": 154}
-    done = subprocess.run([shutil.which("node"), "-e", LINE, KERNELS], capture_output=True, text=True,
-                          input=json.dumps({"xs": base64_codec.encode_floats(xs),
-                                            "ys": base64_codec.encode_floats(ys), **scale}), timeout=60)
-    assert done.returncode == 0, done.stderr
-    path = done.stdout.strip()
+    [path] = node(LINE, {"xs": base64_codec.encode_floats(xs), "ys": base64_codec.encode_floats(ys), **scale})
     assert path.startswith("M") and path.count(" L") == len(xs) - 1
     drawn = [[float(v) for v in step.split()] for step in path[1:].split(" L")]
     want = [[scale["left"] + (x - scale["x0"]) * scale["sx"], scale["bottom"] - (y - scale["y0"]) * scale["sy"]]
