@@ -9,6 +9,7 @@ from shared import protocol, settings
 from shared.autosave import thousands
 from shared.series import Series
 from ui.charts import LineChart
+from ui.status_feed import later
 
 CHART_EVERY_MS = 250
 PERCENT = ("acc", "test_acc", "my_acc")
@@ -197,7 +198,9 @@ class Training:
         now = window.performance.now()
         if now - self.charted_ms >= CHART_EVERY_MS or not training:
             self.charted_ms = now
-            self.draw_charts()
+            # In a task of its own: 4x throttled, the charts took 7.4 ms (median; up to
+            # 35) and the rest of this 3.6 ms, and a render's task went over 50 ms.
+            later(self.draw_charts)
 
     def show_data_state(self, state):
         text = DATA_TROUBLE.get(state, "")
