@@ -11,6 +11,8 @@ DATA := $(word 1,$(SHIPPED))
 ANCHORS := tools/bench/anchors/node_modules/.package-lock.json
 # Lighthouse, for `make audit` only; never part of the page.
 LIGHTHOUSE := tools/audit/node_modules/.package-lock.json
+# axe-core, for the browser tests' accessibility checks only; never part of the page.
+AXE := tests/axe/node_modules/.package-lock.json
 WEIGHTS := $(wordlist 2,4,$(SHIPPED))
 
 # The MLP's training step in C: WebAssembly with SIMD for the worker (an
@@ -59,6 +61,10 @@ $(LIGHTHOUSE): tools/audit/package.json tools/audit/package-lock.json
 	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
 	touch $@
 
+$(AXE): tests/axe/package.json tests/axe/package-lock.json
+	npm ci --prefix tests/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
 vendor: node_modules/.package-lock.json $(VENV)/.installed
 	$(PY) -m tools.build.vendor
 
@@ -103,7 +109,7 @@ unit: setup
 # test spends much of its time waiting on a page (boot, training), so two at a
 # time finish sooner even on 2 cores (compare: `pytest -n 0 --durations=0`).
 JOBS ?= 2
-test: setup browser
+test: setup browser $(AXE)
 	$(PY) -m pytest -q -n $(JOBS) --dist worksteal tests
 
 # Prints one JSON line and writes docs/benchmarks.md, the only way that file
@@ -135,4 +141,4 @@ screenshots: setup browser
 	$(PY) -m tools.build.screenshot
 
 clean:
-	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules tools/audit/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js
+	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules tools/audit/node_modules tests/axe/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js

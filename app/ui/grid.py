@@ -1,6 +1,7 @@
 """The drawing grid: GridManager owns the state (a digit's SIDE x SIDE
-pixels, shared/digit.py) and sample loading; GridCell renders it on one
-<canvas> and turns pointer input into strokes.
+pixels, shared/digit.py), the keyboard's cursor (shared/grid_cursor.py) and
+sample loading; GridCell renders it on one <canvas> and turns pointer and
+key input into strokes.
 
 As in the original: the manager gives the cell a callback and the initial
 state; the cell calls back with each user update; the manager pushes sample
@@ -12,6 +13,7 @@ from pyscript.ffi import create_proxy
 
 from shared import base64_codec
 from shared.digit import PIXELS, SIDE
+from shared.grid_cursor import MOVED, GridCursor
 from shared.grid_state import GridState
 
 FRAME_MS = 12   # under a 60 Hz frame, so a 60 Hz mouse is served on its own event
@@ -36,8 +38,12 @@ class GridCell:
     the time the page got the event, so the latency measured is the page's own
     (the browser's input delay before that is measured apart by `make bench`)."""
 
-    def __init__(self, canvas, on_update, pixels):
+    def __init__(self, canvas, on_update, on_key, pixels):
+        """on_update(kind, x, y, erase, event_time) for each pointer event;
+        on_key(event) for each key down or up (shift released), unmodified."""
         self.canvas = canvas
+        self.ring = canvas.parentElement.querySelector("#grid-cursor")
+        self.on_key = on_key
         self.ctx = canvas.getContext("2d")
         self.on_update = on_update
         try:
@@ -50,7 +56,8 @@ class GridCell:
         self.proxies = []
         for name, handler in (("pointerdown", self.down), ("pointermove", self.move),
                               ("pointerup", self.up), ("pointercancel", self.up),
-                              ("contextmenu", self.no_menu)):
+                              ("contextmenu", self.no_menu), ("keydown", self.key),
+                              ("keyup", self.key), ("blur", self.key)):
             proxy = create_proxy(handler)
             self.proxies.append(proxy)
             canvas.addEventListener(name, proxy)
@@ -63,6 +70,8 @@ class GridCell:
 
     def down(self, event):
         event.preventDefault()
+        self.canvas.focus()                    # digit keys teach, arrows draw, from here on
+        self.canvas.removeAttribute("data-cursor")     # the ring shows for keys only
         if self.pointer is not None:
             return
         self.pointer = event.pointerId
@@ -84,6 +93,17 @@ class GridCell:
     def no_menu(self, event):
         event.preventDefault()     # the right button erases
 
+    def key(self, event):
+        """Keys down and up, unmodified (Ctrl+Z and the like are the browser's), and focus lost."""
+        if event.type == "blur" or not (event.ctrlKey or event.altKey or event.metaKey):
+            self.on_key(event)
+
+    def show_cursor(self, row, col):
+        """The ring around the keyboard's cursor cell (shown while the grid has focus)."""
+        self.canvas.dataset.cursor = "on"
+        self.ring.style.setProperty("--row", str(row))
+        self.ring.style.setProperty("--col", str(col))
+
     def render(self, pixels):
         if self.painter is not None:
             self.painter.paint(base64_codec.encode_floats(pixels))
@@ -92,11 +112,14 @@ class GridCell:
 
 
 class GridManager:
-    def __init__(self, canvas, on_change):
-        """on_change(pixels, event_time, frame_start): called once per frame after changes."""
+    def __init__(self, canvas, on_change, on_stroke_end):
+        """on_change(pixels, event_time, frame_start): called once per frame after
+        changes; on_stroke_end(): a stroke ended, or undo or clear changed the grid."""
         self.state = GridState()
+        self.on_stroke_end = on_stroke_end
+        self.cursor = GridCursor(self.state)
         self.on_change = on_change
-        self.cell = GridCell(canvas, self.cell_updated, self.state.pixels)
+        self.cell = GridCell(canvas, self.cell_updated, self.key, self.state.pixels)
         self.first_event_time = None
         self.frame_pending = False
         self.last_update = 0
@@ -104,12 +127,32 @@ class GridManager:
 
     def cell_updated(self, kind, x, y, erase, event_time):
         if kind == "begin":
+            self.cursor.shift_stroke = False      # the pointer's stroke ends the keys' one
             self.state.begin_stroke(x, y, erase)
         elif kind == "extend":
             self.state.extend_stroke(x, y)
         else:
             self.state.end_stroke()
+            self.on_stroke_end()
         self.changed(event_time)
+
+    def key(self, event):
+        """A key on the grid: drawing keys draw (shared/grid_cursor.py), and are
+        not left to the page (arrows and Space would scroll it)."""
+        if event.type != "keydown":            # keyup or blur: a Shift stroke ends with Shift
+            if (event.type == "blur" or event.key == "Shift") and self.cursor.shift_released():
+                self.changed(js.performance.now())
+                self.on_stroke_end()
+            return
+        done = self.cursor.key(event.key, event.shiftKey, self.cell.eraser)
+        if done is None:
+            return
+        event.preventDefault()
+        self.cell.show_cursor(self.cursor.row, self.cursor.col)
+        if done != MOVED:
+            self.changed(js.performance.now())
+            if not self.state.stroking:             # Shift and arrows: it goes on
+                self.on_stroke_end()
 
     def changed(self, event_time=None):
         """Leading edge at once, then at most one update per animation frame:
@@ -132,7 +175,7 @@ class GridManager:
         self.last_update = js.performance.now()
         self.state.changed = False
         event_time, self.first_event_time = self.first_event_time, None
-        # Predicting first: a worker asked (the convnet's) works while the ink is painted.
+        # Predicting first: the bars are what a visitor waits for, and what make bench times.
         self.on_change(self.state.pixels, event_time, self.last_update)
         self.cell.render(self.state.pixels)
 
@@ -144,10 +187,12 @@ class GridManager:
     def undo(self):
         if self.state.undo():
             self.changed()
+            self.on_stroke_end()
 
     def clear(self):
         self.state.clear()
         self.changed()
+        self.on_stroke_end()
 
     def load_sample(self, pixels):
         """Push a sample to the cell (undoable like a stroke), shown and predicted at once."""

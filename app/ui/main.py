@@ -24,6 +24,7 @@ from pyscript import document
 
 from shared import blocks, classes
 from shared.my_digits import MyDigits
+from ui.announcer import Announcer
 from ui.autosaving import Autosaving
 from ui.drawing import Drawing
 from ui.intent import first_intent
@@ -44,7 +45,8 @@ messages = Messages(document)
 
 # Drawing and predicting: they work before the worker is up.
 predictor = Predictor(document, messages)
-drawing = Drawing(document, predictor, messages)
+announcer = Announcer(document, predictor, stroking=lambda: drawing.grid.state.stroking)
+drawing = Drawing(document, predictor, messages, announcer.stroke_ended)
 
 # The worker, the model it trains, and what the visitor sees of both.
 link = WorkerLink(document, messages, page)
@@ -57,7 +59,7 @@ teach = TeachPanel(document, model.my_digits, predictor.digit_input, link.send, 
 network = NetworkView(document, drawing.samples)
 PageMemory(document)
 link.connect(StatusFeed(statuses=(model.seen, teach.seen, predictor.seen, network.seen,
-                                  training.seen, weights.seen),
+                                  training.seen, weights.seen, announcer.seen),
                         checkpoints=(model.receive, autosaving.receive, predictor.receive),
                         stroking=lambda: drawing.grid.state.stroking),
              controls=(training, weights, teach), model=model)

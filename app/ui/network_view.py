@@ -3,10 +3,12 @@ worker draws) and the held-out confusion matrix; clicking a cell shows the
 held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
-from shared import classes
+from shared import classes, colours
 from shared.digit import CLASSES, PIXELS, SIDE
 from ui.grid import paint
 from ui.status_feed import later
+
+RIGHT, WRONG = (37, 99, 235), (220, 38, 38)     # the confusion matrix's tints
 
 
 class NetworkView:
@@ -86,9 +88,11 @@ class NetworkView:
 
     @staticmethod
     def tint(t, p, n, total):
-        if t == p:
-            return "rgba(37,99,235,%.2f)" % (n / total)
-        return "rgba(220,38,38,%.2f)" % min(1, 6 * n / total)
+        """A cell's background (blue for right, red for wrong, by their share of
+        the row) and the text colour that stays readable on it."""
+        background = (colours.blend(RIGHT, n / total) if t == p
+                      else colours.blend(WRONG, min(1, 6 * n / total)))
+        return "rgb(%d,%d,%d)" % background, colours.text_on(background)
 
     def show_units(self, data_url):
         self.units.src = data_url
@@ -104,7 +108,7 @@ class NetworkView:
                 if row_changed or self.shown[t][p] != n:      # a row's total tints all its cells
                     button = self.cells[t][p]
                     button.textContent = str(n)
-                    button.style.background = self.tint(t, p, n, total)
+                    button.style.background, button.style.color = self.tint(t, p, n, total)
                     self.label_cell(button, t, p)
         self.shown = counts
         if self.selected:

@@ -55,14 +55,17 @@ class PredictionView:
             row.className = "prob"
             row.dataset.digit = str(d)
             row.dataset.p = "0"
-            label, track, bar = (document.createElement("span") for _ in range(3))
+            label, track, bar, value = (document.createElement("span") for _ in range(4))
             label.className, track.className, bar.className = "prob-digit", "prob-track", "prob-bar"
+            value.className = "visually-hidden"       # the bar's value, for screen readers
             label.textContent = str(d)
+            value.textContent = " 0.0%"
             track.appendChild(bar)
             row.appendChild(label)
+            row.appendChild(value)
             row.appendChild(track)
             probs.appendChild(row)
-            self.bars.append((row, bar))
+            self.bars.append((row, bar, value))
         self.names = classes.DIGITS
         self.probs = probs
         self.shown = None              # (digit, text, aria-label) on the page
@@ -74,7 +77,7 @@ class PredictionView:
         spelled = not classes.are_digits(names)
         self.digit.classList.toggle("spelled", spelled)
         self.probs.classList.toggle("spelled", spelled)
-        for (row, _), name in zip(self.bars, names):
+        for (row, _, _), name in zip(self.bars, names):
             row.firstChild.textContent = name
 
     def show(self, probabilities):
@@ -97,10 +100,11 @@ class PredictionView:
             row_shown = ("%.4f" % p, d == best, "%.1f%%" % (100 * p))
             if row_shown != self.shown_rows[d]:
                 self.shown_rows[d] = row_shown
-                row, bar = self.bars[d]
+                row, bar, value = self.bars[d]
                 row.dataset.p = row_shown[0]
                 row.classList.toggle("top", row_shown[1])
                 bar.style.width = row_shown[2]
+                value.textContent = " " + row_shown[2]
 
 
 class Predictor:
