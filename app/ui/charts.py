@@ -2,6 +2,7 @@
 import js
 
 from shared import base64_codec
+from shared.autosave import thousands
 
 PAD = 6
 
@@ -31,6 +32,7 @@ class LineChart:
         self.label = label
         self.percent = percent
         self.drawn_versions = None
+        self.description = canvas.getAttribute("aria-label")   # its text alternative, newest figures added
 
     def draw(self):
         versions = [series.version for series, _, _ in self.lines]
@@ -46,6 +48,7 @@ class LineChart:
         lines = [line for line in lines if len(line[0]) >= 2]
         if not lines or lines[0][2] != self.label:
             ctx.fillText(self.label + ": press Start", PAD, 16)
+            self.canvas.setAttribute("aria-label", self.description + ": none yet")
             return
         columns = [([p[0] for p in points], [p[1] for p in points]) for points, _, _ in lines]
         x0 = min(min(xs) for xs, _ in columns)
@@ -70,6 +73,8 @@ class LineChart:
         ctx.fillStyle = "#5b6475"
         ctx.fillText("   ".join(words), PAD, 16)
         main = lines[0][0]
+        self.canvas.setAttribute("aria-label", "%s: %s after %s samples" % (
+            self.description, ", ".join(words), thousands(round(main[-1][0]))))
         self.canvas.dataset.points = str(len(main))
         self.canvas.dataset.last = "%.4f" % main[-1][1]
         if len(lines) > 1:

@@ -50,6 +50,9 @@ def test_the_full_page_booting_ready_with_my_digits_and_training(driver, server,
     assert page.wait_for(lambda: (page.number("test_acc") or 0) > 0 and page.status("training") == "True")
     assert page.wait_for(lambda: page.find("#confusion button").text != "0")
     assert violations(driver) == [], "training, with my digits"
+    # The charts' text alternatives carry their newest figures.
+    assert page.wait_for(lambda: "held-out accuracy: " in page.find("#accuracy-chart").get_attribute("aria-label"))
+    assert " samples" in page.find("#loss-chart").get_attribute("aria-label")
     page.click("#stop")
     assert page_errors(driver) == []
 
