@@ -7,6 +7,7 @@ reach); that the data is back is said here, as #data-state then hides.
 
     reading(probabilities, names)   # "Reads as 7, 93 percent sure; next: 1, 4 percent"
     EMPTY                           # what Clear leaves to say
+    position(row, col, value)       # the keyboard's cursor cell: "Row 6, column 9: ink"
     news = TrainingNews()
     news.seen(status)               # what changed since the status before, worth saying, or None
     pacing = Pacing()
@@ -18,6 +19,8 @@ sooner waits, and newer news replaces what waits (it is what is true now).
 
 Plain Python: runs under CPython and MicroPython.
 """
+from shared.grid_state import INK_MIN
+
 EVERY_S = 5.0
 EMPTY = "No prediction: the grid is empty"
 
@@ -34,6 +37,12 @@ def reading(probabilities, names):
     best, second = order[0], order[1]
     return "Reads as %s, %s sure; next: %s, %s" % (
         names[best], percent(probabilities[best]), names[second], percent(probabilities[second]))
+
+
+def position(row, col, value):
+    """Where the cursor is (counted from 1, as people count) and what is under it."""
+    under = "ink" if value >= 0.5 else "grey" if value >= INK_MIN else "blank"
+    return "Row %d, column %d: %s" % (row + 1, col + 1, under)
 
 
 class TrainingNews:

@@ -28,6 +28,10 @@ class Announcer:
             window.clearTimeout(self.timer)
         self.timer = window.setTimeout(self.read_proxy, SETTLE_MS)
 
+    def cursor_moved(self, row, col, value):
+        """The keyboard's cursor moved, drawing nothing: where it is now."""
+        self.say(announcements.position(row, col, value))
+
     def read_out(self):
         self.timer = None
         if self.stroking():           # that stroke's end asks again; data-waiting says so

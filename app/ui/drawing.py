@@ -37,12 +37,12 @@ class SampleLabel:
 
 
 class Drawing:
-    def __init__(self, document, predictor, messages, stroke_ended):
-        """stroke_ended(): a stroke by pointer or keys ended, or undo or clear changed the grid."""
+    def __init__(self, document, predictor, messages, announcer):
+        """announcer: ui/announcer.py's, told of strokes' ends and the keyboard's cursor."""
         self.predictor = predictor
         self.messages = messages
         canvas = document.querySelector("#grid")
-        self.grid = GridManager(canvas, predictor.predict, stroke_ended)
+        self.grid = GridManager(canvas, predictor.predict, announcer)
         self.samples = TestSamples()
         self.label = SampleLabel(document)
         self.pictures = PictureReader(document, self.show_picture, messages)

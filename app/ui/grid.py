@@ -112,11 +112,13 @@ class GridCell:
 
 
 class GridManager:
-    def __init__(self, canvas, on_change, on_stroke_end):
+    def __init__(self, canvas, on_change, announcer):
         """on_change(pixels, event_time, frame_start): called once per frame after
-        changes; on_stroke_end(): a stroke ended, or undo or clear changed the grid."""
+        changes; announcer: told by stroke_ended() when a stroke ended (or undo or
+        clear changed the grid), and by cursor_moved(row, col, pixel) where the
+        keyboard's cursor went."""
         self.state = GridState()
-        self.on_stroke_end = on_stroke_end
+        self.announcer = announcer
         self.cursor = GridCursor(self.state)
         self.on_change = on_change
         self.cell = GridCell(canvas, self.cell_updated, self.key, self.state.pixels)
@@ -149,10 +151,16 @@ class GridManager:
             return
         event.preventDefault()
         self.cell.show_cursor(self.cursor.row, self.cursor.col)
-        if done != MOVED:
-            self.changed(js.performance.now())
-            if not self.state.stroking:             # Shift and arrows: it goes on
-                self.on_stroke_end()
+        if done == MOVED:
+            row, col = self.cursor.row, self.cursor.col
+            self.announcer.cursor_moved(row, col, self.state.pixels[row * SIDE + col])
+            return
+        self.changed(js.performance.now())
+        if not self.state.stroking:             # Shift and arrows: it goes on
+            self.on_stroke_end()
+
+    def on_stroke_end(self):
+        self.announcer.stroke_ended()
 
     def changed(self, event_time=None):
         """Leading edge at once, then at most one update per animation frame:

@@ -46,7 +46,7 @@ messages = Messages(document)
 # Drawing and predicting: they work before the worker is up.
 predictor = Predictor(document, messages)
 announcer = Announcer(document, predictor, stroking=lambda: drawing.grid.state.stroking)
-drawing = Drawing(document, predictor, messages, announcer.stroke_ended)
+drawing = Drawing(document, predictor, messages, announcer)
 
 # The worker, the model it trains, and what the visitor sees of both.
 link = WorkerLink(document, messages, page)

@@ -4,11 +4,17 @@ held-out digits behind it."""
 from pyscript.ffi import create_proxy
 
 from shared import classes, colours
+from shared.autosave import thousands
 from shared.digit import CLASSES, PIXELS, SIDE
 from ui.grid import paint
 from ui.status_feed import later
 
 RIGHT, WRONG = (37, 99, 235), (220, 38, 38)     # the confusion matrix's tints
+# The first-layer picture's text alternative, by architecture, with the samples it has seen.
+UNITS_ALT = {"mlp": "The first-layer weights of 16 hidden units, each a 28 by 28 picture (dark "
+                    "where a pixel excites the unit, blue where it inhibits it), after %s samples",
+             "cnn": "The convnet's first-layer filters, each a 5 by 5 picture (dark where a pixel "
+                    "excites the filter, blue where it inhibits it), after %s samples"}
 
 
 class NetworkView:
@@ -27,10 +33,11 @@ class NetworkView:
         self.click_proxy = create_proxy(self.cell_clicked)
         self.table.addEventListener("click", self.click_proxy)
 
-    def seen(self, _status, views):
+    def seen(self, status, views):
         """Each rendered status: the views that came with it, each in a task of its own."""
         if "units_png" in views:
-            later(self.show_units, views["units_png"])
+            later(self.show_units, views["units_png"],
+                  UNITS_ALT.get(status["architecture"], UNITS_ALT["mlp"]) % thousands(status["samples_seen"]))
         if "confusion" in views:
             later(self.show_confusion, views["confusion"], views["confusion_examples"])
 
@@ -94,8 +101,9 @@ class NetworkView:
                       else colours.blend(WRONG, min(1, 6 * n / total)))
         return "rgb(%d,%d,%d)" % background, colours.text_on(background)
 
-    def show_units(self, data_url):
+    def show_units(self, data_url, alt):
         self.units.src = data_url
+        self.units.alt = alt
 
     def show_confusion(self, counts, examples):
         """Only the cells whose count changed are touched (CSSOM, not style attributes)."""

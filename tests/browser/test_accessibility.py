@@ -53,6 +53,7 @@ def test_the_full_page_booting_ready_with_my_digits_and_training(driver, server,
     # The charts' text alternatives carry their newest figures.
     assert page.wait_for(lambda: "held-out accuracy: " in page.find("#accuracy-chart").get_attribute("aria-label"))
     assert " samples" in page.find("#loss-chart").get_attribute("aria-label")
+    assert page.wait_for(lambda: page.find("#units").get_attribute("alt").endswith(" samples"))
     page.click("#stop")
     assert page_errors(driver) == []
 

@@ -4,7 +4,7 @@ alone a 1; #announcer says the reading once a stroke ends, never during one,
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from tests.harness.browser import ink, page_errors
+from tests.harness.browser import Page, ink, page_errors
 
 COUNT_POINTERS = """window.__pointers = 0;
 document.addEventListener('pointerdown', () => window.__pointers++, true);"""
@@ -46,12 +46,13 @@ def test_a_seven_drawn_with_keys_alone_is_read_and_announced_once_the_stroke_end
     page.driver.execute_script("document.querySelector('#grid').focus()")    # as Tab would
     cursor_to(page, 5, 7)
     assert page.find("#grid-cursor").is_displayed() and page.prediction() == ""
+    assert page.wait_for(lambda: announced(page) == "Row 6, column 8: blank")     # where the cursor went
     # Space paints a dot: a stroke that ends at once; Shift and arrows start the next
     # before its reading is due, and the reading waits for that stroke to end.
     press(page, [" "])
     press(page, arrows((5, 7), (5, 21)), shift=True, release=False)
     assert page.wait_for(lambda: page.find("#announcer").get_attribute("data-waiting") == "stroke")
-    assert announced(page) == ""
+    assert announced(page) == "Row 6, column 8: blank"         # nothing said while the stroke goes on
     press(page, arrows((5, 21), (13, 16)) + arrows((13, 16), (24, 12)), shift=True)
     assert page.wait_for(lambda: announced(page).startswith("Reads as 7, "))
     assert page.prediction() == "7"
@@ -64,6 +65,16 @@ def test_a_seven_drawn_with_keys_alone_is_read_and_announced_once_the_stroke_end
     press(page, [Keys.ESCAPE])
     assert page.wait_for(lambda: announced(page) == "No prediction: the grid is empty")
     assert page_errors(page.driver) == []
+
+
+def test_embedded_keys_draw_too_and_focusing_the_grid_loads_the_trainer(driver, server):
+    page = Page(driver, server + "/?embed").open("idle")
+    page.driver.execute_script("document.querySelector('#grid').focus()")
+    cursor_to(page, 4, 14)
+    press(page, [Keys.ARROW_DOWN] * 20, shift=True)
+    assert page.wait_for(lambda: announced(page).startswith("Reads as 1, "))
+    assert page.wait_for(lambda: page.state() == "ready", timeout=60)     # focus was intent enough
+    assert page_errors(driver) == []
 
 
 def test_a_one_drawn_by_taps_alone_is_read(page):

@@ -1,5 +1,5 @@
 """shared/announcements.py: what the status region says, and when."""
-from shared.announcements import EMPTY, EVERY_S, Pacing, TrainingNews, reading
+from shared.announcements import EMPTY, EVERY_S, Pacing, TrainingNews, position, reading
 from shared.classes import DIGITS
 
 
@@ -15,6 +15,12 @@ def test_a_reading_says_the_best_guess_and_the_runner_up_in_whole_percent():
     assert reading(p, DIGITS) == "Reads as 7, 93 percent sure; next: 1, 4 percent"
     assert reading(p, ["cat", "dog"] + ["x%d" % k for k in range(2, 10)]).startswith("Reads as x7,")
     assert reading(None, DIGITS) == EMPTY == "No prediction: the grid is empty"
+
+
+def test_the_cursor_s_cell_is_told_from_one_with_what_is_under_it():
+    assert position(0, 0, 0.0) == "Row 1, column 1: blank"
+    assert position(5, 8, 1.0) == "Row 6, column 9: ink"
+    assert position(27, 27, 0.2) == "Row 28, column 28: grey"
 
 
 def test_news_is_started_stopped_with_accuracy_and_the_data_back_nothing_else():
