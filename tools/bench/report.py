@@ -157,9 +157,13 @@ MEMORY = (
     "Memory",
     "tools/bench/memory.py, a fresh browser: the proportional set size of its renderer processes "
     "(the page and its workers, and Chromium's own spare ones) from /proc/PID/smaps_rollup, on a "
-    "blank page, then on this page once ready and idle, and after 30 s of training each model, "
-    "each also over the blank page; and MicroPython's heap as the page shows it (#page-memory).",
+    "blank page, on the Pyodide floor (a page whose worker has Pyodide and numpy and nothing "
+    "else, tools/bench/pyodide_floor/), then on this page once ready and idle, and after 30 s of "
+    "training each model, each also over the blank page; and MicroPython's heap as the page "
+    "shows it (#page-memory).",
     [("blank page", "memory_blank_page_mb", "mb"),
+     ("the Pyodide floor", "memory_pyodide_floor_mb", "mb"),
+     ("over the blank page", "memory_pyodide_floor_over_blank_mb", "mb"),
      ("this page, idle once ready", "memory_idle_mb", "mb"),
      ("over the blank page", "memory_idle_over_blank_mb", "mb"),
      ("after 30 s training the MLP", "memory_training_mlp_mb", "mb"),
