@@ -68,8 +68,11 @@ def test_the_error_panel(driver, server, faults, wide):
 @pytest.mark.parametrize("wide", WIDTHS, indirect=True)
 def test_embedded_folded_and_with_more_open(driver, server, wide):
     page = Page(driver, server + "/?embed").open("idle")
+    # Once it predicts, the embed's layout is settled: a click lands where it aims.
+    assert page.wait_for(lambda: driver.execute_script("return document.documentElement.dataset.predict") == "ready")
     assert violations(driver) == [], "folded"
     page.click("#more")
+    assert page.find("#more").get_attribute("aria-expanded") == "true"
     assert page.wait_for(lambda: page.find("#settings").is_displayed())
     assert violations(driver) == [], "more open"
     assert page_errors(driver) == []
