@@ -2,7 +2,8 @@
 
     .venv/bin/python -m tools.predict WEIGHTS IMAGE... [--json]
 
-WEIGHTS: an .npz the page exported (or the .npy of earlier versions).
+WEIGHTS: an .npz the page exported (or the .npy of earlier versions), or an
+.onnx of either model (shared/onnx_file.py), run by onnxruntime if installed.
 IMAGE: a PNG or JPEG of one digit (dark ink on light paper or light on dark,
 any size), or an .npy array of 28x28 (or 784) pixels with ink high: uint8
 0..255 or floats 0..1. Each is made an MNIST digit with the page's own
@@ -52,6 +53,32 @@ def grid_from_npy(path):
     return array.reshape(-1).astype(np.float32)
 
 
+class OnnxModel:
+    """An .onnx file run by onnxruntime, with the models' logits(X)."""
+
+    def __init__(self, data):
+        try:
+            import onnxruntime
+        except ImportError:
+            raise ValueError("reading .onnx needs onnxruntime (pip install onnxruntime)")
+        try:
+            self.session = onnxruntime.InferenceSession(data, providers=["CPUExecutionProvider"])
+        except Exception as error:       # onnxruntime's own errors, for a file it cannot run
+            raise ValueError("not an ONNX model onnxruntime runs (%s)" % str(error).splitlines()[0])
+
+    def logits(self, X):
+        return self.session.run(["logits"], {"image": X.reshape(-1, 1, SIDE, SIDE)})[0]
+
+
+def load_model(path):
+    """The model in a weights file (.npz, .npy) or an .onnx; ValueError says why not."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if path.lower().endswith(".onnx"):
+        return OnnxModel(data)
+    return weights_file.decode(data)[0]
+
+
 def probabilities(model, pixels):
     """The ten probabilities for 784 raw pixels, or None for a blank image."""
     digit = preprocess.preprocess([float(p) for p in pixels])
@@ -69,9 +96,8 @@ def main(argv=None):
     parser.add_argument("--json", action="store_true", help="one JSON object per image")
     args = parser.parse_args(argv)
     try:
-        with open(args.weights, "rb") as f:
-            model, _meta = weights_file.decode(f.read())
-    except (OSError, weights_file.BadWeights) as error:
+        model = load_model(args.weights)
+    except (OSError, ValueError) as error:
         parser.exit(2, "%s: %s\n" % (args.weights, error))
     failed = False
     for path in args.images:

@@ -11,7 +11,7 @@ import re
 import numpy as np
 from PIL import Image
 
-from shared import shipped
+from shared import onnx_file, shipped
 from shared.classes import DIGITS
 from tools import ROOT
 from tools.build.train_weights import load_split
@@ -107,6 +107,14 @@ def trained_like(hidden=6, seed=1):
 def weights_of(model, **meta):
     """The model's weights file, as the page exports it."""
     return weights_file.encode(model, DIGITS, **meta)
+
+
+def onnx_of(model, metadata=None, doc=""):
+    """The model as an ONNX file, as shared/onnx_file.py writes it from the weights file's arrays."""
+    params = {name: (list(array.shape), np.ascontiguousarray(array, "<f4").tobytes())
+              for name, array in model.named_params()}
+    return onnx_file.onnx_model("digits-" + model.ARCHITECTURE, model.layers(), params,
+                                metadata or {"architecture": model.ARCHITECTURE}, doc)
 
 
 def members_of(model, **meta_changes):

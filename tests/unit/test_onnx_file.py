@@ -2,7 +2,6 @@
 written without the onnx package, that onnx's own parser reads field by
 field, its checker passes (full check), and onnxruntime runs to the page's
 numpy model's probabilities within 1e-5."""
-import json
 
 import numpy as np
 import onnx
@@ -10,19 +9,14 @@ import onnxruntime
 import pytest
 
 from shared import onnx_file, protobuf
+from tests.harness.samples import onnx_of
 from tools.build import train_weights
 from worker.convnet import ConvNet
 from worker.mlp import MLP
 
 
-def params_of(model):
-    return {name: (list(array.shape), np.ascontiguousarray(array, "<f4").tobytes())
-            for name, array in model.named_params()}
-
-
 def exported(model, metadata=None):
-    return onnx_file.onnx_model("digits-" + model.ARCHITECTURE, model.layers(), params_of(model),
-                                metadata or {"architecture": model.ARCHITECTURE}, doc="a test model")
+    return onnx_of(model, metadata, doc="a test model")
 
 
 def probabilities(model, X):

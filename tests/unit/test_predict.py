@@ -1,11 +1,13 @@
 """tools/predict.py: images and arrays to the page's digits, natively."""
 import json
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from shared.classes import DIGITS
+from tests.harness.samples import onnx_of
 from tools import predict
 from worker import weights_file
 
@@ -65,6 +67,24 @@ def test_bad_inputs_are_reported_and_the_rest_still_read(setup, tmp_path, capsys
     assert code == 1 and len(rows) == 1 and rows[0]["file"].endswith("good.npy")
     for reason in ("not an image", "no ink", "shape", "uint8 0..255 or floats"):
         assert reason in err
+
+
+def test_an_onnx_file_of_the_model_reads_as_its_npz(setup, tmp_path, capsys, monkeypatch):
+    model, weights, X, _ = setup
+    (tmp_path / "w.onnx").write_bytes(onnx_of(model))
+    np.save(tmp_path / "d.npy", X[2])
+    _, from_npz, _ = run(capsys, weights, str(tmp_path / "d.npy"))
+    code, from_onnx, _ = run(capsys, str(tmp_path / "w.onnx"), str(tmp_path / "d.npy"))
+    assert code == 0 and from_onnx[0]["digit"] == from_npz[0]["digit"]
+    assert from_onnx[0]["probabilities"] == pytest.approx(from_npz[0]["probabilities"], abs=1e-5)
+    (tmp_path / "junk.onnx").write_bytes(b"junk")
+    with pytest.raises(SystemExit) as info:
+        predict.main([str(tmp_path / "junk.onnx"), "x.npy"])
+    assert info.value.code == 2 and "not an ONNX model onnxruntime runs" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)          # not installed
+    with pytest.raises(SystemExit) as info:
+        predict.main([str(tmp_path / "w.onnx"), "x.npy"])
+    assert "reading .onnx needs onnxruntime (pip install onnxruntime)" in capsys.readouterr().err
 
 
 def test_bad_weights_stop_with_a_reason(tmp_path, capsys):
