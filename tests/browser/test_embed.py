@@ -42,7 +42,8 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     assert page.driver.execute_script("return document.documentElement.dataset.predict") == "ready"
     assert page.driver.execute_script(TRAINER_FILES) == [] and page.worker() == "idle"
     page.click("#start")                            # one click, nothing to unfold first
-    assert page.text("#start") == "Loading the trainer…"
+    # Said once Python has the click (a task after it), and for as long as the trainer loads.
+    assert page.wait_for(lambda: page.text("#start") == "Loading the trainer…", poll=0.02)
     assert page.wait_for(lambda: page.state() == "ready", timeout=60)
     assert page.wait_for(lambda: (page.number("samples_seen") or 0) > 5000, timeout=30)  # no second press
     assert page.text("#progress").startswith("Held-out: ") and page.text("#start") == "Start"
