@@ -185,8 +185,8 @@ class Training:
             self.accuracy.add(status["samples_seen"], status["test_acc"])
             if status["my_acc"] is not None:
                 self.mine.add(status["samples_seen"], status["my_acc"])
-        if self.link.ready:
-            self.start_button.disabled = training
+        if self.link.ready:          # a lesson under way goes on as training once Start is pressed
+            self.start_button.disabled = training and not status["lesson"]
             self.stop_button.disabled = not training
         if status["error"]:              # training stopped; Start tries again
             self.messages.error(status["error"])
