@@ -79,12 +79,35 @@ def load_model(path):
     return weights_file.decode(data)[0]
 
 
+def model_input(pixels):
+    """784 raw pixels as the page prepares a drawing (shared/preprocess.py):
+    float32 [1, 1, 28, 28], the exported models' `image`; None for a blank image."""
+    digit = preprocess.preprocess([float(p) for p in pixels])
+    return None if digit is None else np.array(digit, np.float32).reshape(1, 1, SIDE, SIDE)
+
+
+def image_input(path):
+    """A photo (PNG, JPEG) or .npy of one digit as the models' input; ValueError says why not.
+
+        session = onnxruntime.InferenceSession("digits-mlp.onnx")
+        session.run(["probabilities"], {"image": image_input("seven.jpg")})
+    """
+    reader = grid_from_npy if path.lower().endswith(".npy") else grid_from_image
+    image = model_input(reader(path))
+    if image is None:
+        raise ValueError("no ink: nothing to read")
+    return image
+
+
 def probabilities(model, pixels):
     """The ten probabilities for 784 raw pixels, or None for a blank image."""
-    digit = preprocess.preprocess([float(p) for p in pixels])
-    if digit is None:
-        return None
-    z = model.logits(np.array([digit], np.float32))[0].astype(np.float64)
+    image = model_input(pixels)
+    return None if image is None else read(model, image)
+
+
+def read(model, image):
+    """The ten probabilities for one model input (model_input's)."""
+    z = model.logits(image.reshape(1, PIXELS))[0].astype(np.float64)
     e = np.exp(z - z.max())
     return e / e.sum()
 
@@ -102,10 +125,7 @@ def main(argv=None):
     failed = False
     for path in args.images:
         try:
-            reader = grid_from_npy if path.lower().endswith(".npy") else grid_from_image
-            p = probabilities(model, reader(path))
-            if p is None:
-                raise ValueError("no ink: nothing to read")
+            p = read(model, image_input(path))
         except (OSError, ValueError) as error:
             failed = True
             print("%s: %s" % (path, error), file=sys.stderr)

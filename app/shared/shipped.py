@@ -10,3 +10,5 @@ PRETRAINED_INFERENCE = "static/weights/pretrained-inference.txt"
 C_STEP = "static/kernels/mlp_step.wasm"
 WORKER = "app/worker/main.py"
 WORKER_CONFIG = "pyscript.toml"
+# What the offline copy keeps, with the version of the page: a hash of all its files.
+OFFLINE_SET = "offline-set.js"

@@ -1,12 +1,12 @@
 """The Weights controls: the model (#architecture: the MLP or the convnet,
 each with its shipped weights), load pretrained, random, import (the file
 input, or a file dropped anywhere on the page; a file of the other model
-switches to it), export, undo the last replacement, and forget the saved
+switches to it), export as our .npz or as ONNX, undo the last replacement, and forget the saved
 model. Each replacement can be undone in one step, and is autosaved."""
 import js
 from pyscript.ffi import create_proxy
 
-from shared import protocol, shipped
+from shared import base64_codec, protocol, shipped
 from ui import files
 from ui.fetching import fetch_body
 
@@ -34,6 +34,7 @@ class WeightsPanel:
         for selector, event, action in (("#pretrained", "click", self.load_pretrained),
                                         ("#randomize", "click", self.randomize),
                                         ("#export", "click", self.export),
+                                        ("#export-onnx", "click", self.export_onnx),
                                         ("#import", "change", self.import_chosen),
                                         ("#forget", "click", self.forget)):
             self.controls.append(document.querySelector(selector))
@@ -103,6 +104,21 @@ class WeightsPanel:
             name = EXPORT_NAME % checkpoint.architecture
             files.download(checkpoint.weights, name)
             self.messages.say("Exported %s: numpy.load reads it (see the README)." % name)
+
+    async def export_onnx(self, _event):
+        """The model in use as an ONNX file, made here from its weights file."""
+        from shared import onnx_export      # compiled when first used, not while the page boots
+        checkpoint = await self.model.fresh_checkpoint()
+        if checkpoint is None:
+            return
+        try:
+            version = onnx_export.page_version(await fetch_body(shipped.OFFLINE_SET, "text"))
+        except OSError:             # the version is a label: the model exports without it
+            version = "unknown"
+        data = base64_codec.decode(await files.read_base64(files.blob_of(checkpoint.weights)))
+        name, model = onnx_export.from_weights_file(data, version)
+        files.save_url("data:application/octet-stream;base64," + base64_codec.encode(model), name)
+        self.messages.say("Exported %s: onnxruntime runs it (see the README)." % name)
 
     async def undo(self, _event):
         if await self.model.undo():

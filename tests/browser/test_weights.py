@@ -126,16 +126,7 @@ def test_weights_trained_here_predict_natively_as_on_the_page(page, downloads):
     page.train_from_random(samples=5000)
     page.click("#export")
     assert wait_for_file(downloads / EXPORTED)
-    shown = {}
-    assert page.wait_for(lambda: page.find("#sample").is_enabled())
-    for _ in range(6):
-        page.click("#sample")
-        assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index")
-                             and int(page.find("#sample-label").get_attribute("data-index"))
-                             not in shown)
-        index = int(page.find("#sample-label").get_attribute("data-index"))
-        assert page.wait_for(lambda: sum(page.probabilities()) > 0.99)
-        shown[index] = page.probabilities()
+    shown = page.shown_samples(6)
     files = []
     for index in shown:
         files.append(str(downloads / ("sample-%d.npy" % index)))

@@ -268,6 +268,18 @@ class Page:
         return self.driver.execute_script(
             "return [...document.querySelectorAll('#probs > [data-digit]')].map(e => +e.dataset.p)")
 
+    def shown_samples(self, n):
+        """Show n different held-out samples (#sample): {index in X_TEST: the page's probabilities}."""
+        shown = {}
+        assert self.wait_for(lambda: self.find("#sample").is_enabled())
+        label = lambda: self.find("#sample-label").get_attribute("data-index")
+        for _ in range(n):
+            self.click("#sample")
+            assert self.wait_for(lambda: label() and int(label()) not in shown)
+            assert self.wait_for(lambda: sum(self.probabilities()) > 0.99)
+            shown[int(label())] = self.probabilities()
+        return shown
+
     def worker(self):
         """The worker's state: loading, ready, lost (being replaced) or failed;
         embedded, idle until the visitor's first intent."""

@@ -11,7 +11,7 @@ import re
 import numpy as np
 from PIL import Image
 
-from shared import onnx_file, shipped
+from shared import onnx_export, shipped
 from shared.classes import DIGITS
 from tools import ROOT
 from tools.build.train_weights import load_split
@@ -109,12 +109,9 @@ def weights_of(model, **meta):
     return weights_file.encode(model, DIGITS, **meta)
 
 
-def onnx_of(model, metadata=None, doc=""):
-    """The model as an ONNX file, as shared/onnx_file.py writes it from the weights file's arrays."""
-    params = {name: (list(array.shape), np.ascontiguousarray(array, "<f4").tobytes())
-              for name, array in model.named_params()}
-    return onnx_file.onnx_model("digits-" + model.ARCHITECTURE, model.layers(), params,
-                                metadata or {"architecture": model.ARCHITECTURE}, doc)
+def onnx_of(model, **meta):
+    """The model as an ONNX file, as the page exports it: made from its weights file."""
+    return onnx_export.from_weights_file(weights_of(model, **meta), "tests")[1]
 
 
 def members_of(model, **meta_changes):

@@ -15,8 +15,12 @@ from worker.convnet import ConvNet
 from worker.mlp import MLP
 
 
-def exported(model, metadata=None):
-    return onnx_of(model, metadata, doc="a test model")
+def exported(model, metadata):
+    """onnx_file's ModelProto of the model's arrays as they are."""
+    params = {name: (list(array.shape), np.ascontiguousarray(array, "<f4").tobytes())
+              for name, array in model.named_params()}
+    return onnx_file.onnx_model("digits-" + model.ARCHITECTURE, model.layers(), params, metadata,
+                                "a test model")
 
 
 def probabilities(model, X):
@@ -54,7 +58,7 @@ def test_onnx_s_parser_reads_back_every_field_written():
 def test_onnxruntime_gives_the_numpy_model_s_probabilities(model, default_data_dir):
     X, _ = train_weights.load_split("test", default_data_dir)
     X = X[:200].astype(np.float32)
-    data = exported(model)
+    data = onnx_of(model)
     onnx.checker.check_model(onnx.load_from_string(data), full_check=True)
     session = onnxruntime.InferenceSession(data, providers=["CPUExecutionProvider"])
     logits, got = session.run(["logits", "probabilities"], {"image": X.reshape(-1, 1, 28, 28)})
@@ -65,7 +69,7 @@ def test_onnxruntime_gives_the_numpy_model_s_probabilities(model, default_data_d
 def test_the_shipped_models_read_the_held_out_digits_as_in_the_page(default_data_dir, trained_mlp):
     model, X_test, y_test = trained_mlp
     X = np.asarray(X_test[:500], np.float32)
-    session = onnxruntime.InferenceSession(exported(model), providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(onnx_of(model), providers=["CPUExecutionProvider"])
     (got,) = session.run(["probabilities"], {"image": X.reshape(-1, 1, 28, 28)})
     assert (got.argmax(axis=1) == probabilities(model, X).argmax(axis=1)).all()
     assert np.mean(got.argmax(axis=1) == np.asarray(y_test[:500])) > 0.9

@@ -1,6 +1,9 @@
 """tools/predict.py: images and arrays to the page's digits, natively."""
 import json
+import os
+import re
 import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -8,7 +11,7 @@ from PIL import Image
 
 from shared.classes import DIGITS
 from tests.harness.samples import onnx_of
-from tools import predict
+from tools import ROOT, predict
 from worker import weights_file
 
 
@@ -93,3 +96,18 @@ def test_bad_weights_stop_with_a_reason(tmp_path, capsys):
         predict.main([str(tmp_path / "w.npz"), "x.npy"])
     assert info.value.code == 2
     assert "not a weights file" in capsys.readouterr().err
+
+
+def test_the_readme_s_onnx_lines_read_a_photo(setup, tmp_path, monkeypatch, capsys):
+    """The README's three lines, as written, on a photo of a held-out 7 on paper."""
+    model, _, X, y = setup
+    with open(os.path.join(ROOT, "README.md")) as f:
+        lines = textwrap.dedent(re.search(r"```python\n( *import onnxruntime\n.*?) *```", f.read(), re.S).group(1))
+    assert len(lines.strip().splitlines()) == 3
+    seven = next(i for i in range(len(y)) if y[i] == 7 and predict.probabilities(model, X[i]).argmax() == 7)
+    Image.fromarray(255 - np.rint(X[seven] * 255).astype(np.uint8).reshape(28, 28)).resize((200, 200)) \
+        .save(tmp_path / "seven.jpg", quality=90)
+    (tmp_path / "digits-mlp.onnx").write_bytes(onnx_of(model))
+    monkeypatch.chdir(tmp_path)
+    exec(lines, {})
+    assert capsys.readouterr().out.strip() == "7"
