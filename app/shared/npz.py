@@ -7,9 +7,8 @@ arrays, stored (`np.savez`) or deflated (`np.savez_compressed`).
 
 Errors are BadNpz saying why, for the visitor; a truncated or garbled file
 can also raise one of DAMAGED while it is taken apart. Never unpickles.
-MicroPython on the page (struct, ubinascii, deflate), CPython in tests.
+MicroPython on the page (struct, ubinascii, shared/raw_deflate.py), CPython in tests.
 """
-import io
 import struct
 
 try:
@@ -17,18 +16,7 @@ try:
 except ImportError:
     from binascii import crc32
 
-# Raw deflate, inflated to at most `most` bytes: a member whose data inflates far
-# beyond its declared size (a zip bomb) costs no more memory than an honest one.
-try:
-    from zlib import decompressobj
-
-    def inflate(data, most):
-        return decompressobj(-15).decompress(data, most)
-except ImportError:           # MicroPython
-    import deflate
-
-    def inflate(data, most):
-        return deflate.DeflateIO(io.BytesIO(data), deflate.RAW, 15).read(most)   # 15: 32 KB window, as zlib
+from shared.raw_deflate import inflate
 
 NPY_MAGIC = b"\x93NUMPY"
 LOCAL, CENTRAL, END = b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06"

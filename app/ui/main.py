@@ -6,7 +6,8 @@ visitor's autosaved model (else the shipped one) while the model worker
 visitor draws, presses or focuses something); once the worker is up, it gets that
 model back, the controls drive its training, and every status it sends
 updates the numbers, the charts, the picture of the network and the weights
-used for predicting. Digits the visitor teaches it join its training at once.
+used for predicting. Digits the visitor teaches it join its training at once,
+and so do digits a friend's link shares, once the visitor accepts them.
 Its checkpoints are autosaved; a worker that dies is replaced by a new one
 with the last of them.
 """
@@ -34,6 +35,7 @@ from ui.network_view import NetworkView
 from ui.page_memory import PageMemory
 from ui.page_state import PageState
 from ui.predictions import Predictor
+from ui.sharing import SharedStrip, ShareBox
 from ui.status_feed import StatusFeed
 from ui.teach import TeachPanel
 from ui.training import Training
@@ -56,13 +58,15 @@ autosaving = Autosaving(document, model, link, messages)
 weights = WeightsPanel(document, model, autosaving, link, messages)
 teach = TeachPanel(document, model.my_digits, predictor.digit_input, link.send, messages,
                    autosaving.save_soon)
+shared = SharedStrip(document, teach, weights, link, messages)
+ShareBox(document, model.my_digits, model.settings_to_share, messages)
 network = NetworkView(document, drawing.samples)
 PageMemory(document)
 link.connect(StatusFeed(statuses=(model.seen, teach.seen, predictor.seen, network.seen,
                                   training.seen, weights.seen, announcer.seen),
                         checkpoints=(model.receive, autosaving.receive, predictor.receive),
                         stroking=lambda: drawing.grid.state.stroking),
-             controls=(training, weights, teach), model=model)
+             controls=(training, weights, teach, shared), model=model)
 
 
 async def boot():
@@ -72,6 +76,7 @@ async def boot():
         teach.restore(kept[1])
     await predictor.start(kept[0] if kept else None, shipped_weights)
     manifest = await read_manifest()
+    shared.read()                           # digits a link shares, offered once their names are known
     if page.embedded:        # a reader who never touches it loads no trainer, nor samples
         page.idle()
         link.mark("idle")

@@ -76,6 +76,14 @@ class Model:
             return {}
         return {setting.field: self.status[setting.field] for setting in settings.ALL}
 
+    def settings_to_share(self):
+        """The settings a shared link carries, with the model's architecture; None before the worker said them."""
+        if self.status is None:
+            return None
+        chosen = self.settings_in_use()
+        chosen["architecture"] = self.architecture()
+        return chosen
+
     async def fresh_checkpoint(self):
         """Ask the worker for its weights now; the checkpoint, or None."""
         seen = self.checkpoints

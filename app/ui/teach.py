@@ -17,6 +17,21 @@ from ui import files
 EXPORT_NAME = "my-digits.npz"
 
 
+def digit_figure(document, label, name, pixels, alt):
+    """A taught (or shared) digit as a gallery shows it: the picture, its name under it."""
+    figure = document.createElement("figure")
+    figure.className = "my-digit"
+    figure.dataset.digit = str(label)
+    image = document.createElement("img")
+    image.src = "data:image/bmp;base64," + base64_codec.encode(bmp.digit_bmp(pixels))
+    image.alt = alt
+    caption = document.createElement("figcaption")
+    caption.textContent = name
+    figure.appendChild(image)
+    figure.appendChild(caption)
+    return figure
+
+
 def article(name):
     return "an" if name[:1].lower() in "aeiou8" else "a"
 
@@ -143,16 +158,22 @@ class TeachPanel:
             self.messages.error("%s: %s. Your digits are as they were."
                                 % (file.name, protocol.reason(error)))
             return
+        await self.add_digits(labels, pixels, file.name)
+
+    async def add_digits(self, labels, pixels, source):
+        """Add digits (from a file, or a link) to mine and learn them at once;
+        False, and nothing added, if they would be too many."""
         if len(self.digits) + len(labels) > protocol.MAX_MY_DIGITS:
-            self.messages.error("%s holds %d digits: with yours that is over %d. Remove some first."
-                                % (file.name, len(labels), protocol.MAX_MY_DIGITS))
-            return
+            self.messages.error("%d digits from %s and yours are over %d. Remove some first."
+                                % (len(labels), source, protocol.MAX_MY_DIGITS))
+            return False
         for label, pixel_bytes in zip(labels, pixels):
             self.digits.add(label, pixel_bytes)
         self.show()
         if await self.send(protocol.SET_MY_DIGITS, self.digits.signal_value(learn=True)):
-            self.messages.say("Added %d digits from %s; learning them…" % (len(labels), file.name))
+            self.messages.say("Added %d digits from %s; learning them…" % (len(labels), source))
         self.saved()
+        return True
 
     def seen(self, status, _views):
         """Each rendered status: say when a lesson is over, and how it went."""
@@ -192,22 +213,14 @@ class TeachPanel:
         self.gallery.replaceChildren()
         for i, (label, pixels) in enumerate(zip(self.digits.labels, self.digits.pixels)):
             name = self.names[label]
-            figure = self.document.createElement("figure")
-            figure.className = "my-digit"
-            figure.dataset.digit = str(label)
-            image = self.document.createElement("img")
-            image.src = "data:image/bmp;base64," + base64_codec.encode(bmp.digit_bmp(pixels))
-            image.alt = "your %s" % name
-            caption = self.document.createElement("figcaption")
-            caption.textContent = name
+            figure = digit_figure(self.document, label, name, pixels, "your %s" % name)
             remove = self.document.createElement("button")
             remove.type = "button"
             remove.className = "remove"
             remove.dataset.index = str(i)
             remove.textContent = "×"
             remove.setAttribute("aria-label", "Remove this %s" % name)
-            for child in (image, caption, remove):
-                figure.appendChild(child)
+            figure.appendChild(remove)
             self.gallery.appendChild(figure)
         self.counts.replaceChildren()
         for label, count in enumerate(self.digits.counts()):

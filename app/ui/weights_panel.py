@@ -65,7 +65,9 @@ class WeightsPanel:
         await self.load_shipped(self.model.architecture(), "Loaded the shipped weights.")
 
     async def switch_architecture(self, event):
-        architecture = event.target.value
+        await self.switch_to(event.target.value)
+
+    async def switch_to(self, architecture):
         if architecture not in shipped.PRETRAINED:
             self.messages.error("There is no model called %r." % architecture)
             return

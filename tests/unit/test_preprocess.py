@@ -8,8 +8,6 @@ and under the real MicroPython WebAssembly build when node is available.
 import json
 import math
 import os
-import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -17,13 +15,10 @@ import pytest
 from shared import preprocess as P, shipped
 from shared.blocks import RECORD_BYTES
 from shared.digit import PIXELS
+from tests.harness import micropython
 from tools import ROOT
 
 DATA_DIR = os.path.join(ROOT, shipped.DATA)
-MODULE = os.path.join(ROOT, "app", "shared", "preprocess.py")
-DIGIT = os.path.join(ROOT, "app", "shared", "digit.py")       # what preprocess imports
-MICROPYTHON = os.path.join(ROOT, "node_modules", "@micropython",
-                           "micropython-webassembly-pyscript", "micropython.mjs")
 
 
 # ---------------------------------------------------------------- reference
@@ -405,33 +400,13 @@ for case in CASES:
 
 
 def test_runs_identically_under_micropython(mnist):
-    node = shutil.which("node")
-    if node is None or not os.path.exists(MICROPYTHON):
-        pytest.skip("node or the MicroPython WebAssembly package is missing")
     images, _ = mnist
     rng = np.random.default_rng(9)
     cases = [(list(images[0]), 0.0), (list(images[1]), 0.3),
              (grid(random_drawing(rng)), 0.0), (grid(random_drawing(rng)), 0.2),
              ([0.0] * PIXELS, 0.0)]
-    with open(MODULE) as f:
-        source = f.read()
-    with open(DIGIT) as f:
-        digit = f.read()
-    program = source + "\nCASES = " + json.dumps(cases) + "\n" + DRIVER
-    script = (
-        "import { loadMicroPython } from %s;\n"
-        "let out = '';\n"
-        "const mp = await loadMicroPython({stdout: (s) => { out += s + '\\n'; },"
-        " stderr: (s) => { process.stderr.write(s + '\\n'); }});\n"
-        "mp.FS.mkdir('/shared');\n"
-        "mp.FS.writeFile('/shared/__init__.py', '');\n"
-        "mp.FS.writeFile('/shared/digit.py', %s);\n"
-        "mp.runPython(%s);\n"
-        "process.stdout.write(out);\n" % (json.dumps(MICROPYTHON), json.dumps(digit), json.dumps(program)))
-    done = subprocess.run([node, "--input-type=module", "-e", script],
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.split("\n")
+    out = micropython.run("from shared.preprocess import preprocess\nCASES = " + json.dumps(cases) + "\n" + DRIVER)
+    lines = out.split("\n")
     for k, (pixels, threshold) in enumerate(cases):
         want = P.preprocess(pixels, threshold)
         got = json.loads(lines[k])
