@@ -40,6 +40,10 @@ MAX_URL = 8 * 1024 - 1            # characters: under 8 KB, which every browser 
 ARCHITECTURES = ("mlp", "cnn")
 SETTINGS = "<BHdB"          # MicroPython's struct has no Struct
 SETTINGS_SIZE = struct.calcsize(SETTINGS)
+# Fewer bytes than any drawn digit compresses to (held-out digits take 150 to
+# 170): a link never needs to try more digits than this allows.
+LEAST_BYTES = 50
+GROW_TRIES = 4          # after the guesses: one more digit at a time, at most this often
 MOST = 2 + SETTINGS_SIZE + 2 + MAX_MY_DIGITS * (1 + PIXELS) + 4     # the largest payload there can be
 
 
@@ -78,21 +82,30 @@ def encode(labels, pixels, settings, room):
     and the settings (None: not shared). ValueError if none can be shared."""
     if not labels:
         raise ValueError("you have taught it no digits yet")
-    fragment = fragment_of(labels, pixels, settings)
-    if len(fragment) <= room:
-        return fragment, len(labels)
-    # Compressed digits cost about the same each: search below twice the estimate.
-    low, high, best = 0, min(len(labels) - 1, 2 * len(labels) * room // len(fragment) + 1), None
-    while low < high:
-        n = (low + high + 1) // 2
-        tried = fragment_of(labels[-n:], pixels[-n:], settings)
+    newest = lambda n: fragment_of(labels[-n:], pixels[-n:], settings)
+    # Each compression costs the page time (a 50-digit one, 17 ms unthrottled), and
+    # compressed digits cost about the same each: guess in proportion, a little
+    # under, from as many as could fit at LEAST_BYTES a digit; then add a few.
+    n = min(len(labels), room * 3 // 4 // LEAST_BYTES)
+    fragment = newest(n)
+    if n < len(labels) and len(fragment) < room * 9 // 10:      # far from full: guess up once
+        guess = min(len(labels), n * room * 97 // 100 // len(fragment))
+        tried = newest(guess)
         if len(tried) <= room:
-            low, best = n, tried
-        else:
-            high = n - 1
-    if best is None:
-        raise ValueError("the page's address is too long to add even one digit to it")
-    return best, low
+            n, fragment = guess, tried
+    while len(fragment) > room:
+        n = min(n - 1, n * room * 97 // 100 // len(fragment))
+        if n < 1:
+            raise ValueError("the page's address is too long to add even one digit to it")
+        fragment = newest(n)
+    for _ in range(GROW_TRIES):
+        if n == len(labels):
+            break
+        more = newest(n + 1)
+        if len(more) > room:
+            break
+        n, fragment = n + 1, more
+    return fragment, n
 
 
 # -- reading ---------------------------------------------------------------------
