@@ -6,6 +6,7 @@ worker lost and recovered, any failure) and #data-state (the data out of
 reach); that the data is back is said here, as #data-state then hides.
 
     reading(probabilities, names)   # "Reads as 7, 93 percent sure; next: 1, 4 percent"
+    reading(probabilities, names, doubt)  # "Not sure: maybe 7, 45 percent; next: 1, 30 percent"
     EMPTY                           # what Clear leaves to say
     position(row, col, value)       # the keyboard's cursor cell: "Row 6, column 9: ink"
     news = TrainingNews()
@@ -20,6 +21,7 @@ sooner waits, and newer news replaces what waits (it is what is true now).
 Plain Python: runs under CPython and MicroPython.
 """
 from shared.grid_state import INK_MIN
+from shared.sureness import TOO_SMALL
 
 EVERY_S = 5.0
 EMPTY = "No prediction: the grid is empty"
@@ -29,14 +31,17 @@ def percent(p):
     return "%d percent" % round(100 * p)
 
 
-def reading(probabilities, names):
-    """The prediction as a sentence: the best guess and how sure, then the runner-up."""
+def reading(probabilities, names, doubt=None):
+    """The prediction as a sentence: the best guess and how sure, then the
+    runner-up; with a doubt (shared/sureness.py's verdict), said first."""
     if probabilities is None:
         return EMPTY
     order = sorted(range(len(probabilities)), key=lambda k: -probabilities[k])
     best, second = order[0], order[1]
-    return "Reads as %s, %s sure; next: %s, %s" % (
-        names[best], percent(probabilities[best]), names[second], percent(probabilities[second]))
+    guess = ("Not sure%s: maybe %s, %s" % (": too small to read" if doubt == TOO_SMALL else "",
+                                           names[best], percent(probabilities[best])) if doubt else
+             "Reads as %s, %s sure" % (names[best], percent(probabilities[best])))
+    return "%s; next: %s, %s" % (guess, names[second], percent(probabilities[second]))
 
 
 def position(row, col, value):

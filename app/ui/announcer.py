@@ -37,7 +37,8 @@ class Announcer:
         if self.stroking():           # that stroke's end asks again; data-waiting says so
             self.region.dataset.waiting = "stroke"
             return
-        self.say(announcements.reading(self.predictor.probabilities, self.predictor.view.names))
+        self.say(announcements.reading(self.predictor.probabilities, self.predictor.view.names,
+                                       self.predictor.doubt))
 
     def seen(self, status, _views):
         """Each rendered status: its news, if any, or news that waited its turn."""

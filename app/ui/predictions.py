@@ -4,11 +4,13 @@ convnet, from the weights file each checkpoint carries, both in typed arrays
 (static/js/frame-kernels.js; where that did not load, the MLP runs in
 MicroPython); shown as a digit and a bar per class. It predicts from the first
 moment, with the autosaved or shipped weights, then with the worker's
-newest: html[data-predict] says when."""
+newest: html[data-predict] says when. Where the reading is doubtful
+(shared/sureness.py), "Not sure" stands beside it and the teach buttons are
+offered."""
 import js
 from pyscript.ffi import create_proxy
 
-from shared import base64_codec, classes, digit, inference, preprocess, protocol, shipped
+from shared import base64_codec, classes, digit, inference, preprocess, protocol, shipped, sureness
 from ui.fetching import fetch_body
 from ui.status_feed import later
 
@@ -45,9 +47,16 @@ class MicroPythonReader:
         return None if digit_input is None else self.model.probabilities(digit_input)
 
 
+DOUBTS = {sureness.UNSURE: "Not sure", sureness.TOO_SMALL: "Not sure: too small to read"}
+
+
 class PredictionView:
     def __init__(self, document):
         self.digit = document.querySelector("#prediction")
+        self.doubt_line = document.querySelector("#not-sure")
+        self.teach = document.querySelector("#teach")
+        self.offer = document.querySelector("#teach-offer")
+        self.shown_doubt = None
         self.bars = []
         probs = document.querySelector("#probs")
         for d in range(digit.CLASSES):
@@ -80,16 +89,24 @@ class PredictionView:
         for (row, _, _), name in zip(self.bars, names):
             row.firstChild.textContent = name
 
-    def show(self, probabilities):
+    def show(self, probabilities, doubt=None):
         """Writes only what changed: the same text written again still costs
-        the page a layout, on every drawing update."""
+        the page a layout, on every drawing update. doubt: sureness.verdict's."""
         if probabilities is None:
             best = None
             shown = ("", "–", "no prediction: draw a digit")
         else:
             best = inference.argmax(probabilities)
-            shown = (str(best), self.names[best], "prediction %s, %d percent"
-                     % (self.names[best], round(100 * probabilities[best])))
+            shown = (str(best), self.names[best], "%s %s, %d percent"
+                     % ("not sure: maybe" if doubt else "prediction", self.names[best],
+                        round(100 * probabilities[best])))
+        sure = "" if probabilities is None else ("false" if doubt else "true")    # #prediction[data-sure]
+        if (doubt, sure) != self.shown_doubt:
+            self.shown_doubt = (doubt, sure)
+            self.digit.dataset.sure = sure
+            self.doubt_line.textContent = DOUBTS.get(doubt, "")
+            self.doubt_line.hidden = self.offer.hidden = doubt is None
+            self.teach.classList.toggle("offered", doubt is not None)
         if shown != self.shown:
             if self.shown is None or shown[:2] != self.shown[:2]:
                 self.digit.dataset.digit, self.digit.textContent = shown[0], shown[1]
@@ -121,6 +138,7 @@ class Predictor:
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None             # the grid's, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
+        self.doubt = None              # and sureness.verdict's of it
         self.repredict_proxy = create_proxy(self.repredict)
 
     @property
@@ -215,7 +233,9 @@ class Predictor:
         return None if self.pixels is None else preprocess.preprocess(self.pixels)
 
     def show(self, probabilities, event_time, frame_start):
-        self.view.show(probabilities)
+        self.doubt = None if probabilities is None else sureness.verdict(
+            probabilities, self.pixels, "cnn" if self.by_convnet else "mlp")
+        self.view.show(probabilities, self.doubt)
         self.probabilities = probabilities
         self.view.digit.dataset.model = "cnn" if self.by_convnet else "mlp"
         if event_time is not None:   # for `make bench`: pointer event, and frame start, to bars

@@ -46,3 +46,10 @@ def test_while_training_news_comes_at_most_once_per_five_seconds_the_newest_kept
     pacing.offer("kept", 106.0, training=True)
     assert pacing.offer("Training stopped.", 106.5, training=False) == "Training stopped."
     assert pacing.due(300.0) is None
+
+
+def test_a_doubtful_reading_says_so_first():
+    p = [0.02] * 10
+    p[3], p[8] = 0.46, 0.38
+    assert reading(p, DIGITS, "unsure") == "Not sure: maybe 3, 46 percent; next: 8, 38 percent"
+    assert reading(p, DIGITS, "too small").startswith("Not sure: too small to read: maybe 3")

@@ -23,20 +23,19 @@ Ratios, not absolute figures, are what to compare across runs: the machine
 is shared and noisy.
 """
 import json
-import os
 import time
 
 import numpy as np
 
 from tests.harness.browser import DIGITS, Page, draw, make_driver, page_errors, serve
-from tools import ROOT
 from tools.bench.memory import memory_figures
 from tools.bench.slow_device import SlowDevice
 from tools.bench.startup import startup_figures
 from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
+from tools.bench import robustness
+from tools.build import train_weights
 from tools.build.train_weights import load_split
-from worker import weights_file
 from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
 from worker.mlp import MLP
 
@@ -264,16 +263,6 @@ def divergence(page):
     return (round(elapsed, 2) if stopped else None), page.number("test_acc")
 
 
-def shipped_models():
-    """The shipped weights of each architecture: {architecture: model}."""
-    shipped = {}
-    for name in ("pretrained", "pretrained-cnn"):
-        with open(os.path.join(ROOT, "static", "weights", name + ".npz"), "rb") as f:
-            model, _ = weights_file.decode(f.read())
-        shipped[model.ARCHITECTURE] = model
-    return shipped
-
-
 def main():
     machine_start = report.machine()
     start = startup_figures()
@@ -317,7 +306,7 @@ def main():
     finally:
         driver.quit()
         httpd.shutdown()
-    shipped = shipped_models()
+    shipped = train_weights.shipped_models()
     X_test, y_test = load_split("test")
     native = (native_before + native_after) / 2
     figures = {
@@ -348,6 +337,7 @@ def main():
         **slow_lessons,
         **memory,
         **photographed(shipped),
+        **robustness.figures(shipped, X_test, y_test),
         **anchors,
         "page_errors": len(errors),
     }

@@ -153,6 +153,26 @@ PHOTOS = (
      ("for the writer it reads worst", "photos_right_worst_writer_mlp", "pct"),
      ("read right by the convnet", "photos_right_cnn", "pct"),
      ("for the writer it reads worst", "photos_right_worst_writer_cnn", "pct")])
+ROBUSTNESS = (
+    "Small and off-centre drawings, and Not sure",
+    "tools/bench/robustness.py: each held-out digit redrawn along its strokes with the page's pen "
+    "(tools/build/redraw.py), its ink spanning 40%, 70% and 100% of the grid, in the centre and in "
+    "each corner, preprocessed as the page does and read by the shipped weights; "
+    "tools/bench/calibration.py: on the held-out digits as they are and redrawn centred at the three "
+    "sizes, the confidence line under which a model's readings are wrong more often than right, and "
+    "what the page's line (app/shared/sureness.py) does.",
+    [(label % name, key % arch, kind) for arch, name in (("mlp", "MLP"), ("cnn", "convnet"))
+     for label, key, kind in (
+         ("%s: 70%% of the grid, centred", "robust_reference_%s", "pct"),
+         ("%s: 40%%, mean of the five places", "robust_40_%s", "pct"),
+         ("%s: 70%%, mean of the five places", "robust_70_%s", "pct"),
+         ("%s: 100%%, mean of the five places", "robust_100_%s", "pct"),
+         ("%s: read worst at", "robust_worst_%s", ""),
+         ("%s: points under 70%% centred there", "robust_worst_points_%s", ""),
+         ("%s: line its readings call for", "not_sure_line_measured_%s", ""),
+         ("%s: the page's Not sure line", "not_sure_line_%s", ""),
+         ("%s: inputs under it", "not_sure_share_%s", "pct"),
+         ("%s: read right under it", "not_sure_accuracy_%s", "pct"))])
 MEMORY = (
     "Memory",
     "tools/bench/memory.py, a fresh browser: the proportional set size of its renderer processes "
@@ -305,7 +325,8 @@ def drawing(r):
     r.pairs([("input delay p95 on a blank page", "blank_page_input_delay_ms_p95", "ms")])
 
 
-SECTIONS = (TRAINING, anchors, CONVNET, startup, drawing, KEEPING, TEACHING, PHOTOS, MEMORY, ERRORS)
+SECTIONS = (TRAINING, anchors, CONVNET, startup, drawing, KEEPING, TEACHING, PHOTOS, ROBUSTNESS, MEMORY,
+            ERRORS)
 
 
 def render(figures, machine_start, machine_end):

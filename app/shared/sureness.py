@@ -1,0 +1,42 @@
+"""When the page says "Not sure" beside its best guess rather than reading
+a drawing with confidence: the model's top probability is low, or the
+drawing is too small to be a digit (a dot, a tick).
+
+    verdict(probabilities, pixels, architecture) -> None when sure, else why not:
+        TOO_SMALL   the ink's longer side spans fewer than SMALLEST cells
+        UNSURE      the top probability is under NOT_SURE_BELOW[architecture]
+
+NOT_SURE_BELOW is calibrated on the shipped models (tools/bench/calibration.py
+prints the curve): the confidence below which their held-out accuracy, on
+MNIST's digits as they are and redrawn with the page's pen at three sizes,
+falls under 50%: under it, a reading is wrong more often than right. A model trained on by the visitor keeps the same line.
+
+Plain Python: MicroPython on the page (on every prediction: C-level builtins
+over rows), CPython in tests.
+"""
+from shared.digit import SIDE
+from shared.grid_state import INK_MIN
+
+NOT_SURE_BELOW = {"mlp": 0.7, "cnn": 0.65}
+# A digit drawn at 30% of the grid still spans 10 cells; the pen's dot spans 4,
+# a short tick 7.
+SMALLEST = 8
+UNSURE, TOO_SMALL = "unsure", "too small"
+
+
+def ink_extent(pixels):
+    """Cells spanned by the ink, the longer of height and width; 0 when there is none."""
+    rows = [pixels[r * SIDE:(r + 1) * SIDE] for r in range(SIDE)]
+    inked_rows = [r for r in range(SIDE) if max(rows[r]) > INK_MIN]
+    if not inked_rows:
+        return 0
+    inked_cols = [c for c, column in enumerate(zip(*rows)) if max(column) > INK_MIN]
+    return max(inked_rows[-1] - inked_rows[0], inked_cols[-1] - inked_cols[0]) + 1
+
+
+def verdict(probabilities, pixels, architecture):
+    if ink_extent(pixels) < SMALLEST:       # first: it says why the model cannot be sure
+        return TOO_SMALL
+    if max(probabilities) < NOT_SURE_BELOW.get(architecture, NOT_SURE_BELOW["mlp"]):
+        return UNSURE
+    return None

@@ -1,0 +1,72 @@
+"""How far the shipped models' confidence can be trusted: for each, the
+held-out accuracy of the predictions whose top probability is under each
+line, on inputs like the page's (MNIST's held-out digits as they are, and
+redrawn with the page's pen at 40%, 70% and 100% of the grid), and the line
+below which that accuracy falls under 50%: app/shared/sureness.py's
+NOT_SURE_BELOW.
+
+    threshold(confidence, right) -> the highest line with accuracy under it below 50%
+    .venv/bin/python -m tools.bench.calibration     # both shipped models, one JSON line
+"""
+import json
+
+import numpy as np
+
+from tools.bench.robustness import SIZES, page_inputs
+
+LINES = [round(0.3 + 0.05 * k, 2) for k in range(14)]     # 0.30 .. 0.95
+FEWEST = 20            # predictions under a line for its accuracy to count
+
+
+def accuracy_under(confidence, right, line):
+    """(accuracy, count) of the predictions whose confidence is under `line`."""
+    under = confidence < line
+    return (float(right[under].mean()) if under.any() else None), int(under.sum())
+
+
+def threshold(confidence, right):
+    """The highest of LINES under which the accuracy is below 50% (over at
+    least FEWEST predictions); the lowest line if none is."""
+    found = LINES[0]
+    for line in LINES:
+        accuracy, count = accuracy_under(confidence, right, line)
+        if count >= FEWEST and accuracy < 0.5:
+            found = line
+    return found
+
+
+def confidences(model, X, y):
+    """(top probability, read right) of each page-like input of the held-out digits."""
+    inputs = [np.asarray(X, np.float32)] + [page_inputs(X, size, "centre") for size in SIZES]
+    Z = model.logits(np.concatenate(inputs)).astype(np.float64)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    return P.max(axis=1), P.argmax(axis=1) == np.tile(np.asarray(y), len(inputs))
+
+
+def figures(model, X, y, architecture):
+    """The line this model's readings call for, and what the page's line
+    (sureness.NOT_SURE_BELOW) does on them: the share of inputs under it,
+    and their accuracy."""
+    from shared.sureness import NOT_SURE_BELOW
+    confidence, right = confidences(model, X, y)
+    accuracy, count = accuracy_under(confidence, right, NOT_SURE_BELOW[architecture])
+    return {"not_sure_line_measured": threshold(confidence, right),
+            "not_sure_line": NOT_SURE_BELOW[architecture],
+            "not_sure_share": round(count / len(right), 4),
+            "not_sure_accuracy": None if accuracy is None else round(accuracy, 4)}
+
+
+def main():
+    from tools.build.train_weights import load_split, shipped_models
+    X, y = load_split("test")
+    out = {}
+    for architecture, model in shipped_models().items():
+        confidence, right = confidences(model, X, y)
+        out[architecture] = {"threshold": threshold(confidence, right), "inputs": len(right),
+                             "under": {line: accuracy_under(confidence, right, line) for line in LINES}}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""How the shipped models read digits drawn small, large and off-centre:
+each held-out digit redrawn with the page's pen (tools/build/redraw.py)
+with its longer side at 40%, 70% and 100% of the grid, in the centre and in
+each corner; then made a digit by the page's own preprocessing
+(app/shared/preprocess.py) and read by the model.
+
+    accuracies(model, X, y) -> {(size, place): held-out accuracy}
+    figures(models, X, y) -> make bench's figures of each model (and of its "Not sure" line)
+
+    .venv/bin/python -m tools.bench.robustness     # both shipped models, one JSON line
+"""
+import json
+
+import numpy as np
+
+from shared import preprocess
+from tools.build.redraw import drawn_on_grid
+
+SIZES = (0.4, 0.7, 1.0)
+PLACES = {"centre": (0.5, 0.5), "top left": (0, 0), "top right": (0, 1), "bottom left": (1, 0),
+          "bottom right": (1, 1)}
+REFERENCE = (0.7, "centre")          # the goal: every (size, place) within a point of this one
+
+
+def page_inputs(X, size, place):
+    """The held-out digits as the page hands them to its model after this drawing."""
+    return np.array([preprocess.preprocess(drawn_on_grid(x, size, PLACES[place])) for x in X], np.float32)
+
+
+def accuracies(model, X, y):
+    y = np.asarray(y)
+    return {(size, place): float(np.mean(model.predict(page_inputs(X, size, place)) == y))
+            for size in SIZES for place in PLACES}
+
+
+def spread(scores):
+    """The (size, place) read worst, and how many points under the reference it is."""
+    worst = min(scores, key=scores.get)
+    return worst, 100 * (scores[REFERENCE] - scores[worst])
+
+
+def figures(models, X, y):
+    """For each model ({architecture: model}): its accuracy at 70% in the centre,
+    at each size (the mean over the places), the worst size and place and how
+    far under; and tools/bench/calibration.py's figures of its "Not sure" line."""
+    from tools.bench import calibration
+    out = {}
+    for name, model in models.items():
+        scores = accuracies(model, X, y)
+        worst, points = spread(scores)
+        out["robust_reference_" + name] = round(scores[REFERENCE], 4)
+        for size in SIZES:
+            out["robust_%d_%s" % (100 * size, name)] = round(
+                float(np.mean([scores[(size, place)] for place in PLACES])), 4)
+        out["robust_worst_" + name] = "%d%% %s" % (100 * worst[0], worst[1])
+        out["robust_worst_points_" + name] = round(points, 2)
+        out.update({key + "_" + name: value for key, value in calibration.figures(model, X, y, name).items()})
+    return out
+
+
+def main():
+    from tools.build.train_weights import load_split, shipped_models
+    X, y = load_split("test")
+    out = {}
+    for architecture, model in shipped_models().items():
+        scores = accuracies(model, X, y)
+        worst, points = spread(scores)
+        out[architecture] = {"%d%% %s" % (100 * s, p): round(100 * a, 2) for (s, p), a in scores.items()}
+        out[architecture]["worst"] = "%d%% %s, %.2f points under %d%% centre" % (
+            100 * worst[0], worst[1], points, 100 * REFERENCE[0])
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
