@@ -31,3 +31,14 @@ def test_a_dot_is_not_sure_and_offers_teaching_and_a_digit_is_sure(page):
     assert redraw(page, DIGITS["7"]) == "7"
     assert page.find("#prediction").get_attribute("data-sure") == "true"
     assert not page.find("#not-sure").is_displayed() and not page.find("#teach-offer").is_displayed()
+
+
+def test_a_scribble_is_not_sure_and_offers_teaching(page):
+    """A zigzag of ten turns over the whole grid: the shipped MLP's top probability
+    stays under its line, so the page does not pretend to read it."""
+    zigzag = [[(3 if k % 2 == 0 else 25, 3 + 2.2 * k) for k in range(11)]]
+    redraw(page, zigzag)
+    assert page.find("#prediction").get_attribute("data-sure") == "false"
+    assert page.text("#not-sure") == "Not sure"
+    assert page.find("#teach").get_attribute("class") == "offered"
+    assert page.find("#prediction").get_attribute("data-model") == "mlp"
