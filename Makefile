@@ -9,8 +9,10 @@ SHIPPED := $(shell python3 -c "exec(open('app/shared/shipped.py').read()); \
 DATA := $(word 1,$(SHIPPED))
 # The peer systems `make bench` measures the page against; never part of the page.
 ANCHORS := tools/bench/anchors/node_modules/.package-lock.json
-# Lighthouse, for `make audit` only; never part of the page.
-LIGHTHOUSE := tools/audit/node_modules/.package-lock.json
+# Lighthouse, for `make audit` only; never part of the page. Installed outside
+# this folder: its lists of third-party origins must not sit where people serve from.
+LIGHTHOUSE_HOME := $(HOME)/.cache/digits-lighthouse
+LIGHTHOUSE := $(LIGHTHOUSE_HOME)/node_modules/.package-lock.json
 # axe-core, for the browser tests' accessibility checks only; never part of the page.
 AXE := tests/axe/node_modules/.package-lock.json
 WEIGHTS := $(wordlist 2,4,$(SHIPPED))
@@ -58,7 +60,9 @@ $(ANCHORS): tools/bench/anchors/package.json tools/bench/anchors/package-lock.js
 	touch $@
 
 $(LIGHTHOUSE): tools/audit/package.json tools/audit/package-lock.json
-	npm ci --prefix tools/audit --no-audit --no-fund --loglevel=error
+	mkdir -p $(LIGHTHOUSE_HOME)
+	cp tools/audit/package.json tools/audit/package-lock.json $(LIGHTHOUSE_HOME)/
+	npm ci --prefix $(LIGHTHOUSE_HOME) --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(AXE): tests/axe/package.json tests/axe/package-lock.json
@@ -130,7 +134,7 @@ soak: setup browser
 # Lighthouse on the page from this folder and from a dist/ build, full and
 # ?embed, mobile and desktop presets: scores and metrics, reports in .cache/audit/.
 audit: setup browser $(LIGHTHOUSE)
-	$(PY) -m tools.audit.audit
+	LIGHTHOUSE_HOME=$(LIGHTHOUSE_HOME) $(PY) -m tools.audit.audit
 
 # dist/: only what the page needs at run time, for any static host and sub-path.
 dist: setup
@@ -141,4 +145,4 @@ screenshots: setup browser
 	$(PY) -m tools.build.screenshot
 
 clean:
-	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules tools/audit/node_modules tests/axe/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js
+	rm -rf $(VENV) node_modules tools/bench/anchors/node_modules $(LIGHTHOUSE_HOME) tests/axe/node_modules static/vendor static/data static/weights static/kernels .cache dist offline-set.js

@@ -24,18 +24,30 @@ SMALLEST = 8
 UNSURE, TOO_SMALL = "unsure", "too small"
 
 
-def ink_extent(pixels):
+def inked_rows(pixels):
+    """The indices of the rows with ink, in order."""
+    return [r for r in range(SIDE) if max(pixels[r * SIDE:(r + 1) * SIDE]) > INK_MIN]
+
+
+def ink_extent(pixels, rows=None):
     """Cells spanned by the ink, the longer of height and width; 0 when there is none."""
-    rows = [pixels[r * SIDE:(r + 1) * SIDE] for r in range(SIDE)]
-    inked_rows = [r for r in range(SIDE) if max(rows[r]) > INK_MIN]
-    if not inked_rows:
+    rows = inked_rows(pixels) if rows is None else rows
+    if not rows:
         return 0
-    inked_cols = [c for c, column in enumerate(zip(*rows)) if max(column) > INK_MIN]
-    return max(inked_rows[-1] - inked_rows[0], inked_cols[-1] - inked_cols[0]) + 1
+    grid = [pixels[r * SIDE:(r + 1) * SIDE] for r in range(rows[0], rows[-1] + 1)]
+    inked_cols = [c for c, column in enumerate(zip(*grid)) if max(column) > INK_MIN]
+    return max(rows[-1] - rows[0], inked_cols[-1] - inked_cols[0]) + 1
+
+
+def too_small(pixels):
+    """Whether the ink spans fewer than SMALLEST cells; on every prediction, so
+    the columns are looked at only when the rows do not already span enough."""
+    rows = inked_rows(pixels)
+    return bool(rows) and rows[-1] - rows[0] + 1 < SMALLEST and ink_extent(pixels, rows) < SMALLEST
 
 
 def verdict(probabilities, pixels, architecture):
-    if ink_extent(pixels) < SMALLEST:       # first: it says why the model cannot be sure
+    if too_small(pixels):                   # first: it says why the model cannot be sure
         return TOO_SMALL
     if max(probabilities) < NOT_SURE_BELOW.get(architecture, NOT_SURE_BELOW["mlp"]):
         return UNSURE

@@ -19,7 +19,9 @@ from tests.harness.browser import serve
 from tools import ROOT
 from tools.build import dist
 
-LIGHTHOUSE = os.path.join(ROOT, "tools", "audit", "node_modules", ".bin", "lighthouse")
+# Installed by `make audit` outside this folder (the Makefile's LIGHTHOUSE_HOME).
+LIGHTHOUSE = os.path.join(os.environ.get("LIGHTHOUSE_HOME", os.path.expanduser("~/.cache/digits-lighthouse")),
+                          "node_modules", ".bin", "lighthouse")
 REPORTS = os.path.join(ROOT, ".cache", "audit")
 CHROMIUM = "/usr/bin/chromium"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
