@@ -21,7 +21,7 @@ sooner waits, and newer news replaces what waits (it is what is true now).
 Plain Python: runs under CPython and MicroPython.
 """
 from shared.grid_state import INK_MIN
-from shared.sureness import TOO_SMALL
+from shared.sureness import SAID
 
 EVERY_S = 5.0
 EMPTY = "No prediction: the grid is empty"
@@ -38,8 +38,7 @@ def reading(probabilities, names, doubt=None):
         return EMPTY
     order = sorted(range(len(probabilities)), key=lambda k: -probabilities[k])
     best, second = order[0], order[1]
-    guess = ("Not sure%s: maybe %s, %s" % (": too small to read" if doubt == TOO_SMALL else "",
-                                           names[best], percent(probabilities[best])) if doubt else
+    guess = ("%s: maybe %s, %s" % (SAID[doubt], names[best], percent(probabilities[best])) if doubt else
              "Reads as %s, %s sure" % (names[best], percent(probabilities[best])))
     return "%s; next: %s, %s" % (guess, names[second], percent(probabilities[second]))
 

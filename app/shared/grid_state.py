@@ -14,8 +14,14 @@ cell; points off the grid are fine (nothing is written outside it).
     grid.clear()                     # undoable
     grid.set_pixels(values)          # 784 numbers, clamped into [0, 1]; undoable; ValueError on wrong length
     grid.is_empty()
+    grid.strokes                     # the ink's pen lines, or None (shared/strokes.py reads them)
     grid.stroking                    # a stroke is under way: begun, not yet ended
     grid.changed                     # set True by every change; the glue sets it back to False
+
+strokes: each ink stroke since the grid was last blank, as the flat list
+[x0, y0, x1, y1, ...] of the points it went through; None once anything but
+ink strokes made the pixels (the eraser, set_pixels). Undo and clear keep it
+in step with the pixels.
 
 Brush: coverage is 1 within CORE of the stamp centre and falls linearly to 0
 at EDGE (distance to the cell centre). Ink sets max(old, coverage), the
@@ -31,6 +37,9 @@ from shared.digit import PIXELS, SIDE
 LAST = SIDE - 1
 INK_CORE = 0.9     # cells; a full-ink core about two cells wide, like an MNIST pen stroke
 INK_EDGE = 1.9     # a one-cell soft rim, as MNIST's anti-aliased edges
+# How far ink reaches from the line the pen is drawn along: its full core and
+# half its soft rim (what looks like ink on the canvas).
+PEN_REACH = (INK_CORE + INK_EDGE) / 2
 ERASE_CORE = 1.4   # the eraser is bigger: erasing should be quicker than drawing
 ERASE_EDGE = 2.4
 
@@ -77,10 +86,11 @@ _ERASER = _brush(ERASE_CORE, ERASE_EDGE)
 class GridState:
     def __init__(self):
         self.pixels = [0.0] * PIXELS
+        self.strokes = []
         self.changed = False  # nothing to redraw yet: the canvas starts blank too
         self._undo = []
         self._drawing = False
-        self._before = None      # the grid as it was when the current stroke began
+        self._before = None      # (pixels, strokes) as they were when the current stroke began
         self._stroke_changed = False
         self._erase = False
         self._brush = _INK
@@ -100,9 +110,13 @@ class GridState:
         self._drawing = True
         # The snapshot joins the undo stack at end_stroke, and only if the
         # stroke changed something: an undo always undoes something visible.
-        self._before = self.pixels[:]
+        self._before = (self.pixels[:], self._strokes_copy())
         self._stroke_changed = False
         self._erase = bool(erase)
+        if erase:
+            self.strokes = None
+        elif self.strokes is not None:
+            self.strokes.append([x, y])
         self._brush = _ERASER if erase else _INK
         self._x = x
         self._y = y
@@ -119,6 +133,8 @@ class GridState:
         dy = y - y0
         if dx == 0.0 and dy == 0.0:
             return  # no movement: that point is stamped already
+        if not self._erase and self.strokes is not None:
+            self.strokes[-1] += (x, y)
         # Clip the segment to the box where a stamp can reach a cell
         # (Liang-Barsky), so a pointer far off the canvas costs no stamps.
         edge = self._brush[1]
@@ -146,6 +162,8 @@ class GridState:
         self._drawing = False
         if self._stroke_changed:
             self._push_undo(self._before)
+        elif self._erase:
+            self.strokes = self._before[1]     # erasing nothing leaves the strokes describing the pixels
         self._before = None
 
     def _stamp(self, x, y):
@@ -201,7 +219,7 @@ class GridState:
         if not self._undo:
             return False
         # In place: the glue may keep a reference to `pixels`.
-        self.pixels[:] = self._undo.pop()
+        self.pixels[:], self.strokes = self._undo.pop()
         self.changed = True
         return True
 
@@ -209,8 +227,9 @@ class GridState:
         self.end_stroke()
         if max(self.pixels) == 0.0:
             return  # already blank: no undo step that does nothing
-        self._push_undo(self.pixels[:])
+        self._push_undo((self.pixels[:], self._strokes_copy()))
         self.pixels[:] = _ZEROS
+        self.strokes = []
         self.changed = True
 
     def set_pixels(self, values):
@@ -227,12 +246,17 @@ class GridState:
         self.end_stroke()
         if new == self.pixels:
             return
-        self._push_undo(self.pixels[:])
+        self._push_undo((self.pixels[:], self._strokes_copy()))
         self.pixels[:] = new
+        self.strokes = None
         self.changed = True
 
     def is_empty(self):
         return max(self.pixels) < INK_MIN
+
+    def _strokes_copy(self):
+        # Only the stroke under way grows, and a snapshot is taken between strokes.
+        return None if self.strokes is None else self.strokes[:]
 
     def _push_undo(self, snapshot):
         self._undo.append(snapshot)

@@ -1,4 +1,5 @@
-"""Live prediction: MNIST-style preprocessing, then the model in use, on the
+"""Live prediction: MNIST-style preprocessing of the drawing, read from its strokes
+where it can be (shared/strokes.py), then the model in use, on the
 main thread: the integer-first-layer MLP of shared/inference.py or the
 convnet, from the weights file each checkpoint carries, both in typed arrays
 (static/js/frame-kernels.js; where that did not load, the MLP runs in
@@ -10,7 +11,7 @@ offered."""
 import js
 from pyscript.ffi import create_proxy
 
-from shared import base64_codec, classes, digit, inference, preprocess, protocol, shipped, sureness
+from shared import base64_codec, classes, digit, inference, protocol, shipped, strokes, sureness
 from ui.fetching import fetch_body
 from ui.status_feed import later
 
@@ -30,10 +31,15 @@ class KernelReader:
     def __init__(self, kernel):
         self.kernel = kernel
 
-    def read(self, pixels):
-        """The grid's pixels -> ten probabilities, or None when it is empty."""
-        text = self.kernel.read(base64_codec.encode_floats(pixels))
-        return [float(p) for p in text.split(",")] if text else None
+    def read(self, pixels, lines):
+        """The grid's pixels and strokes -> (ten probabilities, or None when it
+        is empty; its pen line's cells, shared/strokes.py's line_cells)."""
+        text = self.kernel.read(base64_codec.encode_floats(pixels),
+                                base64_codec.encode_floats(strokes.packed(lines)) if lines else "")
+        if not text:
+            return None, 0
+        probabilities, cells = text.split(";")
+        return [float(p) for p in probabilities.split(",")], int(cells)
 
 
 class MicroPythonReader:
@@ -42,12 +48,11 @@ class MicroPythonReader:
     def __init__(self, weights):
         self.model = inference.InferenceModel(weights)
 
-    def read(self, pixels):
-        digit_input = preprocess.preprocess(pixels)
-        return None if digit_input is None else self.model.probabilities(digit_input)
-
-
-DOUBTS = {sureness.UNSURE: "Not sure", sureness.TOO_SMALL: "Not sure: too small to read"}
+    def read(self, pixels, lines):
+        digit_input = strokes.page_digit(pixels, lines)
+        if digit_input is None:
+            return None, 0
+        return self.model.probabilities(digit_input), strokes.line_cells(lines)
 
 
 class PredictionView:
@@ -104,7 +109,7 @@ class PredictionView:
         if (doubt, sure) != self.shown_doubt:
             self.shown_doubt = (doubt, sure)
             self.digit.dataset.sure = sure
-            self.doubt_line.textContent = DOUBTS.get(doubt, "")
+            self.doubt_line.textContent = sureness.SAID.get(doubt, "")
             self.doubt_line.hidden = self.offer.hidden = doubt is None
             self.teach.classList.toggle("offered", doubt is not None)
         if shown != self.shown:
@@ -137,6 +142,7 @@ class Predictor:
         self.convnet = None            # a KernelReader, once the convnet kernel holds weights
         self.architecture = "mlp"      # of the weights in use
         self.pixels = None             # the grid's, the drawing last predicted
+        self.strokes = None            # and its strokes (GridState's)
         self.probabilities = None      # of the last prediction shown
         self.doubt = None              # and sureness.verdict's of it
         self.repredict_proxy = create_proxy(self.repredict)
@@ -220,21 +226,22 @@ class Predictor:
             js.setTimeout(self.repredict_proxy, 0)
 
     def repredict(self):
-        self.predict(self.pixels)
+        self.predict(self.pixels, self.strokes)
 
-    def predict(self, pixels, event_time=None, frame_start=None):
-        self.pixels = pixels
+    def predict(self, pixels, lines, event_time=None, frame_start=None):
+        """A drawing: the grid's pixels and strokes (shared/strokes.py reads both)."""
+        self.pixels, self.strokes = pixels, lines
         reader = self.convnet if self.by_convnet else self.mlp
         if reader is not None:
-            self.show(reader.read(pixels), event_time, frame_start)
+            self.show(*reader.read(pixels, lines), event_time, frame_start)
 
     def digit_input(self):
         """The drawing as the models see it (None when empty)."""
-        return None if self.pixels is None else preprocess.preprocess(self.pixels)
+        return None if self.pixels is None else strokes.page_digit(self.pixels, self.strokes)
 
-    def show(self, probabilities, event_time, frame_start):
+    def show(self, probabilities, line_cells, event_time, frame_start):
         self.doubt = None if probabilities is None else sureness.verdict(
-            probabilities, self.pixels, "cnn" if self.by_convnet else "mlp")
+            probabilities, self.pixels, "cnn" if self.by_convnet else "mlp", line_cells)
         self.view.show(probabilities, self.doubt)
         self.probabilities = probabilities
         self.view.digit.dataset.model = "cnn" if self.by_convnet else "mlp"

@@ -112,18 +112,133 @@
     return digit;
   };
 
-  /** A kernel's read(gridText): the grid's pixels (base64 of float64) made an
-   *  MNIST digit, then its probabilities, comma-separated; "" when nothing is inked. */
-  const reader = probabilitiesOf => gridText => {
-    const digit = mnistDigit(floatsOf(gridText));
-    return digit ? probabilitiesOf(digit) : "";
+  // -- the drawing read from its strokes: app/shared/strokes.py, the reference,
+  // drawing with app/shared/grid_state.py's ink pen, to the same bit --
+  const INK_CORE = 0.9, INK_EDGE = 1.9, STAMP_STEP = 0.35, LAST = SIDE - 1;
+  const CORE2 = INK_CORE * INK_CORE, EDGE2 = INK_EDGE * INK_EDGE, SLOPE = 1 / (INK_EDGE - INK_CORE);
+  const SPAN = BOX - 2 * ((INK_CORE + INK_EDGE) / 2), SHORTEST = 3, HALF = SIDE / 2;
+
+  /** grid_state.py's _stamp, in ink: each cell keeps the most ink it was given. */
+  const stamp = (pixels, x, y) => {
+    if (!(0.5 - INK_EDGE < x && x < SIDE - 0.5 + INK_EDGE && 0.5 - INK_EDGE < y && y < SIDE - 0.5 + INK_EDGE)) return;
+    const c0 = Math.max(Math.ceil(x - INK_EDGE - 0.5), 0), c1 = Math.min(Math.floor(x + INK_EDGE - 0.5), LAST);
+    const r0 = Math.max(Math.ceil(y - INK_EDGE - 0.5), 0), r1 = Math.min(Math.floor(y + INK_EDGE - 0.5), LAST);
+    for (let r = r0; r <= r1; r++) {
+      const ry = r + 0.5 - y, ry2 = ry * ry, base = r * SIDE;
+      for (let c = c0; c <= c1; c++) {
+        const rx = c + 0.5 - x, d2 = rx * rx + ry2;
+        if (d2 >= EDGE2) continue;
+        const cover = d2 <= CORE2 ? 1 : (INK_EDGE - Math.sqrt(d2)) * SLOPE;
+        if (cover > pixels[base + c]) pixels[base + c] = cover;
+      }
+    }
   };
 
-  /** mnistDigit on text, both ways ("" for no digit): what the kernels read,
-   *  compared with the reference by tests/unit/test_frame_kernels.py. */
-  globalThis.mnistDigit = gridText => {
-    const digit = mnistDigit(floatsOf(gridText));
-    return digit ? textOf(digit) : "";
+  /** grid_state.py's _clip: [t0, t1] narrowed to where the segment is inside (lo, hi). */
+  const clip = (start, delta, lo, hi, t0, t1) => {
+    if (delta === 0) return lo < start && start < hi ? [t0, t1] : [1, 0];
+    let ta = (lo - start) / delta, tb = (hi - start) / delta;
+    if (ta > tb) [ta, tb] = [tb, ta];
+    return [Math.max(t0, ta), Math.min(t1, tb)];
+  };
+
+  /** grid_state.py's extend_stroke, in ink: stamps along the segment. */
+  const segment = (pixels, x0, y0, x, y) => {
+    const dx = x - x0, dy = y - y0;
+    if (dx === 0 && dy === 0) return;
+    const lo = 0.5 - INK_EDGE, hi = SIDE - 0.5 + INK_EDGE;
+    let [t0, t1] = clip(x0, dx, lo, hi, 0, 1);
+    [t0, t1] = clip(y0, dy, lo, hi, t0, t1);
+    if (t0 >= t1) return;
+    const length = Math.sqrt(dx * dx + dy * dy) * (t1 - t0);
+    const n = Math.max(Math.ceil(length / STAMP_STEP), 1);
+    const sx = x0 + dx * t0, sy = y0 + dy * t0, stepx = dx * (t1 - t0) / n, stepy = dy * (t1 - t0) / n;
+    for (let i = t0 === 0 ? 1 : 0; i <= n; i++) stamp(pixels, sx + stepx * i, sy + stepy * i);
+  };
+
+  /** strokes.py's packed strokes, unpacked: one array of x, y, x, y, ... each. */
+  const strokesOf = packed => {
+    const strokes = [];
+    for (let i = 0; i < packed.length; i += 1 + 2 * packed[i]) strokes.push(packed.subarray(i + 1, i + 1 + 2 * packed[i]));
+    return strokes;
+  };
+
+  /** strokes.py's placing: [scale, x0, y0], or null (read the pixels as drawn). */
+  const placing = strokes => {
+    if (!strokes.length) return null;
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const stroke of strokes) {
+      for (let i = 0; i < stroke.length; i += 2) {
+        left = Math.min(left, stroke[i]); right = Math.max(right, stroke[i]);
+        top = Math.min(top, stroke[i + 1]); bottom = Math.max(bottom, stroke[i + 1]);
+      }
+    }
+    if (left < 0 || top < 0 || right > SIDE || bottom > SIDE) return null;
+    const span = Math.max(right - left, bottom - top);
+    if (span < SHORTEST) return null;
+    const scale = SPAN / span;
+    return [scale, HALF - (left + right) / 2 * scale, HALF - (top + bottom) / 2 * scale];
+  };
+
+  /** strokes.py's reading_grid: the pen lines drawn again at MNIST's size. */
+  const readingGrid = (strokes, [scale, x0, y0]) => {
+    const pixels = new Float64Array(SIDE * SIDE);
+    for (const stroke of strokes) {
+      let x = x0 + stroke[0] * scale, y = y0 + stroke[1] * scale;
+      stamp(pixels, x, y);
+      for (let i = 2; i < stroke.length; i += 2) {
+        const nextX = x0 + stroke[i] * scale, nextY = y0 + stroke[i + 1] * scale;
+        segment(pixels, x, y, nextX, nextY);
+        x = nextX;
+        y = nextY;
+      }
+    }
+    return pixels;
+  };
+
+  /** strokes.py's line_cells: the cells the lines drawn again pass through, in 1/256 cells. */
+  const lineCells = (strokes, [scale, x0, y0]) => {
+    const seen = new Set();
+    for (const stroke of strokes) {
+      const xs = [], ys = [];
+      for (let i = 0; i < stroke.length; i += 2) {
+        xs.push(Math.trunc((x0 + stroke[i] * scale) * 256));
+        ys.push(Math.trunc((y0 + stroke[i + 1] * scale) * 256));
+      }
+      let x = xs[0], y = ys[0];
+      seen.add((y >> 8) * SIDE + (x >> 8));
+      for (let i = 1; i < xs.length; i++) {
+        const dx = xs[i] - x, dy = ys[i] - y, n = Math.floor(2 * Math.max(Math.abs(dx), Math.abs(dy)) / 256) + 1;
+        for (let k = 1; k <= n; k++) seen.add((Math.floor(y + dy * k / n) >> 8) * SIDE + (Math.floor(x + dx * k / n) >> 8));
+        x = xs[i];
+        y = ys[i];
+      }
+    }
+    return seen.size;
+  };
+
+  /** What the models read of a drawing, strokes.py's page_digit (null: nothing
+   *  inked), and its line_cells: [digit, cells]. */
+  const reading = (gridText, strokesText) => {
+    const strokes = strokesText ? strokesOf(floatsOf(strokesText)) : [], place = placing(strokes);
+    return place ? [mnistDigit(readingGrid(strokes, place)), lineCells(strokes, place)]
+      : [mnistDigit(floatsOf(gridText)), 0];
+  };
+
+  /** A kernel's read(gridText, strokesText): the grid's pixels (base64 of
+   *  float64) and its strokes (strokes.py's packed, the same, or "") made an
+   *  MNIST digit, then its probabilities, comma-separated, and ";" and its
+   *  line cells; "" when nothing is inked. */
+  const reader = probabilitiesOf => (gridText, strokesText) => {
+    const [digit, cells] = reading(gridText, strokesText);
+    return digit ? probabilitiesOf(digit) + ";" + cells : "";
+  };
+
+  /** reading on text, both ways (the digit's text, ";", its line cells; "" for
+   *  no digit): compared with the reference by tests/unit/test_frame_kernels.py. */
+  globalThis.pageReading = (gridText, strokesText) => {
+    const [digit, cells] = reading(gridText, strokesText);
+    return digit ? textOf(digit) + ";" + cells : "";
   };
   const textOf = floats => {
     const bytes = new Uint8Array(floats.buffer);

@@ -53,3 +53,4 @@ def test_a_doubtful_reading_says_so_first():
     p[3], p[8] = 0.46, 0.38
     assert reading(p, DIGITS, "unsure") == "Not sure: maybe 3, 46 percent; next: 8, 38 percent"
     assert reading(p, DIGITS, "too small").startswith("Not sure: too small to read: maybe 3")
+    assert reading(p, DIGITS, "scribble").startswith("Not sure: does not look like a digit: maybe 3")

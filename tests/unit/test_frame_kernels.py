@@ -12,10 +12,13 @@ import subprocess
 
 import numpy as np
 
-from shared import base64_codec, inference, preprocess, protocol, shipped
-from tests.harness.samples import members_of, npz, weights_of
+from shared import base64_codec, inference, preprocess, protocol, shipped, strokes
+from shared.digit import SIDE
+from shared.grid_state import GridState
+from tests.harness.samples import X_TEST, members_of, npz, weights_of
 from tests.unit.test_preprocess import random_drawing
 from tools import ROOT
+from tools.bench import redraw
 from tools.build import train_weights
 from worker import snapshots, weights_file
 from worker.convnet import ConvNet
@@ -47,17 +50,46 @@ def drawings(X_test):
 
 
 def probabilities_of(lines):
-    return [[float(p) for p in line.split(",")] if line else None for line in lines]
+    """A kernel's readings: probabilities, then ";0" (pixels only: no pen line's cells)."""
+    assert all(line.endswith(";0") for line in lines if line)
+    return [[float(p) for p in line[:-2].split(",")] if line else None for line in lines]
 
 
 def test_the_kernels_digit_is_the_references_to_the_bit(default_data_dir):
     X_test, _ = train_weights.load_split("test", default_data_dir)
     grids = drawings(X_test)
-    got = node("for (const grid of JSON.parse(fs.readFileSync(0, 'utf8'))) console.log(mnistDigit(grid));",
+    got = node("for (const grid of JSON.parse(fs.readFileSync(0, 'utf8'))) console.log(pageReading(grid, ''));",
                [base64_codec.encode_floats(g) for g in grids])
     want = [preprocess.preprocess(g) for g in grids]
-    assert got == ["" if d is None else base64_codec.encode_floats(d) for d in want]
+    assert got == ["" if d is None else base64_codec.encode_floats(d) + ";0" for d in want]
     assert want[-1] is None and want[-3] is not None
+
+
+def test_the_kernels_read_strokes_as_the_reference_to_the_bit():
+    """The digit and its pen line's cells, of held-out digits drawn with the page's pen at each size and place,
+    random scribbles, and strokes whose pixels are read as drawn (a dot, a
+    line off the grid)."""
+    rng = np.random.default_rng(11)
+    grids = [redraw.drawn_on_grid(x, size, at) for x in X_TEST[:8] for size in (0.3, 0.7, 1.0)
+             for at in ((0.5, 0.5), (0, 1), (1, 0))]
+    for _ in range(40):
+        grid = GridState()
+        for _ in range(rng.integers(1, 4)):
+            points = rng.uniform(-0.5 if rng.random() < 0.1 else 0, SIDE, (rng.integers(1, 30), 2))
+            grid.begin_stroke(*points[0])
+            for x, y in points[1:]:
+                grid.extend_stroke(x, y)
+            grid.end_stroke()
+        grids.append(grid)
+    dot = GridState()
+    dot.begin_stroke(3.2, 7.9)
+    grids.append(dot)
+    got = node("for (const [grid, lines] of JSON.parse(fs.readFileSync(0, 'utf8'))) console.log(pageReading(grid, lines));",
+               [[base64_codec.encode_floats(g.pixels), base64_codec.encode_floats(strokes.packed(g.strokes))]
+                for g in grids])
+    assert got == ["%s;%d" % (base64_codec.encode_floats(strokes.page_digit(g.pixels, g.strokes)),
+                              strokes.line_cells(g.strokes)) for g in grids]
+    assert sum(strokes.reading_grid(g.strokes) is None for g in grids) >= 2
 
 
 MLP_READS = """

@@ -345,3 +345,46 @@ def test_stroking_holds_from_a_stroke_s_begin_to_its_end_only():
     grid.begin_stroke(5, 5)
     grid.undo()                        # undo mid-stroke ends it
     assert not grid.stroking
+
+
+def test_ink_strokes_keep_the_points_they_went_through():
+    grid = GridState()
+    stroke(grid, [(5, 5), (5, 5), (9, 6), (12, 6)])
+    dot(grid, 20, 20)
+    assert grid.strokes == [[5, 5, 9, 6, 12, 6], [20, 20]]     # a point repeated is one point
+
+
+def test_every_ink_stroke_is_kept_and_erasing_nothing_changes_nothing():
+    grid = GridState()
+    dot(grid, 5, 5)
+    dot(grid, 5, 5)                          # the same dot again: no new ink, but drawn
+    dot(grid, 20, 20, erase=True)            # the eraser over blank paper
+    assert grid.strokes == [[5, 5], [5, 5]]
+
+
+def test_erasing_or_setting_pixels_leaves_pixels_that_strokes_do_not_describe():
+    for change in (lambda g: dot(g, 5, 5, erase=True), lambda g: g.set_pixels([0.5] * PIXELS)):
+        grid = GridState()
+        stroke(grid, [(4, 5), (8, 5)])
+        change(grid)
+        assert grid.strokes is None
+        dot(grid, 20, 20)                    # drawing on stays described by pixels only
+        assert grid.strokes is None
+        grid.clear()
+        assert grid.strokes == []
+        dot(grid, 20, 20)
+        assert grid.strokes == [[20, 20]]
+
+
+def test_undo_and_clear_keep_the_strokes_in_step_with_the_pixels():
+    grid = GridState()
+    history = [([0.0] * PIXELS, [])]
+    for change in (lambda: stroke(grid, [(4, 5), (8, 5)]), lambda: dot(grid, 20, 20),
+                   lambda: dot(grid, 6, 5, erase=True), lambda: grid.clear(), lambda: dot(grid, 9, 9)):
+        change()
+        history.append((list(grid.pixels), None if grid.strokes is None else [s[:] for s in grid.strokes]))
+    assert [s for _, s in history] == [[], [[4, 5, 8, 5]], [[4, 5, 8, 5], [20, 20]], None, [], [[9, 9]]]
+    for pixels, strokes in reversed(history[:-1]):
+        assert grid.undo()
+        assert (grid.pixels, grid.strokes) == (pixels, strokes)
+    assert not grid.undo()

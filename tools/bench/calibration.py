@@ -3,15 +3,20 @@ held-out accuracy of the predictions whose top probability is under each
 line, on inputs like the page's (MNIST's held-out digits as they are, and
 redrawn with the page's pen at 40%, 70% and 100% of the grid), and the line
 below which that accuracy falls under 50%: app/shared/sureness.py's
-NOT_SURE_BELOW.
+NOT_SURE_BELOW; and the longest pen line of those digits: its LONGEST_LINE.
 
     threshold(confidence, right) -> the highest line with accuracy under it below 50%
+    probabilities(model, inputs) -> (n, classes) softmax of its logits, float64
+    longest_line(X) -> the most cells the pen line of a held-out digit drawn with the page's pen
+        passes through (shared/strokes.py's line_cells): sureness.LONGEST_LINE
     .venv/bin/python -m tools.bench.calibration     # both shipped models, one JSON line
 """
 import json
 
 import numpy as np
 
+from shared import strokes
+from tools.bench.redraw import drawn_on_grid
 from tools.bench.robustness import SIZES, page_inputs
 
 LINES = [round(0.3 + 0.05 * k, 2) for k in range(14)]     # 0.30 .. 0.95
@@ -35,13 +40,21 @@ def threshold(confidence, right):
     return found
 
 
+def probabilities(model, inputs):
+    Z = model.logits(np.asarray(inputs, np.float32)).astype(np.float64)
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return P / P.sum(axis=1, keepdims=True)
+
+
 def confidences(model, X, y):
     """(top probability, read right) of each page-like input of the held-out digits."""
     inputs = [np.asarray(X, np.float32)] + [page_inputs(X, size, "centre") for size in SIZES]
-    Z = model.logits(np.concatenate(inputs)).astype(np.float64)
-    P = np.exp(Z - Z.max(axis=1, keepdims=True))
-    P /= P.sum(axis=1, keepdims=True)
+    P = probabilities(model, np.concatenate(inputs))
     return P.max(axis=1), P.argmax(axis=1) == np.tile(np.asarray(y), len(inputs))
+
+
+def longest_line(X):
+    return max(strokes.line_cells(drawn_on_grid(x, size, (0.5, 0.5)).strokes) for x in X for size in SIZES)
 
 
 def figures(model, X, y, architecture):
@@ -65,6 +78,7 @@ def main():
         confidence, right = confidences(model, X, y)
         out[architecture] = {"threshold": threshold(confidence, right), "inputs": len(right),
                              "under": {line: accuracy_under(confidence, right, line) for line in LINES}}
+    out["longest_line"] = longest_line(X)
     print(json.dumps(out))
 
 

@@ -156,12 +156,16 @@ PHOTOS = (
 ROBUSTNESS = (
     "Small and off-centre drawings, and Not sure",
     "tools/bench/robustness.py: each held-out digit redrawn along its strokes with the page's pen "
-    "(tools/build/redraw.py), its ink spanning 40%, 70% and 100% of the grid, in the centre and in "
+    "(tools/bench/redraw.py), its ink spanning 40%, 70% and 100% of the grid, in the centre and in "
     "each corner, preprocessed as the page does and read by the shipped weights; "
     "tools/bench/calibration.py: on the held-out digits as they are and redrawn centred at the three "
     "sizes, the confidence line under which a model's readings are wrong more often than right, and "
-    "what the page's line (app/shared/sureness.py) does.",
-    [(label % name, key % arch, kind) for arch, name in (("mlp", "MLP"), ("cnn", "convnet"))
+    "what the page's line (app/shared/sureness.py) does, and the longest pen line of those digits "
+    "(shared/strokes.py's line_cells); tools/bench/scribbles.py: 200 zigzags, random walks, spirals "
+    "and hatchings drawn with the page's pen, and how many the page is not sure of.",
+    [("longest pen line of a held-out digit, cells", "longest_line_measured", ""),
+     ("the page's longest for a digit", "longest_line", "")]
+    + [(label % name, key % arch, kind) for arch, name in (("mlp", "MLP"), ("cnn", "convnet"))
      for label, key, kind in (
          ("%s: 70%% of the grid, centred", "robust_reference_%s", "pct"),
          ("%s: 40%%, mean of the five places", "robust_40_%s", "pct"),
@@ -172,7 +176,8 @@ ROBUSTNESS = (
          ("%s: line its readings call for", "not_sure_line_measured_%s", ""),
          ("%s: the page's Not sure line", "not_sure_line_%s", ""),
          ("%s: inputs under it", "not_sure_share_%s", "pct"),
-         ("%s: read right under it", "not_sure_accuracy_%s", "pct"))])
+         ("%s: read right under it", "not_sure_accuracy_%s", "pct"),
+         ("%s: scribbles it is not sure of", "scribbles_not_sure_%s", "pct"))])
 MEMORY = (
     "Memory",
     "tools/bench/memory.py, a fresh browser: the proportional set size of its renderer processes "

@@ -1,20 +1,21 @@
 """How the shipped models read digits drawn small, large and off-centre:
-each held-out digit redrawn with the page's pen (tools/build/redraw.py)
+each held-out digit redrawn with the page's pen (tools/bench/redraw.py)
 with its longer side at 40%, 70% and 100% of the grid, in the centre and in
 each corner; then made a digit by the page's own preprocessing
-(app/shared/preprocess.py) and read by the model.
+(app/shared/strokes.py) and read by the model.
 
     accuracies(model, X, y) -> {(size, place): held-out accuracy}
     figures(models, X, y) -> make bench's figures of each model (and of its "Not sure" line)
 
-    .venv/bin/python -m tools.bench.robustness     # both shipped models, one JSON line
+    .venv/bin/python -m tools.bench.robustness     # both shipped models, and tools/bench/scribbles.py's
+                                                   # drawings they are not sure of (%), one JSON line
 """
 import json
 
 import numpy as np
 
-from shared import preprocess
-from tools.build.redraw import drawn_on_grid
+from shared import strokes, sureness
+from tools.bench.redraw import drawn_on_grid
 
 SIZES = (0.4, 0.7, 1.0)
 PLACES = {"centre": (0.5, 0.5), "top left": (0, 0), "top right": (0, 1), "bottom left": (1, 0),
@@ -24,7 +25,8 @@ REFERENCE = (0.7, "centre")          # the goal: every (size, place) within a po
 
 def page_inputs(X, size, place):
     """The held-out digits as the page hands them to its model after this drawing."""
-    return np.array([preprocess.preprocess(drawn_on_grid(x, size, PLACES[place])) for x in X], np.float32)
+    grids = (drawn_on_grid(x, size, PLACES[place]) for x in X)
+    return np.array([strokes.page_digit(grid.pixels, grid.strokes) for grid in grids], np.float32)
 
 
 def accuracies(model, X, y):
@@ -42,9 +44,14 @@ def spread(scores):
 def figures(models, X, y):
     """For each model ({architecture: model}): its accuracy at 70% in the centre,
     at each size (the mean over the places), the worst size and place and how
-    far under; and tools/bench/calibration.py's figures of its "Not sure" line."""
-    from tools.bench import calibration
-    out = {}
+    far under; tools/bench/calibration.py's figures of its "Not sure" line, and
+    the share of tools/bench/scribbles.py's drawings it is not sure of; the
+    longest pen line of the held-out digits, against the page's."""
+    from tools.bench import calibration, scribbles
+    out = {"longest_line_measured": calibration.longest_line(X), "longest_line": sureness.LONGEST_LINE}
+    drawings = scribbles.scribbles()
+    for name, share in scribbles.not_sure(models, drawings).items():
+        out["scribbles_not_sure_" + name] = round(share, 4)
     for name, model in models.items():
         scores = accuracies(model, X, y)
         worst, points = spread(scores)
@@ -59,10 +66,13 @@ def figures(models, X, y):
 
 
 def main():
+    from tools.bench import scribbles
     from tools.build.train_weights import load_split, shipped_models
     X, y = load_split("test")
-    out = {}
-    for architecture, model in shipped_models().items():
+    models = shipped_models()
+    out = {"scribbles not sure": {name: round(100 * share, 1)
+                                  for name, share in scribbles.not_sure(models, scribbles.scribbles()).items()}}
+    for architecture, model in models.items():
         scores = accuracies(model, X, y)
         worst, points = spread(scores)
         out[architecture] = {"%d%% %s" % (100 * s, p): round(100 * a, 2) for (s, p), a in scores.items()}

@@ -2,21 +2,15 @@
 with the page's own pen (app/shared/grid_state.py: strokes about two cells
 wide, whatever the size of the digit), at any size and place on the 28x28
 grid. A small digit drawn this way has fat strokes for its size, as on the
-page; make weights trains on such digits, make bench measures with them.
+page; make bench measures with them.
 
     skeleton(digit) -> (rows, cols) of its strokes' centre lines, one pixel wide
-    drawn_on_grid(digit, size, at) -> 784 floats: the grid the drawing leaves
-    redrawn(X, rng, sizes) -> the digits drawn at random sizes and places, preprocessed as the page does
+    drawn_on_grid(digit, size, at) -> the GridState the drawing leaves: its pixels and strokes
 """
 import numpy as np
 
-from shared import preprocess
 from shared.digit import SIDE
-from shared.grid_state import INK_CORE, INK_EDGE, GridState
-
-# How far the pen's ink reaches from the line it is drawn along: its full core
-# and half its soft rim (what looks like ink on the canvas).
-PEN_REACH = (INK_CORE + INK_EDGE) / 2
+from shared.grid_state import PEN_REACH, GridState
 
 INK = 0.5                            # a pixel of the digit's stroke (MNIST's anti-aliased edges are less)
 # The 8 neighbours in Zhang and Suen's order, P2..P9, clockwise from above.
@@ -55,7 +49,7 @@ def drawn_on_grid(digit, size, at):
     rows, cols = skeleton(digit)
     grid = GridState()
     if not len(rows):
-        return grid.pixels
+        return grid
     top, left = rows.min(), cols.min()
     steps = max(rows.max() - top, cols.max() - left, 1)      # between the outermost centre lines
     scale = (size * SIDE - 2 * PEN_REACH) / steps
@@ -70,16 +64,5 @@ def drawn_on_grid(digit, size, at):
                 grid.extend_stroke(*cell(r + dr, c + dc))
                 grid.begin_stroke(*cell(r, c))
         grid.end_stroke()
-    return grid.pixels
+    return grid
 
-
-def redrawn(X, rng, sizes=(0.3, 1.0)):
-    """Each digit drawn once more at a size uniform in `sizes` and a place
-    anywhere on the grid, then preprocessed as the page does: (n, 784) float32."""
-    out = np.zeros((len(X), SIDE * SIDE), np.float32)
-    for i, digit in enumerate(X):
-        grid = drawn_on_grid(digit, rng.uniform(*sizes), rng.uniform(0, 1, 2))
-        made = preprocess.preprocess(grid)
-        if made is not None:
-            out[i] = made
-    return out
