@@ -22,7 +22,7 @@ from shared.digit import SIDE
 MAX_SHIFT = 2.0          # pixels, each axis
 MAX_ROTATION = 12.0      # degrees, either way
 SCALE = (0.9, 1.1)
-MAX_SHEAR = 0.15         # horizontal shift per row, as a fraction of the row's offset
+MAX_SHEAR = 0.3          # horizontal shift per row, as a fraction of the row's offset (17 degrees)
 MAX_THICKNESS = 0.6      # of the way to the dilated (or eroded) stroke
 
 # Far enough for the corners of the field under the largest transform:

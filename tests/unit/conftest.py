@@ -27,9 +27,9 @@ def default_data_dir(npm_digits, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def trained_mlp(default_data_dir):
-    """(an MLP trained natively for two epochs on the default data, held-out
+    """(an MLP trained natively for three epochs on the default data, held-out
     pixels, labels): a model that reads digits, trained once for every test
     that needs one (tests must not change it)."""
     X, y = train_weights.load_split("train", default_data_dir)
     X_test, y_test = train_weights.load_split("test", default_data_dir)
-    return train_weights.train(X, y, epochs=2), X_test, y_test
+    return train_weights.train(X, y, epochs=3), X_test, y_test

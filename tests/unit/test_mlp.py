@@ -218,7 +218,7 @@ def test_native_training_on_default_data_reaches_95_percent(default_data_dir):
     X_test, y_test = train_weights.load_split("test", default_data_dir)
     assert len(y) + len(y_test) == 10000
     model, meta = shipped_model()
-    assert meta["samples_seen"] == train_weights.EPOCHS * len(y)
+    assert meta["samples_seen"] == train_weights.EPOCHS["mlp"] * len(y)
     assert model.hidden == 128 and meta["architecture"] == "mlp"
     accuracy = model.accuracy(X_test, y_test)
     assert accuracy >= 0.95, "held-out accuracy %.4f" % accuracy

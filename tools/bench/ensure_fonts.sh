@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make bench` photographs digits written in Debian's handwriting fonts (tools/bench/handwriting.py).
 set -e
-PACKAGES="fonts-dkg-handwriting fonts-bwht fonts-breip fonts-humor-sans fonts-klee fonts-rufscript"
+PACKAGES="fonts-dkg-handwriting fonts-bwht fonts-breip fonts-humor-sans fonts-klee fonts-rufscript
+  fonts-comic-neue fonts-kristi fonts-ecolier-court fonts-tomsontalks fonts-dancingscript"
 MISSING=$(for p in $PACKAGES; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -z "$MISSING" ]; then exit 0; fi
 if [ "$(id -u)" = 0 ]; then
