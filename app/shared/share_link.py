@@ -69,6 +69,9 @@ def payload(labels, pixels, settings):
     return body + struct.pack("<I", crc32(body) & 0xFFFFFFFF)
 
 
+BASE64URL = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def base64url(data):
     return b2a_base64(data).decode().strip().replace("+", "-").replace("/", "_").rstrip("=")
 
@@ -117,14 +120,16 @@ def is_shared(fragment):
 
 def unbase64url(text):
     """bytes, or BadLink: a strict reading (a character outside base64url, or a
-    length no encoder writes, is refused, not skipped)."""
+    length or last character no encoder writes, is refused, not skipped)."""
+    if not set(text) <= BASE64URL:
+        raise BadLink("the link is damaged: it has characters a shared link never has")
     padded = text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4)
     try:
         data = a2b_base64(padded)
-    except ValueError:    # binascii.Error is one
-        raise BadLink("the link is damaged: it has characters a shared link never has")
-    if base64url(data) != text:
-        raise BadLink("the link is damaged: it has characters a shared link never has")
+    except ValueError:    # binascii.Error is one: a length no encoder writes
+        data = None
+    if data is None or base64url(data) != text:
+        raise BadLink("the link is damaged or cut short: it ends part-way through a byte")
     return data
 
 
