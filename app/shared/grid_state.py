@@ -20,8 +20,10 @@ cell; points off the grid are fine (nothing is written outside it).
 
 strokes: each ink stroke since the grid was last blank, as the flat list
 [x0, y0, x1, y1, ...] of the points it went through; None once anything but
-ink strokes made the pixels (the eraser, set_pixels). Undo and clear keep it
-in step with the pixels.
+ink strokes made the pixels (the eraser, set_pixels, a pen gone beyond its
+reach of the grid), until the grid is blank again. Undo and clear keep it in
+step with the pixels; a stroke that changed no pixel is kept only if it is ink
+within reach.
 
 Brush: coverage is 1 within CORE of the stamp centre and falls linearly to 0
 at EDGE (distance to the cell centre). Ink sets max(old, coverage), the
@@ -115,8 +117,10 @@ class GridState:
         self._erase = bool(erase)
         if erase:
             self.strokes = None
-        elif self.strokes is not None:
-            self.strokes.append([x, y])
+        else:
+            if self.strokes is None and self.is_empty():
+                self.strokes = []        # all erased: the strokes describe the pixels again
+            self._record(x, y, True)
         self._brush = _ERASER if erase else _INK
         self._x = x
         self._y = y
@@ -133,8 +137,8 @@ class GridState:
         dy = y - y0
         if dx == 0.0 and dy == 0.0:
             return  # no movement: that point is stamped already
-        if not self._erase and self.strokes is not None:
-            self.strokes[-1] += (x, y)
+        if not self._erase:
+            self._record(x, y, False)
         # Clip the segment to the box where a stamp can reach a cell
         # (Liang-Barsky), so a pointer far off the canvas costs no stamps.
         edge = self._brush[1]
@@ -162,9 +166,23 @@ class GridState:
         self._drawing = False
         if self._stroke_changed:
             self._push_undo(self._before)
-        elif self._erase:
-            self.strokes = self._before[1]     # erasing nothing leaves the strokes describing the pixels
+        elif self._erase or self.strokes is None:
+            self.strokes = self._before[1]     # a stroke that changed nothing leaves them describing the pixels
         self._before = None
+
+    def _record(self, x, y, begins):
+        """An ink point into strokes; beyond the pen's reach of the grid it left
+        no ink, so from then on only the pixels say what shows."""
+        if self.strokes is None:
+            return
+        if not (-PEN_REACH <= x <= SIDE + PEN_REACH and -PEN_REACH <= y <= SIDE + PEN_REACH):
+            self.strokes = None
+            return
+        if begins:
+            self.strokes.append([x, y])
+        else:
+            self.strokes[-1] += (x, y)
+        self.changed = True      # the reading may change though no pixel does
 
     def _stamp(self, x, y):
         core2, edge, edge2, slope = self._brush

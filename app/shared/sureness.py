@@ -1,21 +1,21 @@
 """When the page says "Not sure" beside its best guess rather than reading
 a drawing with confidence: the model's top probability is low, or the
-drawing does not look like a digit: too small (a dot, a tick), or more pen
-line than a digit has (a scribble).
+drawing does not look like a digit: too small (a dot, a tick), or more ink
+than a digit has (a scribble).
 
-    verdict(probabilities, pixels, architecture, line_cells=0) -> None when sure, else why not:
-        (line_cells: shared/strokes.py's, of the drawing's strokes)
+    verdict(probabilities, pixels, architecture, ink=0) -> None when sure, else why not:
+        (ink: shared/strokes.py's reading's, of the drawing's pen lines drawn again)
         TOO_SMALL   the ink's longer side spans fewer than SMALLEST cells
-        SCRIBBLE    the pen lines, drawn again at MNIST's size, pass through more
-                    than LONGEST_LINE cells
+        SCRIBBLE    the pen lines, drawn again at MNIST's size, leave more than
+                    MOST_INK of ink (going over a line again adds little)
         UNSURE      the top probability is under NOT_SURE_BELOW[architecture]
 
 NOT_SURE_BELOW is calibrated on the shipped models (tools/bench/calibration.py
 prints the curve): the confidence below which their held-out accuracy, on
 MNIST's digits as they are and redrawn with the page's pen at three sizes,
 falls under 50%: under it, a reading is wrong more often than right. A
-model trained on by the visitor keeps the same line. LONGEST_LINE is the most
-any held-out digit drawn with the page's pen has (the same tool measures it):
+model trained on by the visitor keeps the same line. MOST_INK is the most any
+held-out digit drawn with the page's pen leaves (the same tool measures it):
 the check is of the drawing, whatever model reads it.
 
 Plain Python: MicroPython on the page (on every prediction: C-level builtins
@@ -24,8 +24,8 @@ over rows), CPython in tests.
 from shared.digit import SIDE
 from shared.grid_state import INK_MIN
 
-NOT_SURE_BELOW = {"mlp": 0.7, "cnn": 0.7}
-LONGEST_LINE = 93
+NOT_SURE_BELOW = {"mlp": 0.65, "cnn": 0.75}
+MOST_INK = 208
 # A digit drawn at 30% of the grid still spans 10 cells; the pen's dot spans 4,
 # a short tick 7.
 SMALLEST = 8
@@ -57,10 +57,10 @@ def too_small(pixels):
     return bool(rows) and rows[-1] - rows[0] + 1 < SMALLEST and ink_extent(pixels, rows) < SMALLEST
 
 
-def verdict(probabilities, pixels, architecture, line_cells=0):
+def verdict(probabilities, pixels, architecture, ink=0):
     if too_small(pixels):                   # first: these say why the model cannot be sure
         return TOO_SMALL
-    if line_cells > LONGEST_LINE:
+    if ink > MOST_INK:
         return SCRIBBLE
     if max(probabilities) < NOT_SURE_BELOW.get(architecture, NOT_SURE_BELOW["mlp"]):
         return UNSURE

@@ -113,8 +113,8 @@ class GridCell:
 
 class GridManager:
     def __init__(self, canvas, on_change, announcer):
-        """on_change(pixels, strokes, event_time, frame_start): called once per frame after
-        changes; announcer: told by stroke_ended() when a stroke ended (or undo or
+        """on_change(state, event_time, frame_start): called once per frame after
+        changes, with the GridState itself (its pixels and strokes, live); announcer: told by stroke_ended() when a stroke ended (or undo or
         clear changed the grid), and by cursor_moved(row, col, pixel) where the
         keyboard's cursor went."""
         self.state = GridState()
@@ -184,7 +184,7 @@ class GridManager:
         self.state.changed = False
         event_time, self.first_event_time = self.first_event_time, None
         # Predicting first: the bars are what a visitor waits for, and what make bench times.
-        self.on_change(self.state.pixels, self.state.strokes, event_time, self.last_update)
+        self.on_change(self.state, event_time, self.last_update)
         self.cell.render(self.state.pixels)
 
     # -- actions from the toolbar ----------------------------------------------

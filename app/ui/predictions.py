@@ -33,13 +33,13 @@ class KernelReader:
 
     def read(self, pixels, lines):
         """The grid's pixels and strokes -> (ten probabilities, or None when it
-        is empty; its pen line's cells, shared/strokes.py's line_cells)."""
+        is empty; the ink of its lines drawn again, shared/strokes.py's reading's)."""
         text = self.kernel.read(base64_codec.encode_floats(pixels),
                                 base64_codec.encode_floats(strokes.packed(lines)) if lines else "")
         if not text:
-            return None, 0
-        probabilities, cells = text.split(";")
-        return [float(p) for p in probabilities.split(",")], int(cells)
+            return None, 0.0
+        probabilities, ink = text.split(";")
+        return [float(p) for p in probabilities.split(",")], float(ink)
 
 
 class MicroPythonReader:
@@ -49,10 +49,8 @@ class MicroPythonReader:
         self.model = inference.InferenceModel(weights)
 
     def read(self, pixels, lines):
-        digit_input = strokes.page_digit(pixels, lines)
-        if digit_input is None:
-            return None, 0
-        return self.model.probabilities(digit_input), strokes.line_cells(lines)
+        digit_input, ink = strokes.reading(pixels, lines)
+        return (None if digit_input is None else self.model.probabilities(digit_input)), ink
 
 
 class PredictionView:
@@ -141,8 +139,7 @@ class Predictor:
         self.mlp = None                # reads with the MLP: a KernelReader or MicroPythonReader
         self.convnet = None            # a KernelReader, once the convnet kernel holds weights
         self.architecture = "mlp"      # of the weights in use
-        self.pixels = None             # the grid's, the drawing last predicted
-        self.strokes = None            # and its strokes (GridState's)
+        self.drawing = None            # the grid's GridState, the drawing last predicted
         self.probabilities = None      # of the last prediction shown
         self.doubt = None              # and sureness.verdict's of it
         self.repredict_proxy = create_proxy(self.repredict)
@@ -222,26 +219,26 @@ class Predictor:
 
     def repredict_later(self):
         """The drawing shown gets the new weights' opinion, in a task of its own."""
-        if self.pixels is not None:
+        if self.drawing is not None:
             js.setTimeout(self.repredict_proxy, 0)
 
     def repredict(self):
-        self.predict(self.pixels, self.strokes)
+        self.predict(self.drawing)
 
-    def predict(self, pixels, lines, event_time=None, frame_start=None):
-        """A drawing: the grid's pixels and strokes (shared/strokes.py reads both)."""
-        self.pixels, self.strokes = pixels, lines
+    def predict(self, drawing, event_time=None, frame_start=None):
+        """drawing: the grid's GridState, live (its pixels and strokes: shared/strokes.py reads both)."""
+        self.drawing = drawing
         reader = self.convnet if self.by_convnet else self.mlp
         if reader is not None:
-            self.show(*reader.read(pixels, lines), event_time, frame_start)
+            self.show(*reader.read(drawing.pixels, drawing.strokes), event_time, frame_start)
 
     def digit_input(self):
         """The drawing as the models see it (None when empty)."""
-        return None if self.pixels is None else strokes.page_digit(self.pixels, self.strokes)
+        return None if self.drawing is None else strokes.reading(self.drawing.pixels, self.drawing.strokes)[0]
 
-    def show(self, probabilities, line_cells, event_time, frame_start):
+    def show(self, probabilities, ink, event_time, frame_start):
         self.doubt = None if probabilities is None else sureness.verdict(
-            probabilities, self.pixels, "cnn" if self.by_convnet else "mlp", line_cells)
+            probabilities, self.drawing.pixels, "cnn" if self.by_convnet else "mlp", ink)
         self.view.show(probabilities, self.doubt)
         self.probabilities = probabilities
         self.view.digit.dataset.model = "cnn" if self.by_convnet else "mlp"

@@ -116,7 +116,7 @@
   // drawing with app/shared/grid_state.py's ink pen, to the same bit --
   const INK_CORE = 0.9, INK_EDGE = 1.9, STAMP_STEP = 0.35, LAST = SIDE - 1;
   const CORE2 = INK_CORE * INK_CORE, EDGE2 = INK_EDGE * INK_EDGE, SLOPE = 1 / (INK_EDGE - INK_CORE);
-  const SPAN = BOX - 2 * ((INK_CORE + INK_EDGE) / 2), SHORTEST = 3, HALF = SIDE / 2;
+  const PEN_REACH = (INK_CORE + INK_EDGE) / 2, SPAN = BOX - 2 * PEN_REACH, SHORTEST = 3, HALF = SIDE / 2;
 
   /** grid_state.py's _stamp, in ink: each cell keeps the most ink it was given. */
   const stamp = (pixels, x, y) => {
@@ -173,7 +173,8 @@
         top = Math.min(top, stroke[i + 1]); bottom = Math.max(bottom, stroke[i + 1]);
       }
     }
-    if (left < 0 || top < 0 || right > SIDE || bottom > SIDE) return null;
+    if (Math.min(left, top) < -PEN_REACH || Math.max(right, bottom) > SIDE + PEN_REACH) return null;
+    if (strokes.some(stroke => stroke.length < 4)) return null;
     const span = Math.max(right - left, bottom - top);
     if (span < SHORTEST) return null;
     const scale = SPAN / span;
@@ -196,49 +197,29 @@
     return pixels;
   };
 
-  /** strokes.py's line_cells: the cells the lines drawn again pass through, in 1/256 cells. */
-  const lineCells = (strokes, [scale, x0, y0]) => {
-    const seen = new Set();
-    for (const stroke of strokes) {
-      const xs = [], ys = [];
-      for (let i = 0; i < stroke.length; i += 2) {
-        xs.push(Math.trunc((x0 + stroke[i] * scale) * 256));
-        ys.push(Math.trunc((y0 + stroke[i + 1] * scale) * 256));
-      }
-      let x = xs[0], y = ys[0];
-      seen.add((y >> 8) * SIDE + (x >> 8));
-      for (let i = 1; i < xs.length; i++) {
-        const dx = xs[i] - x, dy = ys[i] - y, n = Math.floor(2 * Math.max(Math.abs(dx), Math.abs(dy)) / 256) + 1;
-        for (let k = 1; k <= n; k++) seen.add((Math.floor(y + dy * k / n) >> 8) * SIDE + (Math.floor(x + dx * k / n) >> 8));
-        x = xs[i];
-        y = ys[i];
-      }
-    }
-    return seen.size;
-  };
-
-  /** What the models read of a drawing, strokes.py's page_digit (null: nothing
-   *  inked), and its line_cells: [digit, cells]. */
+  /** strokes.py's reading: what the models read of a drawing (null: nothing
+   *  inked) and the ink of its lines drawn again (0: the pixels are read). */
   const reading = (gridText, strokesText) => {
     const strokes = strokesText ? strokesOf(floatsOf(strokesText)) : [], place = placing(strokes);
-    return place ? [mnistDigit(readingGrid(strokes, place)), lineCells(strokes, place)]
-      : [mnistDigit(floatsOf(gridText)), 0];
+    if (!place) return [mnistDigit(floatsOf(gridText)), 0];
+    const grid = readingGrid(strokes, place);
+    return [mnistDigit(grid), sum(grid)];
   };
 
   /** A kernel's read(gridText, strokesText): the grid's pixels (base64 of
    *  float64) and its strokes (strokes.py's packed, the same, or "") made an
-   *  MNIST digit, then its probabilities, comma-separated, and ";" and its
-   *  line cells; "" when nothing is inked. */
+   *  MNIST digit, then its probabilities, comma-separated, and ";" and the
+   *  ink of its lines drawn again; "" when nothing is inked. */
   const reader = probabilitiesOf => (gridText, strokesText) => {
-    const [digit, cells] = reading(gridText, strokesText);
-    return digit ? probabilitiesOf(digit) + ";" + cells : "";
+    const [digit, ink] = reading(gridText, strokesText);
+    return digit ? probabilitiesOf(digit) + ";" + ink : "";
   };
 
-  /** reading on text, both ways (the digit's text, ";", its line cells; "" for
-   *  no digit): compared with the reference by tests/unit/test_frame_kernels.py. */
+  /** reading on text, both ways (the digit's text, ";", the ink; "" for no
+   *  digit): compared with the reference by tests/unit/test_frame_kernels.py. */
   globalThis.pageReading = (gridText, strokesText) => {
-    const [digit, cells] = reading(gridText, strokesText);
-    return digit ? textOf(digit) + ";" + cells : "";
+    const [digit, ink] = reading(gridText, strokesText);
+    return digit ? textOf(digit) + ";" + ink : "";
   };
   const textOf = floats => {
     const bytes = new Uint8Array(floats.buffer);

@@ -50,7 +50,7 @@ def drawings(X_test):
 
 
 def probabilities_of(lines):
-    """A kernel's readings: probabilities, then ";0" (pixels only: no pen line's cells)."""
+    """A kernel's readings: probabilities, then ";0" (pixels only: no ink of lines drawn again)."""
     assert all(line.endswith(";0") for line in lines if line)
     return [[float(p) for p in line[:-2].split(",")] if line else None for line in lines]
 
@@ -66,30 +66,33 @@ def test_the_kernels_digit_is_the_references_to_the_bit(default_data_dir):
 
 
 def test_the_kernels_read_strokes_as_the_reference_to_the_bit():
-    """The digit and its pen line's cells, of held-out digits drawn with the page's pen at each size and place,
-    random scribbles, and strokes whose pixels are read as drawn (a dot, a
-    line off the grid)."""
+    """The digit and the ink of its lines drawn again, of held-out digits drawn
+    with the page's pen at each size and place, random scribbles, and strokes
+    whose pixels are read as drawn (a dot, a dot among lines, a line beyond
+    the pen's reach of the grid, none)."""
     rng = np.random.default_rng(11)
     grids = [redraw.drawn_on_grid(x, size, at) for x in X_TEST[:8] for size in (0.3, 0.7, 1.0)
              for at in ((0.5, 0.5), (0, 1), (1, 0))]
     for _ in range(40):
         grid = GridState()
         for _ in range(rng.integers(1, 4)):
-            points = rng.uniform(-0.5 if rng.random() < 0.1 else 0, SIDE, (rng.integers(1, 30), 2))
+            points = rng.uniform(-1.4, SIDE + 1.4, (rng.integers(2, 30), 2))
             grid.begin_stroke(*points[0])
             for x, y in points[1:]:
                 grid.extend_stroke(x, y)
             grid.end_stroke()
         grids.append(grid)
-    dot = GridState()
-    dot.begin_stroke(3.2, 7.9)
-    grids.append(dot)
+    drawings = [(g.pixels, g.strokes) for g in grids]
+    pixels = grids[0].pixels
+    drawings += [(pixels, [[3.2, 7.9]]), (pixels, [[3.0, 4.0, 20.0, 4.0], [6.0, 6.0]]),
+                 (pixels, [[3.0, 4.0, 29.5, 4.0]]), (pixels, None)]
     got = node("for (const [grid, lines] of JSON.parse(fs.readFileSync(0, 'utf8'))) console.log(pageReading(grid, lines));",
-               [[base64_codec.encode_floats(g.pixels), base64_codec.encode_floats(strokes.packed(g.strokes))]
-                for g in grids])
-    assert got == ["%s;%d" % (base64_codec.encode_floats(strokes.page_digit(g.pixels, g.strokes)),
-                              strokes.line_cells(g.strokes)) for g in grids]
-    assert sum(strokes.reading_grid(g.strokes) is None for g in grids) >= 2
+               [[base64_codec.encode_floats(p), base64_codec.encode_floats(strokes.packed(lines)) if lines else ""]
+                for p, lines in drawings])
+    want = [strokes.reading(p, lines) for p, lines in drawings]
+    assert [(text, float(ink)) for text, ink in (line.split(";") for line in got)] == \
+        [(base64_codec.encode_floats(digit), ink) for digit, ink in want]
+    assert [strokes.placing(lines) is None for _, lines in drawings[-4:]] == [True] * 4
 
 
 MLP_READS = """

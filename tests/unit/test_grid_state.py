@@ -286,8 +286,17 @@ def test_changed_flag():
     assert grid.changed
     grid.end_stroke()
     grid.changed = False
-    dot(grid, 8, 8)  # same spot again: no new ink
+    before = list(grid.pixels)
+    dot(grid, 8, 8)  # same spot again: no new ink, but a stroke the reading may read
+    assert grid.changed and grid.pixels == before and grid.strokes[-1] == [8, 8]
+    grid.changed = False
+    dot(grid, 8, 8, erase=True)  # the eraser on ink: a change
+    assert grid.changed
+    grid.changed = False
+    dot(grid, 40, 40, erase=True)  # the eraser out of reach: none
     assert not grid.changed
+    assert grid.undo() and grid.strokes is not None    # the eraser's dot undone: the strokes are back
+    grid.changed = False
     grid.undo()
     assert grid.changed
     grid.changed = False

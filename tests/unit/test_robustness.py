@@ -61,4 +61,13 @@ def test_the_shipped_model_reads_redrawn_digits_alike_at_every_size_and_place():
 def test_page_inputs_are_what_the_page_reads_of_the_drawing():
     grid = redraw.drawn_on_grid(X_TEST[0], 0.4, robustness.PLACES["top left"])
     assert grid.strokes and robustness.page_inputs(X_TEST[:1], 0.4, "top left")[0].tolist() == \
-        np.float32(strokes.page_digit(grid.pixels, grid.strokes)).tolist()
+        np.float32(strokes.reading(grid.pixels, grid.strokes)[0]).tolist()
+    assert robustness.page_inputs(X_TEST[:1], 0.4, "top left", from_strokes=False)[0].tolist() == \
+        np.float32(strokes.reading(grid.pixels, None)[0]).tolist()
+
+
+def test_read_from_its_pixels_a_small_drawing_reads_worse():
+    """What a drawing touched by the eraser gets: the pen's width, scaled up."""
+    model, _ = shipped_model()
+    scores = robustness.accuracies(model, X_TEST[:100], Y_TEST[:100], from_strokes=False)
+    assert robustness.spread(scores)[1] > 3

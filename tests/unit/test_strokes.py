@@ -26,7 +26,7 @@ def drawn(lines, scale=1.0, at=(0.0, 0.0)):
 
 
 def read(grid):
-    return np.array(strokes.page_digit(grid.pixels, grid.strokes))
+    return np.array(strokes.reading(grid.pixels, grid.strokes)[0])
 
 
 def test_a_digit_reads_the_same_at_any_size_and_place():
@@ -57,16 +57,19 @@ def test_the_ink_fills_mnist_s_box_as_a_digit_drawn_across_most_of_the_grid():
 def test_pixels_are_read_as_drawn_where_strokes_do_not_describe_them():
     dot = drawn([[(14, 14)]])
     tick = drawn([[(14, 14), (15.5, 16)]])                   # under SHORTEST: a tick, not a stroke
-    off = drawn([[(5, 5), (5, 20), (-3, 20)]])               # the pen left the grid
+    off = drawn([[(5, 5), (5, 20), (-3, 20)]])               # the pen went beyond its reach of the grid
+    keys = drawn([[(5, 5), (5, 20)], [(6, 20)]])             # a dot stamped alone: keyboard painting
     erased = drawn(SEVEN)
     erased.begin_stroke(10, 4, erase=True)
     erased.end_stroke()
     sample = GridState()
     sample.set_pixels(list(X_TEST[0]))
-    for grid in (dot, tick, off, erased, sample):
-        assert strokes.reading_grid(grid.strokes) is None
-        assert strokes.page_digit(grid.pixels, grid.strokes) == preprocess.preprocess(grid.pixels)
-    assert strokes.page_digit([0.0] * PIXELS, []) is None
+    for grid in (dot, tick, off, keys, erased, sample):
+        assert strokes.placing(grid.strokes) is None
+        assert strokes.reading(grid.pixels, grid.strokes) == (preprocess.preprocess(grid.pixels), 0.0)
+    assert strokes.reading([0.0] * PIXELS, []) == (None, 0.0)
+    overshoot = drawn([[(5, 5), (5, 20), (-1.2, 20)]])       # within the pen's reach: its ink shows
+    assert strokes.placing(overshoot.strokes) is not None
 
 
 def test_strokes_pack_as_their_point_counts_then_points():
@@ -74,27 +77,36 @@ def test_strokes_pack_as_their_point_counts_then_points():
     assert strokes.packed([]) == []
 
 
-def test_the_page_s_micropython_reads_strokes_to_the_bit():
-    """Numbers cross as float64 bytes: MicroPython's parsing of decimal text may be a bit off."""
+def test_the_page_s_micropython_records_and_reads_strokes_to_the_bit():
+    """The strokes drawn there by GridState, and read: their digit and ink.
+    Numbers cross as float64 bytes: MicroPython's parsing of decimal text may be a bit off."""
     grids = [drawn(SEVEN, 0.4, (2, 15)), drawn_on_grid(X_TEST[3], 0.4, (0, 1)), drawn([[(14, 14)]])]
     hex64 = lambda values: np.array(values, "<f8").tobytes().hex()
     program = ("import ubinascii\nfrom array import array\nfrom shared import strokes\n"
+               "from shared.grid_state import GridState\n"
                "floats = lambda text: list(array('d', ubinascii.unhexlify(text)))\n"
-               "for pixels, packed in %r:\n"
-               "    lines, packed = [], floats(packed)\n"
+               "for packed in %r:\n"
+               "    grid, packed = GridState(), floats(packed)\n"
                "    while packed:\n"
                "        n = int(packed[0])\n"
-               "        lines.append(packed[1:1 + 2 * n])\n"
+               "        grid.begin_stroke(packed[1], packed[2])\n"
+               "        for i in range(3, 1 + 2 * n, 2):\n"
+               "            grid.extend_stroke(packed[i], packed[i + 1])\n"
+               "        grid.end_stroke()\n"
                "        packed = packed[1 + 2 * n:]\n"
-               "    print(ubinascii.hexlify(array('d', strokes.page_digit(floats(pixels), lines))).decode())\n"
-               % [(hex64(g.pixels), hex64(strokes.packed(g.strokes))) for g in grids])
+               "    digit, ink = strokes.reading(grid.pixels, grid.strokes)\n"
+               "    print(ubinascii.hexlify(array('d', strokes.packed(grid.strokes) + digit + [ink])).decode())\n"
+               % [hex64(strokes.packed(g.strokes)) for g in grids])
     got = micropython.run(program).split()
-    assert got == [hex64(strokes.page_digit(g.pixels, g.strokes)) for g in grids]
+    want = []
+    for g in grids:
+        digit, ink = strokes.reading(g.pixels, g.strokes)
+        want.append(hex64(strokes.packed(g.strokes) + digit + [ink]))
+    assert got == want
 
 
-def test_a_pen_line_s_cells_are_counted_at_mnist_s_size():
-    """The same lines at any size pass through the same cells once drawn again;
-    a line whose pixels are read as drawn counts none."""
-    cells = [strokes.line_cells(drawn(SEVEN, scale, at).strokes) for scale, at in ((1, (0, 0)), (0.4, (15, 2)))]
-    assert cells[0] == cells[1] and 25 < cells[0] < 60
-    assert strokes.line_cells(drawn([[(14, 14)]]).strokes) == 0 and strokes.line_cells(None) == 0
+def test_the_ink_of_lines_drawn_again_is_the_same_at_any_size_and_little_more_gone_over():
+    ink = [strokes.reading(g.pixels, g.strokes)[1] for g in (drawn(SEVEN), drawn(SEVEN, 0.4, (15, 2)))]
+    assert ink[0] == pytest.approx(ink[1]) and 60 < ink[0] < 150
+    over = drawn(SEVEN + [[(x + 0.3, y - 0.3) for x, y in line] for line in SEVEN])
+    assert ink[0] < strokes.reading(over.pixels, over.strokes)[1] < 1.2 * ink[0]

@@ -42,7 +42,7 @@ def test_the_shipped_models_are_more_often_wrong_than_right_under_their_line(arc
     confidence, right = calibration.confidences(model, X_TEST[:1000], Y_TEST[:1000])
     line = sureness.NOT_SURE_BELOW[architecture]
     under, count = calibration.accuracy_under(confidence, right, line)
-    assert count >= 20 and under < 0.55         # 0.48 both, on all 1,500 (make bench's calibration)
+    assert count >= 15 and under < 0.55         # 0.46 and 0.48 on all 1,500 (make bench's calibration)
     assert right[confidence >= line].mean() > 0.95
 
 
@@ -58,31 +58,37 @@ def test_a_dot_or_a_tick_is_too_small_and_an_empty_grid_has_no_ink():
 def test_a_low_top_probability_is_unsure_for_either_model():
     seven = drawn([(9, 8), (20, 8), (14, 21)])
     assert sureness.verdict([0.34, 0.3, 0.36] + [0.0] * 7, seven, "cnn") == sureness.UNSURE
-    assert sureness.verdict([0.03] * 4 + [0.68] + [0.045] * 4 + [0.0], seven, "mlp") == sureness.UNSURE
-    assert sureness.verdict([0.02] * 4 + [0.84] + [0.02] * 4 + [0.0], seven, "mlp") is None
+    assert sureness.verdict([0.04] * 4 + [0.6] + [0.06] * 4 + [0.0], seven, "mlp") == sureness.UNSURE
+    assert sureness.verdict([0.03] * 4 + [0.72] + [0.04] * 4 + [0.0], seven, "mlp") is None
+    assert sureness.verdict([0.03] * 4 + [0.72] + [0.04] * 4 + [0.0], seven, "cnn") == sureness.UNSURE
 
 
-def test_a_scribble_s_long_pen_line_is_not_a_digit_whatever_the_model_says():
+def ink(grid):
+    return strokes.reading(grid.pixels, grid.strokes)[1]
+
+
+def test_a_scribble_s_ink_is_not_a_digit_s_whatever_the_model_says():
     zigzag = drawn_grid([(3 if k % 2 == 0 else 25, 3 + 2.2 * k) for k in range(11)])
     sure = [0.01] * 9 + [0.91]
-    assert strokes.line_cells(zigzag.strokes) > sureness.LONGEST_LINE
-    assert sureness.verdict(sure, zigzag.pixels, "cnn", strokes.line_cells(zigzag.strokes)) == sureness.SCRIBBLE
+    assert ink(zigzag) > sureness.MOST_INK
+    assert sureness.verdict(sure, zigzag.pixels, "cnn", ink(zigzag)) == sureness.SCRIBBLE
     assert sureness.verdict(sure, zigzag.pixels, "cnn") is None       # its pixels alone: a photo, say
-    eight = drawn_grid([(14, 4), (8, 8), (20, 18), (14, 24), (8, 18), (20, 8), (14, 4)])
-    again = drawn_grid(*[[(14, 4), (8, 8), (20, 18), (14, 24), (8, 18), (20, 8), (14, 4)]] * 3)
-    assert strokes.line_cells(again.strokes) == strokes.line_cells(eight.strokes)    # drawn over: once
-    assert sureness.verdict(sure, again.pixels, "mlp", strokes.line_cells(again.strokes)) is None
+    eight = [(14, 4), (8, 8), (20, 18), (14, 24), (8, 18), (20, 8), (14, 4)]
+    shifted = lambda d: [(x + d, y - d) for x, y in eight]
+    over = drawn_grid(eight, shifted(0.5), shifted(-0.5), shifted(0.8))    # gone over three times, not quite on it
+    assert ink(over) < 1.25 * ink(drawn_grid(eight))
+    assert sureness.verdict(sure, over.pixels, "mlp", ink(over)) is None
 
 
-def test_no_held_out_digit_drawn_with_the_page_s_pen_has_a_scribble_s_line():
-    assert calibration.longest_line(X_TEST[:150]) <= sureness.LONGEST_LINE
+def test_no_held_out_digit_drawn_with_the_page_s_pen_has_a_scribble_s_ink():
+    assert calibration.most_ink(X_TEST[:300]) <= sureness.MOST_INK
 
 
 def test_the_page_is_not_sure_of_most_scribbles_with_either_shipped_model():
     drawings = scribbles.scribbles(40, seed=1)
-    assert len({round(strokes.line_cells(d.strokes)) for d in drawings}) > 10      # of many kinds
+    assert len({round(ink(d)) for d in drawings}) > 30      # of many kinds
     shares = scribbles.not_sure(train_weights.shipped_models(), drawings)
-    assert shares["mlp"] >= 0.85 and shares["cnn"] >= 0.7, shares            # 97.5% and 85% of 200
+    assert shares["mlp"] >= 0.85 and shares["cnn"] >= 0.7, shares
 
 
 def test_the_shipped_mlp_is_sure_of_most_held_out_digits():

@@ -1,14 +1,16 @@
 """How far the shipped models' confidence can be trusted: for each, the
 held-out accuracy of the predictions whose top probability is under each
-line, on inputs like the page's (MNIST's held-out digits as they are, and
-redrawn with the page's pen at 40%, 70% and 100% of the grid), and the line
-below which that accuracy falls under 50%: app/shared/sureness.py's
-NOT_SURE_BELOW; and the longest pen line of those digits: its LONGEST_LINE.
+line, on inputs like the page's (MNIST's held-out digits as they are, as
+photos and samples reach the models, and drawn with the page's pen, as
+drawings do: read from their strokes, every size and place reads alike, so
+once, at 70% of the grid), and the line below which that accuracy falls
+under 50%: app/shared/sureness.py's NOT_SURE_BELOW; and the most ink of
+those drawings: its MOST_INK.
 
     threshold(confidence, right) -> the highest line with accuracy under it below 50%
     probabilities(model, inputs) -> (n, classes) softmax of its logits, float64
-    longest_line(X) -> the most cells the pen line of a held-out digit drawn with the page's pen
-        passes through (shared/strokes.py's line_cells): sureness.LONGEST_LINE
+    most_ink(X) -> the most ink a held-out digit drawn with the page's pen leaves, read
+        from its strokes (shared/strokes.py's reading): sureness.MOST_INK
     .venv/bin/python -m tools.bench.calibration     # both shipped models, one JSON line
 """
 import json
@@ -17,7 +19,7 @@ import numpy as np
 
 from shared import strokes
 from tools.bench.redraw import drawn_on_grid
-from tools.bench.robustness import SIZES, page_inputs
+from tools.bench.robustness import page_inputs
 
 LINES = [round(0.3 + 0.05 * k, 2) for k in range(14)]     # 0.30 .. 0.95
 FEWEST = 20            # predictions under a line for its accuracy to count
@@ -48,13 +50,14 @@ def probabilities(model, inputs):
 
 def confidences(model, X, y):
     """(top probability, read right) of each page-like input of the held-out digits."""
-    inputs = [np.asarray(X, np.float32)] + [page_inputs(X, size, "centre") for size in SIZES]
+    inputs = [np.asarray(X, np.float32), page_inputs(X, 0.7, "centre")]
     P = probabilities(model, np.concatenate(inputs))
     return P.max(axis=1), P.argmax(axis=1) == np.tile(np.asarray(y), len(inputs))
 
 
-def longest_line(X):
-    return max(strokes.line_cells(drawn_on_grid(x, size, (0.5, 0.5)).strokes) for x in X for size in SIZES)
+def most_ink(X):
+    grids = (drawn_on_grid(x, 0.7, (0.5, 0.5)) for x in X)
+    return max(strokes.reading(grid.pixels, grid.strokes)[1] for grid in grids)
 
 
 def figures(model, X, y, architecture):
@@ -78,7 +81,7 @@ def main():
         confidence, right = confidences(model, X, y)
         out[architecture] = {"threshold": threshold(confidence, right), "inputs": len(right),
                              "under": {line: accuracy_under(confidence, right, line) for line in LINES}}
-    out["longest_line"] = longest_line(X)
+    out["most_ink"] = round(most_ink(X), 1)
     print(json.dumps(out))
 
 

@@ -58,11 +58,12 @@ def drawn_on_grid(digit, size, at):
     points = {(r, c) for r, c in zip(rows.tolist(), cols.tolist())}
     cell = lambda r, c: (x0 + (c - left) * scale, y0 + (r - top) * scale)
     for r, c in sorted(points):
-        grid.begin_stroke(*cell(r, c))
-        for dr, dc in ((0, 1), (1, -1), (1, 0), (1, 1)):       # each touching pair once
-            if (r + dr, c + dc) in points:
-                grid.extend_stroke(*cell(r + dr, c + dc))
-                grid.begin_stroke(*cell(r, c))
-        grid.end_stroke()
+        pairs = [(r + dr, c + dc) for dr, dc in ((0, 1), (1, -1), (1, 0), (1, 1)) if (r + dr, c + dc) in points]
+        alone = not pairs and not any((r - dr, c - dc) in points for dr, dc in ((0, 1), (1, -1), (1, 0), (1, 1)))
+        for to in pairs or ([(r, c)] if alone else []):       # each touching pair once, a lone pixel as a dot
+            grid.begin_stroke(*cell(r, c))
+            if to != (r, c):
+                grid.extend_stroke(*cell(*to))
+            grid.end_stroke()
     return grid
 

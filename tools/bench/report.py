@@ -160,11 +160,12 @@ ROBUSTNESS = (
     "each corner, preprocessed as the page does and read by the shipped weights; "
     "tools/bench/calibration.py: on the held-out digits as they are and redrawn centred at the three "
     "sizes, the confidence line under which a model's readings are wrong more often than right, and "
-    "what the page's line (app/shared/sureness.py) does, and the longest pen line of those digits "
-    "(shared/strokes.py's line_cells); tools/bench/scribbles.py: 200 zigzags, random walks, spirals "
-    "and hatchings drawn with the page's pen, and how many the page is not sure of.",
-    [("longest pen line of a held-out digit, cells", "longest_line_measured", ""),
-     ("the page's longest for a digit", "longest_line", "")]
+    "what the page's line (app/shared/sureness.py) does, and the most ink of those digits drawn "
+    "with the page's pen, read from their strokes (app/shared/strokes.py); tools/bench/scribbles.py: "
+    "200 zigzags, random walks, spirals and hatchings drawn with the page's pen, and how many the "
+    "page is not sure of. Read from the pixels: as the page reads a drawing touched by the eraser.",
+    [("most ink of a held-out digit drawn with the pen", "most_ink_measured", ""),
+     ("the page's most for a digit", "most_ink", "")]
     + [(label % name, key % arch, kind) for arch, name in (("mlp", "MLP"), ("cnn", "convnet"))
      for label, key, kind in (
          ("%s: 70%% of the grid, centred", "robust_reference_%s", "pct"),
@@ -173,6 +174,8 @@ ROBUSTNESS = (
          ("%s: 100%%, mean of the five places", "robust_100_%s", "pct"),
          ("%s: read worst at", "robust_worst_%s", ""),
          ("%s: points under 70%% centred there", "robust_worst_points_%s", ""),
+         ("%s: read from the pixels, 40%%, mean of the five places", "robust_pixels_40_%s", "pct"),
+         ("%s: read from the pixels, worst points under 70%% centred", "robust_pixels_worst_points_%s", ""),
          ("%s: line its readings call for", "not_sure_line_measured_%s", ""),
          ("%s: the page's Not sure line", "not_sure_line_%s", ""),
          ("%s: inputs under it", "not_sure_share_%s", "pct"),

@@ -23,15 +23,18 @@ PLACES = {"centre": (0.5, 0.5), "top left": (0, 0), "top right": (0, 1), "bottom
 REFERENCE = (0.7, "centre")          # the goal: every (size, place) within a point of this one
 
 
-def page_inputs(X, size, place):
-    """The held-out digits as the page hands them to its model after this drawing."""
+def page_inputs(X, size, place, from_strokes=True):
+    """The held-out digits as the page hands them to its model after this
+    drawing; from_strokes=False: as it reads a drawing its strokes do not
+    describe (touched by the eraser), from the pixels."""
     grids = (drawn_on_grid(x, size, PLACES[place]) for x in X)
-    return np.array([strokes.page_digit(grid.pixels, grid.strokes) for grid in grids], np.float32)
+    return np.array([strokes.reading(grid.pixels, grid.strokes if from_strokes else None)[0] for grid in grids],
+                    np.float32)
 
 
-def accuracies(model, X, y):
+def accuracies(model, X, y, from_strokes=True):
     y = np.asarray(y)
-    return {(size, place): float(np.mean(model.predict(page_inputs(X, size, place)) == y))
+    return {(size, place): float(np.mean(model.predict(page_inputs(X, size, place, from_strokes)) == y))
             for size in SIZES for place in PLACES}
 
 
@@ -44,11 +47,12 @@ def spread(scores):
 def figures(models, X, y):
     """For each model ({architecture: model}): its accuracy at 70% in the centre,
     at each size (the mean over the places), the worst size and place and how
-    far under; tools/bench/calibration.py's figures of its "Not sure" line, and
+    far under, and the same read from the pixels (a drawing touched by the
+    eraser); tools/bench/calibration.py's figures of its "Not sure" line, and
     the share of tools/bench/scribbles.py's drawings it is not sure of; the
-    longest pen line of the held-out digits, against the page's."""
+    most ink of the held-out digits drawn with the page's pen, against the page's."""
     from tools.bench import calibration, scribbles
-    out = {"longest_line_measured": calibration.longest_line(X), "longest_line": sureness.LONGEST_LINE}
+    out = {"most_ink_measured": round(calibration.most_ink(X), 1), "most_ink": sureness.MOST_INK}
     drawings = scribbles.scribbles()
     for name, share in scribbles.not_sure(models, drawings).items():
         out["scribbles_not_sure_" + name] = round(share, 4)
@@ -61,6 +65,10 @@ def figures(models, X, y):
                 float(np.mean([scores[(size, place)] for place in PLACES])), 4)
         out["robust_worst_" + name] = "%d%% %s" % (100 * worst[0], worst[1])
         out["robust_worst_points_" + name] = round(points, 2)
+        pixels = accuracies(model, X, y, from_strokes=False)
+        worst, points = spread(pixels)
+        out["robust_pixels_40_" + name] = round(float(np.mean([pixels[(0.4, place)] for place in PLACES])), 4)
+        out["robust_pixels_worst_points_" + name] = round(points, 2)
         out.update({key + "_" + name: value for key, value in calibration.figures(model, X, y, name).items()})
     return out
 

@@ -71,10 +71,10 @@ def scribbles(n=200, seed=0):
 
 def not_sure(models, drawings):
     out = {}
-    digits = [strokes.page_digit(d.pixels, d.strokes) for d in drawings]
+    readings = [strokes.reading(d.pixels, d.strokes) for d in drawings]
     for architecture, model in models.items():
-        P = calibration.probabilities(model, digits)
-        doubts = [sureness.verdict(list(p), d.pixels, architecture, strokes.line_cells(d.strokes))
-                  for p, d in zip(P, drawings)]
+        P = calibration.probabilities(model, [digit for digit, _ in readings])
+        doubts = [sureness.verdict(list(p), d.pixels, architecture, ink)
+                  for p, d, (_, ink) in zip(P, drawings, readings)]
         out[architecture] = sum(doubt is not None for doubt in doubts) / len(drawings)
     return out
