@@ -23,6 +23,7 @@ Ratios, not absolute figures, are what to compare across runs: the machine
 is shared and noisy.
 """
 import json
+import sys
 import time
 
 import numpy as np
@@ -341,6 +342,8 @@ def main():
         **anchors,
         "page_errors": len(errors),
     }
+    for error in errors:            # what they were, for whoever reads the run
+        print("page error: %s" % error, file=sys.stderr)
     print(json.dumps(figures))
     report.write(figures, machine_start, report.machine())
     print("wrote docs/benchmarks.md")
