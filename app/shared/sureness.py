@@ -12,8 +12,8 @@ than a digit has (a scribble).
 
 NOT_SURE_BELOW is calibrated on the shipped models (tools/bench/calibration.py
 prints the curve): the confidence below which their held-out accuracy, on
-MNIST's digits as they are and redrawn with the page's pen at three sizes,
-falls under 50%: under it, a reading is wrong more often than right. A
+MNIST's digits as they are and drawn with the page's pen (read from their
+strokes, as drawings are), falls under 50%: under it, a reading is wrong more often than right. A
 model trained on by the visitor keeps the same line. MOST_INK is the most any
 held-out digit drawn with the page's pen leaves (the same tool measures it):
 the check is of the drawing, whatever model reads it.

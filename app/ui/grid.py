@@ -114,8 +114,9 @@ class GridCell:
 class GridManager:
     def __init__(self, canvas, on_change, announcer):
         """on_change(state, event_time, frame_start): called once per frame after
-        changes, with the GridState itself (its pixels and strokes, live); announcer: told by stroke_ended() when a stroke ended (or undo or
-        clear changed the grid), and by cursor_moved(row, col, pixel) where the
+        changes, with the GridState itself (its pixels and strokes, live);
+        announcer: told by stroke_ended() when a stroke ended (or undo or clear
+        changed the grid), and by cursor_moved(row, col, pixel) where the
         keyboard's cursor went."""
         self.state = GridState()
         self.announcer = announcer

@@ -49,7 +49,7 @@ def test_the_shipped_model_reads_redrawn_digits_alike_at_every_size_and_place():
     """The page reads a drawing from its strokes (shared/strokes.py): the issue's goal,
     every size and place within a point of 70% in the centre, on 100 digits."""
     model, _ = shipped_model()
-    scores = robustness.accuracies(model, X_TEST[:100], Y_TEST[:100])
+    scores = robustness.accuracies(model, robustness.all_inputs(X_TEST[:100])[True], Y_TEST[:100])
     assert set(scores) == {(s, p) for s in robustness.SIZES for p in robustness.PLACES}
     assert scores[robustness.REFERENCE] >= 0.85
     worst, points = robustness.spread(scores)
@@ -69,5 +69,5 @@ def test_page_inputs_are_what_the_page_reads_of_the_drawing():
 def test_read_from_its_pixels_a_small_drawing_reads_worse():
     """What a drawing touched by the eraser gets: the pen's width, scaled up."""
     model, _ = shipped_model()
-    scores = robustness.accuracies(model, X_TEST[:100], Y_TEST[:100], from_strokes=False)
+    scores = robustness.accuracies(model, robustness.all_inputs(X_TEST[:100])[False], Y_TEST[:100])
     assert robustness.spread(scores)[1] > 3

@@ -66,4 +66,3 @@ def drawn_on_grid(digit, size, at):
                 grid.extend_stroke(*cell(*to))
             grid.end_stroke()
     return grid
-

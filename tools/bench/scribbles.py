@@ -12,8 +12,8 @@ import math
 import numpy as np
 
 from shared import strokes, sureness
-from tools.bench import calibration
 from shared.grid_state import GridState
+from tools.bench import calibration
 
 KINDS = ("zigzag", "walk", "spiral", "hatching")
 
