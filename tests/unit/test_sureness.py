@@ -8,7 +8,7 @@ import pytest
 from shared import strokes, sureness
 from shared.digit import PIXELS, SIDE
 from shared.grid_state import GridState
-from tests.harness.samples import X_TEST, Y_TEST, shipped_model
+from tests.harness.samples import X_TEST, shipped_model
 from tools.bench import calibration, scribbles
 from tools.build import train_weights
 
@@ -36,13 +36,20 @@ def test_the_line_sits_where_accuracy_under_it_falls_below_half():
     assert calibration.threshold(confidence, np.ones(70, bool)) == calibration.LINES[0]
 
 
+@pytest.fixture(scope="module")
+def held_out_inputs():
+    """A quarter of the digits the shipped models never trained on, page-like."""
+    X, y = train_weights.held_out_digits()
+    return calibration.page_like(X[::4], y[::4])
+
+
 @pytest.mark.parametrize("architecture", ["mlp", "cnn"])
-def test_the_shipped_models_are_more_often_wrong_than_right_under_their_line(architecture):
+def test_the_shipped_models_are_more_often_wrong_than_right_under_their_line(architecture, held_out_inputs):
     model = train_weights.shipped_models()[architecture]
-    confidence, right = calibration.confidences(model, X_TEST[:1000], Y_TEST[:1000])
+    confidence, right = calibration.confidences(model, *held_out_inputs)
     line = sureness.NOT_SURE_BELOW[architecture]
     under, count = calibration.accuracy_under(confidence, right, line)
-    assert count >= 15 and under < 0.55         # 0.46 and 0.48 on all 1,500 (make bench's calibration)
+    assert count >= 40 and under < 0.55     # on all 11,500: 0.48 (389) and 0.50 (229), make bench's calibration
     assert right[confidence >= line].mean() > 0.95
 
 
@@ -59,8 +66,8 @@ def test_a_low_top_probability_is_unsure_for_either_model():
     seven = drawn([(9, 8), (20, 8), (14, 21)])
     assert sureness.verdict([0.34, 0.3, 0.36] + [0.0] * 7, seven, "cnn") == sureness.UNSURE
     assert sureness.verdict([0.04] * 4 + [0.6] + [0.06] * 4 + [0.0], seven, "mlp") == sureness.UNSURE
-    assert sureness.verdict([0.03] * 4 + [0.72] + [0.04] * 4 + [0.0], seven, "mlp") is None
-    assert sureness.verdict([0.03] * 4 + [0.72] + [0.04] * 4 + [0.0], seven, "cnn") == sureness.UNSURE
+    assert sureness.verdict([0.03] * 4 + [0.68] + [0.04] * 4 + [0.04], seven, "mlp") is None
+    assert sureness.verdict([0.03] * 4 + [0.68] + [0.04] * 4 + [0.04], seven, "cnn") == sureness.UNSURE
 
 
 def ink(grid):

@@ -34,7 +34,7 @@ from tools.bench.slow_device import SlowDevice
 from tools.bench.startup import startup_figures
 from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
-from tools.bench import robustness
+from tools.bench import calibration, robustness
 from tools.build import train_weights
 from tools.build.train_weights import load_split
 from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
@@ -339,6 +339,7 @@ def main():
         **memory,
         **photographed(shipped),
         **robustness.figures(shipped, X_test, y_test),
+        **calibration.figures(shipped, *train_weights.held_out_digits()),
         **anchors,
         "page_errors": len(errors),
     }

@@ -1,23 +1,27 @@
 """How far the shipped models' confidence can be trusted: for each, the
 held-out accuracy of the predictions whose top probability is under each
-line, on inputs like the page's (MNIST's held-out digits as they are, as
-photos and samples reach the models, and drawn with the page's pen, as
-drawings do: read from their strokes, every size and place reads alike, so
-once, at 70% of the grid), and the line below which that accuracy falls
-under 50%: app/shared/sureness.py's NOT_SURE_BELOW; and the most ink of
-those drawings: its MOST_INK.
+line, on inputs like the page's (every digit the models never trained on,
+tools/build/train_weights.py's held_out_digits: as they are, as photos and
+samples reach the models, and drawn with the page's pen, as drawings do:
+read from their strokes, every size and place reads alike, so once, at 70%
+of the grid), and the line below which that accuracy falls under 50%:
+app/shared/sureness.py's NOT_SURE_BELOW; and the most ink of those
+drawings: its MOST_INK.
 
     threshold(confidence, right) -> the highest line with accuracy under it below 50%
+    page_like(X, y) -> (inputs, labels): the digits as they are and drawn with the page's pen
+    confidences(model, inputs, labels) -> (top probability, read right) of each
     probabilities(model, inputs) -> (n, classes) softmax of its logits, float64
     most_ink(X) -> the most ink a held-out digit drawn with the page's pen leaves, read
         from its strokes (shared/strokes.py's reading): sureness.MOST_INK
+    figures(models, X, y) -> make bench's figures, for models {architecture: model}
     .venv/bin/python -m tools.bench.calibration     # both shipped models, one JSON line
 """
 import json
 
 import numpy as np
 
-from shared import strokes
+from shared import strokes, sureness
 from tools.bench.redraw import drawn_on_grid
 from tools.bench.robustness import page_inputs
 
@@ -48,11 +52,17 @@ def probabilities(model, inputs):
     return P / P.sum(axis=1, keepdims=True)
 
 
-def confidences(model, X, y):
-    """(top probability, read right) of each page-like input of the held-out digits."""
-    inputs = [np.asarray(X, np.float32), page_inputs(X, 0.7, "centre")]
-    P = probabilities(model, np.concatenate(inputs))
-    return P.max(axis=1), P.argmax(axis=1) == np.tile(np.asarray(y), len(inputs))
+def page_like(X, y):
+    """(inputs, labels): the held-out digits as they are, and drawn with the
+    page's pen at 70% of the grid, centred, as the page reads them."""
+    inputs = np.concatenate([np.asarray(X, np.float32), page_inputs(X, 0.7, "centre")])
+    return inputs, np.tile(np.asarray(y), 2)
+
+
+def confidences(model, inputs, labels):
+    """(top probability, read right) of each input."""
+    P = probabilities(model, inputs)
+    return P.max(axis=1), P.argmax(axis=1) == labels
 
 
 def most_ink(X):
@@ -60,25 +70,32 @@ def most_ink(X):
     return max(strokes.reading(grid.pixels, grid.strokes)[1] for grid in grids)
 
 
-def figures(model, X, y, architecture):
-    """The line this model's readings call for, and what the page's line
-    (sureness.NOT_SURE_BELOW) does on them: the share of inputs under it,
-    and their accuracy."""
-    from shared.sureness import NOT_SURE_BELOW
-    confidence, right = confidences(model, X, y)
-    accuracy, count = accuracy_under(confidence, right, NOT_SURE_BELOW[architecture])
-    return {"not_sure_line_measured": threshold(confidence, right),
-            "not_sure_line": NOT_SURE_BELOW[architecture],
-            "not_sure_share": round(count / len(right), 4),
-            "not_sure_accuracy": None if accuracy is None else round(accuracy, 4)}
+def figures(models, X, y):
+    """For each model, the line its readings call for, and what the page's
+    line (sureness.NOT_SURE_BELOW) does on them: the share of inputs under
+    it, and their accuracy; the most ink of the digits drawn with the page's
+    pen, against the page's MOST_INK."""
+    out = {"held_out_digits": len(y), "most_ink_measured": round(most_ink(X), 1),
+           "most_ink": sureness.MOST_INK}
+    inputs, labels = page_like(X, y)
+    for architecture, model in models.items():
+        line = sureness.NOT_SURE_BELOW[architecture]
+        confidence, right = confidences(model, inputs, labels)
+        accuracy, count = accuracy_under(confidence, right, line)
+        out.update({"not_sure_line_measured_" + architecture: threshold(confidence, right),
+                    "not_sure_line_" + architecture: line,
+                    "not_sure_share_" + architecture: round(count / len(right), 4),
+                    "not_sure_accuracy_" + architecture: None if accuracy is None else round(accuracy, 4)})
+    return out
 
 
 def main():
-    from tools.build.train_weights import load_split, shipped_models
-    X, y = load_split("test")
+    from tools.build.train_weights import held_out_digits, shipped_models
+    X, y = held_out_digits()
+    inputs, labels = page_like(X, y)
     out = {}
     for architecture, model in shipped_models().items():
-        confidence, right = confidences(model, X, y)
+        confidence, right = confidences(model, inputs, labels)
         out[architecture] = {"threshold": threshold(confidence, right), "inputs": len(right),
                              "under": {line: accuracy_under(confidence, right, line) for line in LINES}}
     out["most_ink"] = round(most_ink(X), 1)

@@ -158,13 +158,15 @@ ROBUSTNESS = (
     "tools/bench/robustness.py: each held-out digit redrawn along its strokes with the page's pen "
     "(tools/bench/redraw.py), its ink spanning 40%, 70% and 100% of the grid, in the centre and in "
     "each corner, preprocessed as the page does and read by the shipped weights; "
-    "tools/bench/calibration.py: on the held-out digits as they are and redrawn centred at the three "
-    "sizes, the confidence line under which a model's readings are wrong more often than right, and "
-    "what the page's line (app/shared/sureness.py) does, and the most ink of those digits drawn "
-    "with the page's pen, read from their strokes (app/shared/strokes.py); tools/bench/scribbles.py: "
+    "tools/bench/calibration.py: on every digit the models never trained on (the page's test split "
+    "and MNIST's test set), as they are and redrawn centred at 70%, the confidence line under which "
+    "a model's readings are wrong more often than right, and what the page's line "
+    "(app/shared/sureness.py) does, and the most ink of those digits drawn with the page's pen, "
+    "read from their strokes (app/shared/strokes.py); tools/bench/scribbles.py: "
     "200 zigzags, random walks, spirals and hatchings drawn with the page's pen, and how many the "
     "page is not sure of. Read from the pixels: as the page reads a drawing touched by the eraser.",
-    [("most ink of a held-out digit drawn with the pen", "most_ink_measured", ""),
+    [("held-out digits for the Not sure line and the most ink", "held_out_digits", "n"),
+     ("most ink of a held-out digit drawn with the pen", "most_ink_measured", ""),
      ("the page's most for a digit", "most_ink", "")]
     + [(label % name, key % arch, kind) for arch, name in (("mlp", "MLP"), ("cnn", "convnet"))
      for label, key, kind in (

@@ -7,7 +7,7 @@ each corner; then made a digit by the page's own preprocessing
     all_inputs(X) -> {from_strokes: {(size, place): the model inputs}}: each digit drawn
         once per size and place, read from its strokes (True) and from its pixels (False)
     accuracies(model, inputs, y) -> {(size, place): held-out accuracy}
-    figures(models, X, y) -> make bench's figures of each model (and of its "Not sure" line)
+    figures(models, X, y) -> make bench's figures of each model (and the scribbles it is not sure of)
 
     .venv/bin/python -m tools.bench.robustness     # both shipped models, and tools/bench/scribbles.py's
                                                    # drawings they are not sure of (%), one JSON line
@@ -16,7 +16,7 @@ import json
 
 import numpy as np
 
-from shared import strokes, sureness
+from shared import strokes
 from tools.bench.redraw import drawn_on_grid
 
 SIZES = (0.4, 0.7, 1.0)
@@ -63,11 +63,9 @@ def figures(models, X, y):
     """For each model ({architecture: model}): its accuracy at 70% in the centre,
     at each size (the mean over the places), the worst size and place and how
     far under, and the same read from the pixels (a drawing touched by the
-    eraser); tools/bench/calibration.py's figures of its "Not sure" line, and
-    the share of tools/bench/scribbles.py's drawings it is not sure of; the
-    most ink of the held-out digits drawn with the page's pen, against the page's."""
-    from tools.bench import calibration, scribbles
-    out = {"most_ink_measured": round(calibration.most_ink(X), 1), "most_ink": sureness.MOST_INK}
+    eraser); and the share of tools/bench/scribbles.py's drawings it is not sure of."""
+    from tools.bench import scribbles
+    out = {}
     drawings = scribbles.scribbles()
     for name, share in scribbles.not_sure(models, drawings).items():
         out["scribbles_not_sure_" + name] = round(share, 4)
@@ -85,7 +83,6 @@ def figures(models, X, y):
         worst, points = spread(pixels)
         out["robust_pixels_40_" + name] = round(float(np.mean([pixels[(0.4, place)] for place in PLACES])), 4)
         out["robust_pixels_worst_points_" + name] = round(points, 2)
-        out.update({key + "_" + name: value for key, value in calibration.figures(model, X, y, name).items()})
     return out
 
 
