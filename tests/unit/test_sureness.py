@@ -40,7 +40,8 @@ def test_the_line_sits_where_accuracy_under_it_falls_below_half():
 def held_out_inputs():
     """A quarter of the digits the shipped models never trained on, page-like."""
     X, y = train_weights.held_out_digits()
-    return calibration.page_like(X[::4], y[::4])
+    X, y = X[::4], y[::4]
+    return calibration.page_like(X, y, calibration.drawn(X))
 
 
 @pytest.mark.parametrize("architecture", ["mlp", "cnn"])
@@ -88,7 +89,7 @@ def test_a_scribble_s_ink_is_not_a_digit_s_whatever_the_model_says():
 
 
 def test_no_held_out_digit_drawn_with_the_page_s_pen_has_a_scribble_s_ink():
-    assert calibration.most_ink(X_TEST[:300]) <= sureness.MOST_INK
+    assert calibration.most_ink(calibration.drawn(X_TEST[:300])) <= sureness.MOST_INK
 
 
 def test_the_page_is_not_sure_of_most_scribbles_with_either_shipped_model():

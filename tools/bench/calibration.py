@@ -9,11 +9,11 @@ app/shared/sureness.py's NOT_SURE_BELOW; and the most ink of those
 drawings: its MOST_INK.
 
     threshold(confidence, right) -> the highest line with accuracy under it below 50%
-    page_like(X, y) -> (inputs, labels): the digits as they are and drawn with the page's pen
+    drawn(X) -> [(model input, ink)]: each digit drawn with the page's pen, as the page reads it
+    page_like(X, y, readings) -> (inputs, labels): the digits as they are and as drawn
     confidences(model, inputs, labels) -> (top probability, read right) of each
     probabilities(model, inputs) -> (n, classes) softmax of its logits, float64
-    most_ink(X) -> the most ink a held-out digit drawn with the page's pen leaves, read
-        from its strokes (shared/strokes.py's reading): sureness.MOST_INK
+    most_ink(readings) -> the most ink of the drawn digits: sureness.MOST_INK
     figures(models, X, y) -> make bench's figures, for models {architecture: model}
     .venv/bin/python -m tools.bench.calibration     # both shipped models, one JSON line
 """
@@ -23,7 +23,7 @@ import numpy as np
 
 from shared import strokes, sureness
 from tools.bench.redraw import drawn_on_grid
-from tools.bench.robustness import page_inputs
+from tools.bench.robustness import PLACES
 
 LINES = [round(0.3 + 0.05 * k, 2) for k in range(14)]     # 0.30 .. 0.95
 FEWEST = 20            # predictions under a line for its accuracy to count
@@ -52,10 +52,17 @@ def probabilities(model, inputs):
     return P / P.sum(axis=1, keepdims=True)
 
 
-def page_like(X, y):
-    """(inputs, labels): the held-out digits as they are, and drawn with the
-    page's pen at 70% of the grid, centred, as the page reads them."""
-    inputs = np.concatenate([np.asarray(X, np.float32), page_inputs(X, 0.7, "centre")])
+def drawn(X):
+    """Each digit drawn with the page's pen at 70% of the grid, centred, and
+    read from its strokes as the page reads it: [(model input, ink)]. Drawn
+    once for both the inputs and the ink: drawing is most of the work."""
+    grids = (drawn_on_grid(x, 0.7, PLACES["centre"]) for x in X)
+    return [strokes.reading(grid.pixels, grid.strokes) for grid in grids]
+
+
+def page_like(X, y, readings):
+    """(inputs, labels): the held-out digits as they are, and as drawn (drawn(X)'s readings)."""
+    inputs = np.concatenate([np.asarray(X, np.float32), np.array([digit for digit, _ in readings], np.float32)])
     return inputs, np.tile(np.asarray(y), 2)
 
 
@@ -65,9 +72,8 @@ def confidences(model, inputs, labels):
     return P.max(axis=1), P.argmax(axis=1) == labels
 
 
-def most_ink(X):
-    grids = (drawn_on_grid(x, 0.7, (0.5, 0.5)) for x in X)
-    return max(strokes.reading(grid.pixels, grid.strokes)[1] for grid in grids)
+def most_ink(readings):
+    return max(ink for _, ink in readings)
 
 
 def figures(models, X, y):
@@ -75,9 +81,10 @@ def figures(models, X, y):
     line (sureness.NOT_SURE_BELOW) does on them: the share of inputs under
     it, and their accuracy; the most ink of the digits drawn with the page's
     pen, against the page's MOST_INK."""
-    out = {"held_out_digits": len(y), "most_ink_measured": round(most_ink(X), 1),
+    readings = drawn(X)
+    out = {"held_out_digits": len(y), "most_ink_measured": round(most_ink(readings), 1),
            "most_ink": sureness.MOST_INK}
-    inputs, labels = page_like(X, y)
+    inputs, labels = page_like(X, y, readings)
     for architecture, model in models.items():
         line = sureness.NOT_SURE_BELOW[architecture]
         confidence, right = confidences(model, inputs, labels)
@@ -92,13 +99,14 @@ def figures(models, X, y):
 def main():
     from tools.build.train_weights import held_out_digits, shipped_models
     X, y = held_out_digits()
-    inputs, labels = page_like(X, y)
+    readings = drawn(X)
+    inputs, labels = page_like(X, y, readings)
     out = {}
     for architecture, model in shipped_models().items():
         confidence, right = confidences(model, inputs, labels)
         out[architecture] = {"threshold": threshold(confidence, right), "inputs": len(right),
                              "under": {line: accuracy_under(confidence, right, line) for line in LINES}}
-    out["most_ink"] = round(most_ink(X), 1)
+    out["most_ink"] = round(most_ink(readings), 1)
     print(json.dumps(out))
 
 

