@@ -13,6 +13,7 @@ class TestSamples:
     def __init__(self):
         self.buffers = []      # Uint8Array per block
         self.counts = []
+        self.shown = None      # the index random() gave last
 
     async def load(self, manifest):
         for entry in manifest["test"]:
@@ -37,6 +38,14 @@ class TestSamples:
         raise IndexError("no held-out sample %d" % index)
 
     def random(self):
-        index = random.randrange(len(self))
+        """Another sample than the last one shown: a click that changes nothing looks broken."""
+        count = len(self)
+        if self.shown is None or count < 2:
+            index = random.randrange(count)
+        else:
+            index = random.randrange(count - 1)
+            if index >= self.shown:     # skip the last one
+                index += 1
+        self.shown = index
         return index, self.get(index)
 
