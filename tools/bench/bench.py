@@ -73,11 +73,11 @@ def seconds_to_target(page, target=TARGET_ACC, timeout_s=60):
 WATCH_MAIN_THREAD = """
 if (window.__unwatch) window.__unwatch();       // one set of watchers: a second would count twice
 window.__latencies = []; window.__longtasks = [];
-window.__computes = []; window.__input_delays = []; window.__saves = 0;
+window.__computes = []; window.__input_delays = []; window.__saves = [performance.now()];
 const tasks = new PerformanceObserver(list => list.getEntries().forEach(
     e => window.__longtasks.push(e.duration)));
 tasks.observe({type: 'longtask'});
-const saves = new MutationObserver(() => window.__saves++);
+const saves = new MutationObserver(() => window.__saves.push(performance.now()));
 saves.observe(document.querySelector('#autosave-state'), {attributeFilter: ['data-saved']});
 const grid = document.querySelector('#grid');
 const delay = e => window.__input_delays.push(performance.now() - e.timeStamp);
@@ -96,11 +96,15 @@ window.__unwatch = () => {
 
 def watched(page, start):
     """What WATCH_MAIN_THREAD saw since `start` (time.monotonic()), once the
-    last update has landed, and the seconds it watched."""
+    last update has landed, and the seconds it watched. Saves: the page's
+    times of the watch's start, of each autosave, and of now."""
     time.sleep(0.5)
     seen = page.driver.execute_script(
         "return [window.__latencies, window.__computes, window.__input_delays, window.__longtasks,"
-        " window.__saves]")
+        " window.__saves.concat([performance.now()])]")
+    if len(seen[4]) == 2:           # none: say why, for whoever reads the bench's output
+        print("no autosave while watched: %r; storage warning: %r" % (
+            page.text("#autosave-state"), page.text("#storage-warning")), flush=True)
     return seen + [time.monotonic() - start]
 
 
@@ -150,7 +154,8 @@ def drawing_figures(seen, prefix=""):
         "main_thread_longtasks_per_10s": round(10 * len(longtasks) / seconds, 1),
         "main_thread_tasks_over_100ms": sum(task > 100 for task in longtasks),
         "main_thread_longest_task_ms": max(longtasks, default=0),
-        "autosaves_while_drawing": saves,
+        "autosaves_while_drawing": len(saves) - 2,
+        "longest_without_autosave_s": round(max(b - a for a, b in zip(saves, saves[1:])) / 1000, 1),
     }
     return {prefix + key: value for key, value in figures.items()}
 

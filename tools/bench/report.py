@@ -315,7 +315,8 @@ def drawing(r):
               ("tasks over 50 ms", "main_thread_longtasks_while_training", "n"),
               ("tasks over 50 ms per 10 s", "main_thread_longtasks_per_10s", ""),
               ("tasks over 100 ms", "main_thread_tasks_over_100ms", "n"),
-              ("autosaves meanwhile", "autosaves_while_drawing", "n")]
+              ("autosaves meanwhile", "autosaves_while_drawing", "n"),
+              ("longest time without an autosave", "longest_without_autosave_s", "s")]
     r.table(("", "while the MLP trains", "on a slow device", "while the convnet trains", "on a slow device",
              "during lessons, on a slow device"),
             [[what] + [r.get(model + key, "ms") for model in models] for what, key in rows]
