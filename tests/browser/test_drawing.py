@@ -67,7 +67,9 @@ def samples_agree_with_their_labels(page):
         assert page.wait_for(lambda: page.prediction() != "", timeout=5)
         agree += page.prediction() == label
         assert tag.get_attribute("data-correct") == ("true" if page.prediction() == label else "false")
-    assert agree >= 18
+    # Labels out of step with their pixels would agree about 2 times in 20; the
+    # shipped MLP misreads 1.5% of these, so 4 misreadings in 20 happen 1 run in 5,000.
+    assert agree >= 17
     draw(page, DIGITS["1"])                    # drawing over it makes it the visitor's own
     assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-digit") == "")
 
