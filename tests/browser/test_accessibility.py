@@ -40,7 +40,7 @@ def test_the_full_page_booting_ready_with_my_digits_and_training(driver, server,
     driver.get(page.url)
     assert page.state() == "loading"
     assert violations(driver) == [], "booting"
-    page.wait_for(lambda: page.state() == "ready", timeout=120)
+    assert page.wait_for(lambda: page.state() == "ready", timeout=120)
     assert violations(driver) == [], "ready"
     draw(page, DIGITS["7"])
     page.click('#teach button[data-digit="7"]')

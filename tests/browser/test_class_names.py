@@ -42,6 +42,7 @@ def test_classes_are_named_from_the_manifest_everywhere(driver, fashion_server):
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
     best = int(page.find("#prediction").get_attribute("data-digit"))
     assert page.text("#prediction") == FASHION[best]
+    assert page.wait_for(lambda: page.find("#sample").is_enabled())   # samples load beside the worker
     page.click("#sample")
     assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-digit") != "")
     label = int(page.find("#sample-label").get_attribute("data-digit"))

@@ -1,6 +1,7 @@
 """A visitor draws on the grid like a person: pointer strokes, eraser, undo,
 clear, samples; predictions follow."""
 from tests.harness.browser import DIGITS, Page, draw, ink, page_errors
+from tests.harness.samples import Y_TEST
 
 
 def test_drawn_digits_small_off_centre_and_thick_are_recognised(page):
@@ -64,11 +65,11 @@ def samples_agree_with_their_labels(page):
         assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-index") != before)
         tag = page.find("#sample-label")
         label = tag.get_attribute("data-digit")
+        assert label == str(Y_TEST[int(tag.get_attribute("data-index"))])    # the split's own label
         assert page.wait_for(lambda: page.prediction() != "", timeout=5)
         agree += page.prediction() == label
         assert tag.get_attribute("data-correct") == ("true" if page.prediction() == label else "false")
-    # Labels out of step with their pixels would agree about 2 times in 20; the
-    # shipped MLP misreads 1.5% of these, so 4 misreadings in 20 happen 1 run in 5,000.
+    # The shipped MLP misreads 1.5% of these: 4 misreadings in 20 happen 1 run in 5,000.
     assert agree >= 17
     draw(page, DIGITS["1"])                    # drawing over it makes it the visitor's own
     assert page.wait_for(lambda: page.find("#sample-label").get_attribute("data-digit") == "")

@@ -273,12 +273,15 @@ class Page:
         shown = {}
         assert self.wait_for(lambda: self.find("#sample").is_enabled())
         label = lambda: self.find("#sample-label").get_attribute("data-index")
-        for _ in range(n):
+        for _ in range(3 * n):         # an earlier sample may come back: drawn at random
+            before = label()
             self.click("#sample")
-            assert self.wait_for(lambda: label() and int(label()) not in shown)
+            assert self.wait_for(lambda: label() != before)      # never the same one twice running
             assert self.wait_for(lambda: sum(self.probabilities()) > 0.99)
             shown[int(label())] = self.probabilities()
-        return shown
+            if len(shown) == n:
+                return shown
+        raise AssertionError("%d different samples in %d clicks" % (len(shown), 3 * n))
 
     def worker(self):
         """The worker's state: loading, ready, lost (being replaced) or failed;
