@@ -12,6 +12,7 @@ from ui.charts import LineChart
 from ui.status_feed import later
 
 CHART_EVERY_MS = 250
+LOADING_TRAINER = "Loading the trainer…"
 PERCENT = ("acc", "test_acc", "my_acc")
 DATA_TROUBLE = {   # data_state: training has no data, and why; the worker keeps trying
     "unreachable": "Can't reach the training data, retrying… Drawing still works, "
@@ -159,16 +160,21 @@ class Training:
 
     def before_trainer(self, loading):
         """Embedded, before the trainer is up: Start can be pressed (it loads
-        the trainer, and training starts once it is up); while the trainer
-        loads, Start says so."""
+        the trainer, and training starts once it is up). While the trainer
+        loads, the progress line under the buttons says so, and Start's
+        description with it. Not Start's label: the first press anywhere
+        loads the trainer, and a label growing then moved More from under
+        the pointer pressing it, and its click was lost."""
         self.start_button.disabled = self.start_wanted
-        self.start_button.textContent = "Loading the trainer…" if loading else "Start"
+        self.start_button.setAttribute("aria-describedby", "progress")
+        self.progress.textContent = LOADING_TRAINER if loading else ""
 
     def enable(self, enabled):
         for control in [self.start_button] + [field.input for field in self.fields]:
             control.disabled = not enabled
         self.stop_button.disabled = True
-        self.start_button.textContent = "Start"
+        if enabled and self.progress.textContent == LOADING_TRAINER:
+            self.progress.textContent = ""
         if enabled and self.start_wanted:       # pressed once: not again before training shows
             self.start_wanted = False
             self.start_button.disabled = True

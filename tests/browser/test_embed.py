@@ -5,6 +5,8 @@ reader who does not touch it fetches what predicting needs and no more: the
 trainer loads on the first pointer down, key or focus, and a Start pressed
 before it is up trains once it is. (The full page, unfolded: test_training.py's
 first visit.)"""
+from selenium.webdriver.common.action_chains import ActionChains
+
 from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
 
 ON_SCREEN = """
@@ -43,7 +45,8 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     assert page.driver.execute_script(TRAINER_FILES) == [] and page.worker() == "idle"
     page.click("#start")                            # one click, nothing to unfold first
     # Said once Python has the click (a task after it), and for as long as the trainer loads.
-    assert page.wait_for(lambda: page.text("#start") == "Loading the trainer…", poll=0.02)
+    assert page.wait_for(lambda: page.text("#progress") == "Loading the trainer…", poll=0.02)
+    assert not page.find("#start").is_enabled()
     assert page.wait_for(lambda: page.state() == "ready", timeout=60)
     assert page.wait_for(lambda: (page.number("samples_seen") or 0) > 5000, timeout=30)  # no second press
     assert page.text("#progress").startswith("Held-out: ") and page.text("#start") == "Start"
@@ -56,6 +59,21 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     assert not page.find("#settings").is_displayed()
     draw(page, DIGITS["7"])
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "7")
+    assert page_errors(driver) == []
+
+
+def test_more_as_the_first_touch_opens_what_is_folded(driver, server):
+    """A person's click holds the button down a moment; that press is the
+    first intent, and what loading the trainer changes must not move More
+    from under the pointer: the click would be lost."""
+    viewport(driver, 640, 480)
+    page = Page(driver, server + "/?embed").open("idle")
+    assert page.wait_for(lambda: driver.execute_script("return document.documentElement.dataset.predict") == "ready")
+    more = page.find("#more")
+    ActionChains(driver).move_to_element(more).click_and_hold().pause(0.3).release().perform()
+    assert page.wait_for(lambda: page.text("#progress") == "Loading the trainer…", poll=0.02)
+    assert more.get_attribute("aria-expanded") == "true" and page.find("#settings").is_displayed()
+    assert page.wait_for(lambda: page.state() == "ready", timeout=60)
     assert page_errors(driver) == []
 
 
