@@ -28,8 +28,10 @@ def full_page(driver, url):
 
 def embed(driver, url):
     viewport(driver, 640, 480)
-    page = Page(driver, url + "?embed").open()
-    draw(page, DIGITS["7"])
+    page = Page(driver, url + "?embed").open("idle")
+    draw(page, DIGITS["7"])                 # the reader's first touch: the trainer loads
+    if not page.wait_for(lambda: page.state() == "ready", timeout=120):
+        raise SystemExit("the embed's trainer did not come up: %s" % page.text("#message"))
     page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") != "")
     driver.save_screenshot(os.path.join(DOCS, "embed.png"))
 
