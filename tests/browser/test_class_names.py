@@ -7,14 +7,18 @@ import pytest
 
 from shared import shipped
 from tests.harness.browser import DIGITS, ROOT, Page, draw, page_errors, serve
+from tools.build import offline_set
+from tools.build.page_set import FILES, page_files
 from tools.build.build_data import FASHION_NAMES as FASHION
 
 
 @pytest.fixture(scope="module")
 def fashion_server(tmp_path_factory):
-    """This app with the same blocks, its manifest naming Fashion-MNIST's classes."""
+    """This app with the same blocks, its manifest naming Fashion-MNIST's classes,
+    and an offline set of its own files: the page installs its service worker
+    (sw.js) once it has been ready a while, as a test may well last."""
     root = tmp_path_factory.mktemp("fashion")
-    for name in ("index.html", "pyscript.toml", "app"):
+    for name in FILES + ("app",):
         os.symlink(os.path.join(ROOT, name), root / name)
     (root / "static").mkdir()
     for name in os.listdir(os.path.join(ROOT, "static")):
@@ -28,6 +32,7 @@ def fashion_server(tmp_path_factory):
     with open(os.path.join(ROOT, shipped.MANIFEST)) as f:
         manifest = json.load(f)
     (data / "manifest.json").write_text(json.dumps(dict(manifest, classes=FASHION)))
+    offline_set.write(str(root), page_files(str(root)))
     url, httpd = serve(str(root))
     yield url
     httpd.shutdown()
