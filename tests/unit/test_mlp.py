@@ -211,9 +211,9 @@ def test_native_training_reaches_95_percent_held_out(default_data_dir):
     """Requirement: trained natively it reaches at least 95% on the held-out
     split. The shipped weights are that training (tools/build/train_weights.py:
     train() with its settings, on MNIST's training digits less the held-out
-    ones), which make setup runs again whenever the code it trains with
-    changes; their file says so, and their accuracy is checked here without
-    minutes of training again."""
+    ones), kept in git; make weights trains them again after the code it
+    trains with changes. Their file says so, and their accuracy is checked
+    here without minutes of training again."""
     _, y = train_weights.training_digits(default_data_dir)
     X_test, y_test = train_weights.load_split("test", default_data_dir)
     assert len(y) + len(y_test) == 60000
