@@ -8,6 +8,7 @@ first visit.)"""
 from selenium.webdriver.common.action_chains import ActionChains
 
 from tests.harness.browser import DIGITS, SUBPATH, Page, draw, page_errors, serve, viewport
+from tests.harness.samples import SHIPPED_SAMPLES
 
 ON_SCREEN = """
 const box = e => e.getBoundingClientRect();
@@ -48,7 +49,8 @@ def test_grid_and_prediction_first_and_whole_with_training_folded(driver, server
     assert page.wait_for(lambda: page.text("#progress") == "Loading the trainer…", poll=0.02)
     assert not page.find("#start").is_enabled()
     assert page.wait_for(lambda: page.state() == "ready", timeout=60)
-    assert page.wait_for(lambda: (page.number("samples_seen") or 0) > 5000, timeout=30)  # no second press
+    assert page.wait_for(lambda: (page.number("samples_seen") or 0) > SHIPPED_SAMPLES + 5000,
+                         timeout=30)                # no second press
     assert page.text("#progress").startswith("Held-out: ") and page.text("#start") == "Start"
     page.click("#stop")
     page.click("#more")                             # everything else, one click away

@@ -45,9 +45,8 @@ def test_leaving_while_training_keeps_the_trained_weights(page):
     # a browser tearing the page down may drop, so the test waits for one.
     page.train_from_random(samples=1000, stop=False)
     saved = page.find("#autosave-state").get_attribute("data-saved")
-    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved") != saved,
-                         timeout=30)
-    assert "(0 samples seen)" not in page.text("#autosave-state")
+    assert page.wait_for(lambda: page.find("#autosave-state").get_attribute("data-saved") != saved
+                         and "(0 samples seen)" not in page.text("#autosave-state"), timeout=30)
     page.driver.get("about:blank")               # leave the page mid-training
     page.open()
     assert page.wait_for(lambda: source(page) == "autosaved")

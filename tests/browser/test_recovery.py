@@ -26,7 +26,7 @@ def test_a_terminated_worker_is_replaced_and_trains_again(page):
     assert page.wait_for(lambda: page.find("#prediction").get_attribute("data-digit") == "1")
     assert page.wait_for(lambda: page.worker() == "ready", timeout=60)
     assert "Recovered" in page.text("#message")
-    assert page.number("samples_seen") > SHIPPED_SAMPLES  # the last checkpoint, not the shipped
+    assert page.wait_for(lambda: page.number("samples_seen") > SHIPPED_SAMPLES)  # the last checkpoint
     assert page.wait_for(lambda: page.number("batch_size") == 32)   # and the settings
     seen = page.number("samples_seen")
     page.click("#start")

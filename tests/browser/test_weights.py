@@ -96,8 +96,9 @@ def each_replacement_can_be_undone_in_one_step(page):
     assert undo.is_displayed() and "shipped" in undo.text.lower()
     undo.click()
     assert page.wait_for(lambda: page.probabilities() == shipped)
+    assert page.wait_for(lambda: page.number("samples_seen") == SHIPPED_SAMPLES)
     assert page.text("#weights-source") == "Shipped pretrained weights"
-    assert page.number("test_acc") >= 0.95 and page.number("samples_seen") == SHIPPED_SAMPLES
+    assert page.wait_for(lambda: page.number("test_acc") >= 0.95)
     assert not page.find("#undo-weights").is_displayed()
 
 
