@@ -34,7 +34,7 @@ from tools.bench.slow_device import SlowDevice
 from tools.bench.startup import startup_figures
 from tools.bench import anchor_bench, convnet_bench, page_speed, report
 from tools.bench.teach_bench import photographed, teaching
-from tools.bench import calibration, robustness
+from tools.bench import calibration, handwriting, robustness
 from tools.build import train_weights
 from tools.build.train_weights import load_split
 from worker.classifier import BATCH_SIZE as BATCH, LEARNING_RATE as LRATE
@@ -270,6 +270,9 @@ def divergence(page):
 
 
 def main():
+    # The photos come last, half an hour in: without their fonts, say so first.
+    if not handwriting.installed():
+        sys.exit("no handwriting fonts for the photos: sh tools/bench/ensure_fonts.sh (make bench runs it)")
     machine_start = report.machine()
     start = startup_figures()
     url, httpd = serve()
