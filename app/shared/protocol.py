@@ -52,7 +52,7 @@ STATUS_FIELDS = (
     "architecture", "augment",         # of the model in training: "mlp" or "cnn"; distorting
     "wasm_memory",                     # bytes of the worker's Pyodide wasm memory (make soak)
     "step",                            # what runs a training step: "numpy", or the MLP's in C
-    "busy_s",                          # the worker's longest recent work between turns (s)
+    "busy_s",                          # the longest the worker can take to answer a signal (s)
 )
 
 

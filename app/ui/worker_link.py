@@ -6,9 +6,9 @@ no call waits longer than CALL_TIMEOUT_S, and a worker silent for SILENCE_S
 (a live one sends a status at least twice a second, and answers between
 parts of its longest work) is asked for a status, unless a call of the
 page's is under way (that call's time limit stands); nothing heard within
-PROBE_TIMEOUT_S, or twice the longest work the worker said it does without
-a pause (status "busy_s": a big batch's training step) if longer, means it
-is lost; a call waits that long too.
+PROBE_TIMEOUT_S, or twice the longest the worker said an answer can take
+(status "busy_s": a big batch's training step, then a whole held-out
+evaluation) if longer, means it is lost; a call waits that long too.
 That notices a dead worker within SILENCE_S + PROBE_TIMEOUT_S + CHECK_EVERY_S,
 under 2 s, at the default settings.
 
@@ -202,7 +202,7 @@ class WorkerLink:
 
     def patience(self, timeout_s):
         """How long to wait for an answer: timeout_s, or twice the longest the
-        worker said it works without a pause, if longer."""
+        worker said an answer can take, if longer."""
         status = self.model.status if self.model else None
         return max(timeout_s, 2 * ((status or {}).get("busy_s") or 0))
 

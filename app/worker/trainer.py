@@ -101,9 +101,9 @@ class Trainer:
         self.loss = self.acc = None
         self.test_acc = self.test_loss = self.confusion = None
         self.weights_in_use = 0    # counts replacements of the weights (after_new_weights)
-        # How long the worker goes without a turn of its event loop, in which it
-        # can answer nothing: the page allows for it ("busy_s"). Per sample, so
-        # that a new batch size is allowed for before its first step.
+        # How long the worker can take to answer a signal: the page allows for
+        # it ("busy_s"). Per sample, so that a new batch size is allowed for
+        # before its first step.
         self.step_sample_s = None  # the last training step's seconds per sample
         self.evaluation_sample_s = 0.0   # the last whole evaluation's
         self.evaluate()
@@ -295,14 +295,15 @@ class Trainer:
         }
 
     def busy_s(self):
-        """The longest the worker works without a pause: a whole held-out
-        evaluation, or a training step at the batch size now set. Before a
-        step of these weights was timed, a step is taken to cost 3 times the
+        """The longest a signal can wait for its answer: the training step
+        under way (at the batch size now set), then a whole held-out
+        evaluation, which Stop and new weights do before they answer. Before
+        a step of these weights was timed, a step is taken to cost 3 times the
         evaluation per sample (forward and backward, tools/bench/work.py)."""
         sample_s = self.step_sample_s
         if sample_s is None:
             sample_s = 3 * self.evaluation_sample_s
-        return max(self.evaluation_sample_s * len(self.y_test), sample_s * self.batch_size)
+        return self.evaluation_sample_s * len(self.y_test) + sample_s * self.batch_size
 
     def views(self):
         """The optional status fields due now (see protocol.OPTIONAL_FIELDS)."""

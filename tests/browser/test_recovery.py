@@ -45,8 +45,9 @@ def test_an_idle_worker_that_dies_is_noticed_too(page):
 
 
 def test_a_live_worker_busy_with_big_batches_is_not_taken_for_dead(page):
-    """The convnet's steps on 2,048 digits take seconds without a pause: the
-    worker says so (busy_s), and the page waits that long before it asks again."""
+    """The convnet's steps on 2,048 digits take seconds without a pause, and
+    Stop evaluates in full after the step under way: the worker says how long
+    an answer can take (busy_s), and the page waits that long."""
     page.driver.execute_script(
         "window.__workerStates = []; new MutationObserver(() => window.__workerStates.push("
         "document.documentElement.dataset.worker)).observe(document.documentElement,"

@@ -457,7 +457,10 @@ def test_held_out_evaluation_while_training_lets_a_signal_in_between_parts():
     run(scenario())
 
 
-def test_each_status_says_how_long_the_worker_last_worked_without_a_pause():
+def test_each_status_says_how_long_an_answer_can_take():
+    """The step under way, then a whole held-out evaluation (Stop's): both,
+    not the longer of the two, or a Stop sent as a big batch's step began
+    was taken for a dead worker (CI, convnet at 2,048: 3.03 s allowed)."""
     async def scenario():
         h = Harness()
         model = h.trainer.model
@@ -474,12 +477,12 @@ def test_each_status_says_how_long_the_worker_last_worked_without_a_pause():
         h.send("set_weights", 5)                 # a whole held-out evaluation, untimed steps
         held_out_s = 0.01 * len(h.trainer.y_test)
         batch = h.trainer.batch_size
-        assert h.trainer.status()["busy_s"] == pytest.approx(max(held_out_s, 3 * 0.01 * batch))
+        assert h.trainer.status()["busy_s"] == pytest.approx(held_out_s + 3 * 0.01 * batch)
         h.send("start")
         await iterate(h.trainer)                 # a step, timed
-        assert h.trainer.status()["busy_s"] == pytest.approx(max(held_out_s, 1.5))
+        assert h.trainer.status()["busy_s"] == pytest.approx(held_out_s + 1.5)
         h.send("set_batch_size", 4 * batch)      # allowed for before its first step
-        assert h.last()["busy_s"] == pytest.approx(max(held_out_s, 4 * 1.5))
+        assert h.last()["busy_s"] == pytest.approx(held_out_s + 4 * 1.5)
     run(scenario())
 
 
