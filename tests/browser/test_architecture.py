@@ -49,8 +49,7 @@ def test_switch_to_the_convnet_predict_train_and_switch_back_and_augment_follows
     assert page.wait_for(lambda: page.status("augment") == "True" and box.is_selected())
     box.click()
     assert page.wait_for(lambda: page.status("augment") == "False")
-    page.click("#start")
-    assert page.wait_for(lambda: page.status("training") == "True", timeout=30)
+    page.start_training(timeout=30)
     box.click()                                  # while training
     assert page.wait_for(lambda: page.status("augment") == "True")
     page.click("#stop")

@@ -115,8 +115,7 @@ def test_on_a_slow_cpu_drawings_made_while_the_mlp_trains_are_read_right(page):
     """The page 4x slower (DevTools CPU throttling) while the MLP trains at
     full speed: each digit drawn is read right, and the bars follow the
     drawing (the top bar is the digit read, digit after digit)."""
-    page.click("#start")
-    assert page.wait_for(lambda: page.status("training") == "True")
+    page.start_training()
     page.driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 4})
     top_bar = "return document.querySelector('#probs > .top').dataset.digit"
     try:

@@ -16,8 +16,7 @@ NOT_JSON = "manifest is not valid JSON"
 def training(driver, server):
     """A booted page, training from the shipped weights."""
     page = Page(driver, server + "/").open()
-    page.click("#start")
-    assert page.wait_for(lambda: page.status("training") == "True")
+    page.start_training()
     return page
 
 

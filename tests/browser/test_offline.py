@@ -178,10 +178,9 @@ def test_nothing_is_kept_while_training_and_a_set_that_cannot_be_whole_is_not_ke
     url, httpd = serve(dist_copy)
     try:
         page = Page(driver, url + SUBPATH).open()
-        page.click("#start")
-        # Stop is enabled by the status that says it trains; the cache counts
-        # fetch errors from boot on, so they alone can come before it.
-        assert page.wait_for(lambda: page.status("training") == "True", timeout=30)
+        # The cache counts fetch errors from boot on: they alone can come
+        # before the status that enables Stop.
+        page.start_training(timeout=30)
         assert page.wait_for(lambda: page.number("fetch_errors") >= 1, timeout=30)
         assert offline_state(page) is None and offline_caches(page) == []
         page.click("#stop")

@@ -61,8 +61,7 @@ def test_settings_show_up_in_the_next_status_never_under_typing_and_the_cache_fo
         assert page.wait_for(lambda: page.number(field) == shown), selector
         assert page.text("#message") == "", selector
     assert page.wait_for(lambda: page.number("data_len") + page.number("data_futures_len") == 12)
-    page.click("#start")
-    assert page.wait_for(lambda: page.status("training") == "True")
+    page.start_training()
     page.driver.execute_script("const f = document.querySelector('#batch-size'); f.focus(); f.value = '7'")
     seen = page.number("samples_seen")
     assert page.wait_for(lambda: page.number("samples_seen") > seen + 12 * 1000)   # many renders later

@@ -298,6 +298,11 @@ class Page:
             "{dataTransfer: transfer, bubbles: true, cancelable: true}));",
             name, base64.b64encode(data).decode())
 
+    def start_training(self, timeout=20):
+        """Start, and wait for the status that says it trains: it enables Stop."""
+        self.click("#start")
+        assert self.wait_for(lambda: self.status("training") == "True", timeout)
+
     def train_from_random(self, samples=3000, stop=True):
         """Random weights, then train until `samples` were seen (and Stop)."""
         self.click("#randomize")
@@ -324,8 +329,6 @@ class Page:
                 return result
             time.sleep(poll)
         return None
-
-
 
 
 def wait_for_file(path, timeout=10):
